@@ -1,0 +1,418 @@
+//! The command line: `gradscope` alone opens the window; the subcommands
+//! run headless. Every mistake a user can make ends in one line on stderr
+//! that names the flag or file and what is allowed, and exit code 2.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Parser, Subcommand};
+use serde_json::json;
+
+use crate::nn::textbook::{PARAM_NAMES, Textbook};
+use crate::nn::{
+    Activation, Config, ConfigError, Dataset, Loss, OptimizerKind, Run, Targets, Workspace,
+};
+use crate::{batch_file, model_file};
+
+/// Exit code for anything the user can fix: a flag, a value, a file.
+pub const USAGE_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gradscope",
+    version,
+    about = "Watch vanishing and exploding gradients, and residual connections fixing them, while a network trains.",
+    after_help = "With no command, gradscope opens its window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The 2-2-2 network of the first slide: forward pass, every chain-rule
+    /// factor, the updated weights.
+    BackpropExample {
+        /// Gradient-descent steps to train for E_total after them.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        steps: u64,
+        /// Learning rate (the slide uses 0.5).
+        #[arg(long, default_value_t = 0.5)]
+        lr: f64,
+        /// Also update b1 and b2 (the slide keeps them fixed).
+        #[arg(long)]
+        update_biases: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Loads a model and a CSV batch; prints the loss and every gradient.
+    Grads {
+        /// A model saved by gradscope (safetensors).
+        #[arg(long)]
+        model: PathBuf,
+        /// A CSV file: a header row, then features and the class index (or
+        /// the targets, for a squared-error model) on each row.
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trains on one thread with full per-layer telemetry; prints steps/s.
+    Bench {
+        #[arg(long, default_value_t = 20)]
+        depth: usize,
+        #[arg(long, default_value_t = 64)]
+        width: usize,
+        #[arg(long, default_value_t = 128)]
+        batch: usize,
+        #[arg(long, default_value = "sigmoid", value_parser = named(&Activation::ALL, Activation::name))]
+        activation: Activation,
+        /// Timed steps, after 20 warm-up steps.
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        steps: u64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A value parser for one of a fixed set of named values, listing them all
+/// in its error.
+fn named<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    name: fn(T) -> &'static str,
+) -> impl TypedValueParser<Value = T> {
+    PossibleValuesParser::new(all.iter().map(|&v| name(v))).map(move |s| {
+        all.iter()
+            .copied()
+            .find(|&v| name(v) == s)
+            .expect("the parser only passes listed names")
+    })
+}
+
+/// A user mistake, as the one line to print.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl From<String> for UsageError {
+    fn from(s: String) -> Self {
+        UsageError(s)
+    }
+}
+
+/// The error of a configuration built from flags, naming the flag.
+fn flag_error(e: ConfigError) -> UsageError {
+    UsageError(format!(
+        "--{} {} is not allowed: {}",
+        e.field.replace('_', "-"),
+        e.value,
+        e.allowed
+    ))
+}
+
+/// Parses the command line. `Err` carries the text to print and the exit
+/// code: 0 for --help and --version, 2 for a mistake (one line).
+pub fn parse<I, T>(args: I) -> Result<Cli, (String, i32)>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    Cli::try_parse_from(args).map_err(|err| {
+        use clap::error::ErrorKind;
+        match err.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (err.to_string(), 0),
+            _ => (one_line(&err.to_string()), USAGE_ERROR),
+        }
+    })
+}
+
+/// clap's error message on one line: what is wrong and what is allowed,
+/// without the usage block.
+fn one_line(message: &str) -> String {
+    let parts: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information")
+        })
+        .collect();
+    let mut line = parts.join("; ");
+    if !line.contains("--help") {
+        line.push_str(" (see gradscope --help)");
+    }
+    line
+}
+
+/// Runs a headless command, printing to stdout.
+pub fn run_command(command: Command) -> Result<(), UsageError> {
+    match command {
+        Command::BackpropExample {
+            steps,
+            lr,
+            update_biases,
+            json,
+        } => backprop_example(steps, lr, update_biases, json),
+        Command::Grads { model, data, json } => grads(&model, &data, json),
+        Command::Bench {
+            depth,
+            width,
+            batch,
+            activation,
+            steps,
+            json,
+        } => bench(depth, width, batch, activation, steps, json),
+    }
+}
+
+fn backprop_example(
+    steps: u64,
+    lr: f64,
+    update_biases: bool,
+    json: bool,
+) -> Result<(), UsageError> {
+    if !(lr.is_finite() && lr > 0.0 && lr <= 100.0) {
+        return Err(UsageError(format!(
+            "--lr {lr} is not allowed: a number greater than 0 and at most 100"
+        )));
+    }
+    let start = Textbook {
+        learning_rate: lr,
+        ..Textbook::default()
+    };
+    let forward = start.forward();
+    let mut after_one = start.clone();
+    let gradients = after_one.step(update_biases);
+    let mut trained = after_one.clone();
+    trained.train((steps - 1) as usize, update_biases);
+    let error_after = trained.forward().e_total;
+
+    if json {
+        let named = |values: &[f64; 10]| -> serde_json::Map<String, serde_json::Value> {
+            PARAM_NAMES
+                .iter()
+                .zip(values)
+                .map(|(n, v)| (n.to_string(), json!(v)))
+                .collect()
+        };
+        let out = json!({
+            "forward": forward,
+            "gradients": named(&gradients),
+            "updated": named(&after_one.params),
+            "steps": steps,
+            "learning_rate": lr,
+            "update_biases": update_biases,
+            "error_after": error_after,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+
+    let f = forward;
+    println!(
+        "The 2-2-2 network of the slides: sigmoid units, E = sum 1/2 (t - out)^2, learning rate {lr}"
+    );
+    println!(
+        "inputs i1 = {}, i2 = {}; targets t1 = {}, t2 = {}\n",
+        start.i1, start.i2, start.t1, start.t2
+    );
+    println!("Forward pass");
+    for (name, formula, value) in [
+        ("net_h1", "w1 i1 + w2 i2 + b1", f.net_h1),
+        ("out_h1", "sigmoid(net_h1)", f.out_h1),
+        ("net_h2", "w3 i1 + w4 i2 + b1", f.net_h2),
+        ("out_h2", "sigmoid(net_h2)", f.out_h2),
+        ("net_o1", "w5 out_h1 + w6 out_h2 + b2", f.net_o1),
+        ("out_o1", "sigmoid(net_o1)", f.out_o1),
+        ("net_o2", "w7 out_h1 + w8 out_h2 + b2", f.net_o2),
+        ("out_o2", "sigmoid(net_o2)", f.out_o2),
+        (
+            "E_total",
+            "1/2 (t1 - out_o1)^2 + 1/2 (t2 - out_o2)^2",
+            f.e_total,
+        ),
+    ] {
+        println!("  {name:<8} = {formula:<42} = {value:.9}");
+    }
+    println!("\nBackward pass: dE/dp as the chain rule, and p after one step (p - lr dE/dp)");
+    for (index, name) in PARAM_NAMES.iter().enumerate() {
+        let Some(chain) = start.chain(index) else {
+            continue;
+        };
+        let products: Vec<String> = chain
+            .terms
+            .iter()
+            .map(|term| {
+                term.iter()
+                    .map(|(_, v)| format!("{v:.6}"))
+                    .collect::<Vec<_>>()
+                    .join(" x ")
+            })
+            .collect();
+        let names: Vec<String> = chain
+            .terms
+            .iter()
+            .map(|term| {
+                term.iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" x ")
+            })
+            .collect();
+        let kept = index >= 8 && !update_biases;
+        println!("  dE/d{name} = {}", names.join(" + "));
+        println!(
+            "         = {} = {:.9}   {name}: {:.9} -> {:.9}{}",
+            products.join(" + "),
+            chain.gradient,
+            start.params[index],
+            after_one.params[index],
+            if kept {
+                " (biases fixed; --update-biases trains them)"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "\nE_total: {:.9} before, {:.9} after {steps} step(s)",
+        f.e_total, error_after
+    );
+    Ok(())
+}
+
+fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<(), UsageError> {
+    let (config, mlp) = model_file::load(model).map_err(|e| UsageError(format!("--model {e}")))?;
+    let batch = batch_file::load(data, Config::INPUTS, config.outputs(), config.loss)
+        .map_err(|e| UsageError(format!("--data {e}")))?;
+    let mut ws = Workspace::new(&mlp.shape(), batch.x.nrows());
+    mlp.forward(batch.x.view(), &mut ws);
+    let targets = match (&batch.labels, &batch.targets) {
+        (Some(labels), _) => Targets::Classes(labels),
+        (None, Some(t)) => Targets::Values(t.view()),
+        (None, None) => return Err(UsageError("--data: the batch has no targets".into())),
+    };
+    let loss = config
+        .loss
+        .value_and_grad(&ws.output, targets, &mut ws.output_grad);
+    let mut grads = mlp.zero_grads();
+    mlp.backward(batch.x.view(), &mut ws, &mut grads);
+    let norm = |a: &[f32]| a.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
+
+    if json {
+        let layers: Vec<_> = grads
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let rows: Vec<Vec<f32>> = g.weight.rows().into_iter().map(|r| r.to_vec()).collect();
+                json!({
+                    "layer": i,
+                    "weight_name": format!("layers.{i}.weight"),
+                    "bias_name": format!("layers.{i}.bias"),
+                    "grad_weight_norm": norm(g.weight.as_slice().unwrap_or(&[])),
+                    "grad_bias_norm": norm(g.bias.as_slice().unwrap_or(&[])),
+                    "weight": rows,
+                    "bias": g.bias.to_vec(),
+                })
+            })
+            .collect();
+        let out = json!({
+            "loss_name": config.loss.name(),
+            "loss": loss,
+            "examples": batch.x.nrows(),
+            "layers": layers,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+        return Ok(());
+    }
+    println!(
+        "{} examples, mean {} loss {loss:.9}; network: depth {} x width {}, {}, skips {}",
+        batch.x.nrows(),
+        config.loss,
+        config.depth,
+        config.width,
+        config.activation,
+        mlp.skip()
+    );
+    println!("\n{:<16} {:>14} {:>14}", "layer", "||dL/dW||", "||dL/db||");
+    for (i, g) in grads.iter().enumerate() {
+        let w = norm(g.weight.as_slice().unwrap_or(&[]));
+        let b = norm(g.bias.as_slice().unwrap_or(&[]));
+        println!("{:<16} {w:>14.6e} {b:>14.6e}", format!("layers.{i}"));
+    }
+    for (i, g) in grads.iter().enumerate() {
+        println!("\nlayers.{i}.weight.grad =\n{:.6e}", g.weight);
+        println!("layers.{i}.bias.grad =\n{:.6e}", g.bias);
+    }
+    Ok(())
+}
+
+/// The benchmark's configuration: the peers' reference network (sigmoid,
+/// SGD at 0.1, cross-entropy, 3 classes) on a fixed full batch.
+pub fn bench_config(depth: usize, width: usize, batch: usize, activation: Activation) -> Config {
+    Config {
+        depth,
+        width,
+        activation,
+        batch,
+        optimizer: OptimizerKind::Sgd,
+        learning_rate: 0.1,
+        loss: Loss::CrossEntropy,
+        dataset: Dataset::Spiral,
+        classes: 3,
+        samples: batch.max(20),
+        test_fraction: 0.0,
+        ..Config::default()
+    }
+}
+
+fn bench(
+    depth: usize,
+    width: usize,
+    batch: usize,
+    activation: Activation,
+    steps: u64,
+    json: bool,
+) -> Result<(), UsageError> {
+    let config = bench_config(depth, width, batch, activation);
+    let mut run = Run::new(config).map_err(flag_error)?;
+    for _ in 0..20 {
+        run.step();
+    }
+    let start = Instant::now();
+    for _ in 0..steps {
+        run.step();
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let steps_per_second = steps as f64 / seconds;
+    if json {
+        let out = json!({
+            "depth": depth,
+            "width": width,
+            "batch": batch,
+            "activation": activation.name(),
+            "steps": steps,
+            "seconds": seconds,
+            "steps_per_second": steps_per_second,
+            "final_loss": run.last_stats().loss,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+        );
+    } else {
+        println!(
+            "depth {depth} x width {width}, batch {batch}, {activation}, SGD, telemetry on: {steps_per_second:.0} steps/s ({steps} steps in {seconds:.3} s)"
+        );
+    }
+    Ok(())
+}

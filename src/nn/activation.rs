@@ -1,0 +1,302 @@
+//! Activation functions g(z), their derivatives g'(z), and sampled curves.
+//!
+//! Every forward rule sits next to its backward rule. The vectorised kernels
+//! compute g and g' in one pass so the backward pass never re-evaluates `exp`.
+
+use serde::{Deserialize, Serialize};
+
+/// The non-linearity applied after every hidden layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Activation {
+    /// 1 / (1 + e^-z): maps R onto (0, 1); its derivative is at most 0.25.
+    Sigmoid,
+    /// tanh(z): maps R onto (-1, 1); its derivative is at most 1.
+    Tanh,
+    /// max(0, z): derivative 1 for z > 0 and 0 otherwise.
+    Relu,
+    /// max(0.01 z, z): like ReLU but never exactly flat.
+    LeakyRelu,
+}
+
+/// The slope of leaky ReLU for negative inputs.
+pub const LEAKY_SLOPE: f32 = 0.01;
+
+/// A unit counts as saturated when g'(z) falls below this share of g's
+/// largest derivative (sigmoid and tanh only).
+pub const SATURATION_SHARE: f32 = 0.1;
+
+/// One sample of an activation curve, for plotting.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvePoint {
+    pub z: f64,
+    pub value: f64,
+    pub derivative: f64,
+}
+
+impl Activation {
+    pub const ALL: [Activation; 4] = [
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::LeakyRelu,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Sigmoid => "sigmoid",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::LeakyRelu => "leaky-relu",
+        }
+    }
+
+    /// g(z) in f64, for curves, the textbook example and reference checks.
+    pub fn value(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => sigmoid_f64(z),
+            Activation::Tanh => z.tanh(),
+            Activation::Relu => z.max(0.0),
+            Activation::LeakyRelu => {
+                if z > 0.0 {
+                    z
+                } else {
+                    f64::from(LEAKY_SLOPE) * z
+                }
+            }
+        }
+    }
+
+    /// g'(z) in f64. At z = 0 ReLU's derivative is taken as 0, as PyTorch does.
+    pub fn derivative(self, z: f64) -> f64 {
+        match self {
+            Activation::Sigmoid => {
+                let s = sigmoid_f64(z);
+                s * (1.0 - s)
+            }
+            Activation::Tanh => {
+                let t = z.tanh();
+                1.0 - t * t
+            }
+            Activation::Relu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Activation::LeakyRelu => {
+                if z > 0.0 {
+                    1.0
+                } else {
+                    f64::from(LEAKY_SLOPE)
+                }
+            }
+        }
+    }
+
+    /// The largest value g' takes: 0.25 for sigmoid, 1 for the others.
+    pub fn max_derivative(self) -> f64 {
+        match self {
+            Activation::Sigmoid => 0.25,
+            _ => 1.0,
+        }
+    }
+
+    /// Whether "saturated" (sigmoid, tanh) or "dead" (ReLU family) is the
+    /// failure this activation shows.
+    pub fn saturates(self) -> bool {
+        matches!(self, Activation::Sigmoid | Activation::Tanh)
+    }
+
+    /// `n` evenly spaced samples of g and g' over [lo, hi].
+    pub fn curve(self, lo: f64, hi: f64, n: usize) -> Vec<CurvePoint> {
+        let n = n.max(2);
+        (0..n)
+            .map(|i| {
+                let z = lo + (hi - lo) * i as f64 / (n - 1) as f64;
+                CurvePoint {
+                    z,
+                    value: self.value(z),
+                    derivative: self.derivative(z),
+                }
+            })
+            .collect()
+    }
+
+    /// Applies g to every `pre[i]`, writing g into `out` and g' into `slope`.
+    /// This is the hot loop of the forward pass: written so the compiler
+    /// vectorises it (no branches that depend on data beyond selects).
+    pub fn forward_slice(self, pre: &[f32], out: &mut [f32], slope: &mut [f32]) {
+        debug_assert!(pre.len() == out.len() && pre.len() == slope.len());
+        let lanes = pre.iter().zip(out.iter_mut()).zip(slope.iter_mut());
+        match self {
+            Activation::Sigmoid => {
+                for ((&z, o), d) in lanes {
+                    let s = sigmoid_f32(z);
+                    *o = s;
+                    *d = s * (1.0 - s);
+                }
+            }
+            Activation::Tanh => {
+                for ((&z, o), d) in lanes {
+                    let t = tanh_f32(z);
+                    *o = t;
+                    *d = 1.0 - t * t;
+                }
+            }
+            Activation::Relu => {
+                for ((&z, o), d) in lanes {
+                    let on = z > 0.0;
+                    *o = if on { z } else { 0.0 };
+                    *d = if on { 1.0 } else { 0.0 };
+                }
+            }
+            Activation::LeakyRelu => {
+                for ((&z, o), d) in lanes {
+                    let on = z > 0.0;
+                    *o = if on { z } else { LEAKY_SLOPE * z };
+                    *d = if on { 1.0 } else { LEAKY_SLOPE };
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Activation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Numerically stable sigmoid in f64: e^z is only taken for z <= 0, so it
+/// never overflows.
+pub fn sigmoid_f64(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Sigmoid in f32 for any finite input: 1 / (1 + e^-z) with e^-z clamped,
+/// so z = -1e4 gives 0 and z = 1e4 gives 1, never NaN. NaN stays NaN.
+#[inline(always)]
+pub fn sigmoid_f32(z: f32) -> f32 {
+    1.0 / (1.0 + exp_f32(-z))
+}
+
+/// tanh in f32 through the sigmoid: tanh(z) = 2 sigmoid(2z) - 1. Accurate to
+/// a few f32 ulps of 1 (absolute), which is what training and plots need.
+#[inline(always)]
+pub fn tanh_f32(z: f32) -> f32 {
+    2.0 * sigmoid_f32(2.0 * z) - 1.0
+}
+
+/// e^x in f32 without a libm call, so loops over it vectorise.
+///
+/// Range reduction x = n ln2 + r with |r| <= ln2/2, a degree-6 polynomial
+/// for e^r (Cephes' coefficients, relative error about 1 ulp), and 2^n built
+/// in the exponent bits. Inputs are clamped to [-86.6, 88.7]: below that the
+/// result would be subnormal, above it infinite; returning the clamp's value
+/// keeps the sigmoid exact to f32 and free of slow subnormals. NaN propagates.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    let x = x.clamp(-86.6, 88.7);
+    let n = (x * LOG2E).round();
+    let r = x - n * LN2_HI - n * LN2_LO;
+    let r2 = r * r;
+    let mut p = 1.987_569_1e-4_f32;
+    p = p * r + 1.398_199_9e-3;
+    p = p * r + 8.333_452e-3;
+    p = p * r + 4.166_579_6e-2;
+    p = p * r + 1.666_666_5e-1;
+    p = p * r + 5.000_000_1e-1;
+    let er = p * r2 + r + 1.0;
+    // n is in [-126, 128]; 2^n via the exponent bits. n = 128 only when
+    // x = 88.7 rounds up, so build 2^(n-1) * 2 to stay representable.
+    let bits = ((n as i32 + 126) as u32) << 23;
+    er * f32::from_bits(bits) * 2.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exp_matches_libm_to_a_few_ulps() {
+        let mut z = -86.5_f32;
+        while z < 88.5 {
+            let want = f64::from(z).exp();
+            let got = f64::from(exp_f32(z));
+            assert!(
+                ((got - want) / want).abs() < 4e-7,
+                "exp({z}) = {got}, want {want}"
+            );
+            z += 0.0137;
+        }
+    }
+
+    #[test]
+    fn sigmoid_is_finite_for_huge_inputs() {
+        for z in [
+            -1e4_f32,
+            -1e30,
+            -88.0,
+            0.0,
+            88.0,
+            1e4,
+            1e30,
+            f32::MAX,
+            f32::MIN,
+        ] {
+            let s = sigmoid_f32(z);
+            assert!(
+                s.is_finite() && (0.0..=1.0).contains(&s),
+                "sigmoid({z}) = {s}"
+            );
+            let t = tanh_f32(z);
+            assert!(
+                t.is_finite() && (-1.0..=1.0).contains(&t),
+                "tanh({z}) = {t}"
+            );
+        }
+        assert!(sigmoid_f32(-1e4) < 1e-37);
+        assert_eq!(sigmoid_f32(1e4), 1.0);
+        assert!(sigmoid_f32(f32::NAN).is_nan());
+        assert_eq!(sigmoid_f64(-1e4), 0.0);
+        assert_eq!(sigmoid_f64(1e4), 1.0);
+    }
+
+    #[test]
+    fn f32_kernels_agree_with_f64_rules() {
+        for act in Activation::ALL {
+            let zs: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.025).collect();
+            let mut out = vec![0.0; zs.len()];
+            let mut slope = vec![0.0; zs.len()];
+            act.forward_slice(&zs, &mut out, &mut slope);
+            for ((&z, &o), &d) in zs.iter().zip(&out).zip(&slope) {
+                let z64 = f64::from(z);
+                assert!((f64::from(o) - act.value(z64)).abs() < 2e-6, "{act} g({z})");
+                assert!(
+                    (f64::from(d) - act.derivative(z64)).abs() < 2e-6,
+                    "{act} g'({z})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn derivative_maximum_is_where_the_slides_say() {
+        let curve = Activation::Sigmoid.curve(-8.0, 8.0, 1601);
+        let peak = curve.iter().map(|p| p.derivative).fold(0.0, f64::max);
+        assert!((peak - 0.25).abs() < 1e-12);
+        assert_eq!(Activation::Sigmoid.max_derivative(), 0.25);
+        assert_eq!(Activation::Tanh.derivative(0.0), 1.0);
+    }
+}

@@ -1,0 +1,388 @@
+//! The multilayer perceptron: dense layers, residual blocks, and backprop by
+//! hand. Forward and backward live side by side so each backward rule can be
+//! read against the forward rule it differentiates.
+//!
+//! Shapes: a batch is [batch, features]; weights are [out, in] as in
+//! `torch.nn.Linear`, so a layer computes z = a W^T + b.
+//!
+//! Hidden layers are numbered 0..depth from the input side; the output layer
+//! is layer `depth`. Hidden layers 1 and 2 form block 0, layers 3 and 4
+//! block 1, and so on; an unpaired last hidden layer stays plain. Block k's
+//! skip carries a[2k] (the block's input) to layer 2k + 2 (its second layer):
+//!
+//!   slides:   a[2k+2] = g(z[2k+2] + a[2k])     (the course's formula)
+//!   identity: a[2k+2] = g(z[2k+2]) + a[2k]     (the skip path has slope 1)
+//!   off:      a[2k+2] = g(z[2k+2])
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::activation::Activation;
+use super::init::Init;
+
+/// How every residual block starts: no skips, or skips in one style.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Skip {
+    Off,
+    Slides,
+    Identity,
+}
+
+impl Skip {
+    pub const ALL: [Skip; 3] = [Skip::Off, Skip::Slides, Skip::Identity];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Skip::Off => "off",
+            Skip::Slides => "slides",
+            Skip::Identity => "identity",
+        }
+    }
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where the skip joins the block's second layer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipStyle {
+    /// Before the activation: a[l+2] = g(z[l+2] + a[l]).
+    Slides,
+    /// After the activation: a[l+2] = g(z[l+2]) + a[l].
+    Identity,
+}
+
+impl SkipStyle {
+    pub fn name(self) -> &'static str {
+        match self {
+            SkipStyle::Slides => "slides",
+            SkipStyle::Identity => "identity",
+        }
+    }
+
+    /// The block's formula, for the UI.
+    pub fn formula(self) -> &'static str {
+        match self {
+            SkipStyle::Slides => "a[l+2] = g(z[l+2] + a[l])",
+            SkipStyle::Identity => "a[l+2] = g(z[l+2]) + a[l]",
+        }
+    }
+}
+
+/// How the second layer of each residual block is initialised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BranchInit {
+    /// Like every other layer.
+    Normal,
+    /// All zeros: with the identity style and g(0) = 0 (tanh, ReLU) each
+    /// block starts as the identity map.
+    Zero,
+}
+
+/// One fully connected layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dense {
+    /// [out, in].
+    pub weight: Array2<f32>,
+    /// [out].
+    pub bias: Array1<f32>,
+}
+
+impl Dense {
+    pub fn zeros(inputs: usize, outputs: usize) -> Dense {
+        Dense {
+            weight: Array2::zeros((outputs, inputs)),
+            bias: Array1::zeros(outputs),
+        }
+    }
+
+    pub fn fan_in(&self) -> usize {
+        self.weight.ncols()
+    }
+
+    pub fn fan_out(&self) -> usize {
+        self.weight.nrows()
+    }
+}
+
+/// The network's parameters and its current topology.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp {
+    /// `depth` hidden layers, then the output layer.
+    pub layers: Vec<Dense>,
+    pub activation: Activation,
+    pub style: SkipStyle,
+    /// Whether block k's skip is on, for every block.
+    pub skips: Vec<bool>,
+}
+
+/// The number of residual blocks among `depth` hidden layers.
+pub fn block_count(depth: usize) -> usize {
+    depth.saturating_sub(1) / 2
+}
+
+/// The hidden layers of block `k`: (first, second).
+pub fn block_layers(k: usize) -> (usize, usize) {
+    (2 * k + 1, 2 * k + 2)
+}
+
+/// Dimensions of a network.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub inputs: usize,
+    pub depth: usize,
+    pub width: usize,
+    pub outputs: usize,
+}
+
+impl Shape {
+    /// (fan_in, fan_out) of every weight layer, input side first.
+    pub fn layer_dims(&self) -> Vec<(usize, usize)> {
+        (0..=self.depth)
+            .map(|i| {
+                let fan_in = if i == 0 { self.inputs } else { self.width };
+                let fan_out = if i == self.depth {
+                    self.outputs
+                } else {
+                    self.width
+                };
+                (fan_in, fan_out)
+            })
+            .collect()
+    }
+}
+
+impl Mlp {
+    /// A freshly initialised network. The weights drawn do not depend on the
+    /// skips, so a plain and a residual twin from one seed start identical.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<R: Rng + ?Sized>(
+        shape: Shape,
+        activation: Activation,
+        init: Init,
+        gain: f32,
+        skip: Skip,
+        branch_init: BranchInit,
+        rng: &mut R,
+    ) -> Mlp {
+        let mut layers: Vec<Dense> = shape
+            .layer_dims()
+            .into_iter()
+            .map(|(fan_in, fan_out)| Dense {
+                weight: init.weights(fan_in, fan_out, gain, rng),
+                bias: Array1::zeros(fan_out),
+            })
+            .collect();
+        let blocks = block_count(shape.depth);
+        if branch_init == BranchInit::Zero {
+            for k in 0..blocks {
+                layers[block_layers(k).1].weight.fill(0.0);
+            }
+        }
+        let (style, on) = match skip {
+            Skip::Off => (SkipStyle::Identity, false),
+            Skip::Slides => (SkipStyle::Slides, true),
+            Skip::Identity => (SkipStyle::Identity, true),
+        };
+        Mlp {
+            layers,
+            activation,
+            style,
+            skips: vec![on; blocks],
+        }
+    }
+
+    pub fn shape(&self) -> Shape {
+        Shape {
+            inputs: self.layers[0].fan_in(),
+            depth: self.depth(),
+            width: self.layers[0].fan_out(),
+            outputs: self.layers[self.depth()].fan_out(),
+        }
+    }
+
+    /// Hidden layers.
+    pub fn depth(&self) -> usize {
+        self.layers.len() - 1
+    }
+
+    pub fn parameter_count(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.weight.len() + l.bias.len())
+            .sum()
+    }
+
+    /// The skip state as the configuration names it.
+    pub fn skip(&self) -> Skip {
+        match (self.skips.iter().any(|&on| on), self.style) {
+            (false, _) => Skip::Off,
+            (true, SkipStyle::Slides) => Skip::Slides,
+            (true, SkipStyle::Identity) => Skip::Identity,
+        }
+    }
+
+    /// Whether a skip ends at hidden layer `i` (i is a block's second layer
+    /// and that block's skip is on). Its source is a[i - 2].
+    pub fn skip_lands_at(&self, i: usize) -> bool {
+        i >= 2 && i % 2 == 0 && self.skips.get(i / 2 - 1).copied().unwrap_or(false)
+    }
+
+    /// Forward pass over `x` ([batch, inputs]); leaves every intermediate the
+    /// backward pass needs in `ws` and the outputs in `ws.output`.
+    pub fn forward(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace) {
+        let depth = self.depth();
+        for i in 0..=depth {
+            let layer = &self.layers[i];
+            let (done, rest) = ws.act.split_at_mut(i);
+            let input = if i == 0 { x } else { done[i - 1].view() };
+            let pre = if i == depth {
+                &mut ws.output
+            } else {
+                &mut ws.pre[i]
+            };
+            // z = a W^T + b: start from the bias, let the GEMM add a W^T.
+            pre.assign(&layer.bias);
+            general_mat_mul(1.0, &input, &layer.weight.t(), 1.0, pre);
+            if i == depth {
+                break;
+            }
+            let lands = self.skip_lands_at(i);
+            if lands && self.style == SkipStyle::Slides {
+                *pre += &done[i - 2];
+            }
+            let act = &mut rest[0];
+            self.activation
+                .forward_slice(slice(pre), slice_mut(act), slice_mut(&mut ws.slope[i]));
+            if lands && self.style == SkipStyle::Identity {
+                *act += &done[i - 2];
+            }
+        }
+    }
+
+    /// Backward pass: from dL/d(output) in `ws.output_grad` to the gradient
+    /// of every parameter in `grads`. Needs the `ws` of the forward pass on
+    /// the same `x`. Leaves delta = dL/d(pre-activation) of every hidden layer
+    /// in `ws.grad`.
+    pub fn backward(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace, grads: &mut [Dense]) {
+        let depth = self.depth();
+        // Output layer: z = a W^T + b, so dW = dz^T a, db = sum dz, da = dz W.
+        let out = &self.layers[depth];
+        let last_act = if depth == 0 {
+            x
+        } else {
+            ws.act[depth - 1].view()
+        };
+        weight_grads(&ws.output_grad, last_act, &mut grads[depth]);
+        general_mat_mul(
+            1.0,
+            &ws.output_grad,
+            &out.weight,
+            0.0,
+            &mut ws.grad[depth - 1],
+        );
+
+        for i in (0..depth).rev() {
+            // ws.grad[i] holds dL/da[i], skip contributions included.
+            let lands = self.skip_lands_at(i);
+            let (below, rest) = ws.grad.split_at_mut(i);
+            let grad = &mut rest[0];
+            if lands && self.style == SkipStyle::Identity {
+                // a[i] = g(pre) + a[i-2]: the skip passes dL/da[i] unchanged.
+                below[i - 2].assign(grad);
+            }
+            // delta = dL/dpre = dL/da * g'(pre).
+            *grad *= &ws.slope[i];
+            if lands && self.style == SkipStyle::Slides {
+                // pre = z + a[i-2]: the skip receives delta, after g'.
+                below[i - 2].assign(grad);
+            }
+            let input = if i == 0 { x } else { ws.act[i - 1].view() };
+            weight_grads(grad, input, &mut grads[i]);
+            if i > 0 {
+                // A skip landing at i + 1 already wrote into dL/da[i-1]: add to it.
+                let beta = if self.skip_lands_at(i + 1) { 1.0 } else { 0.0 };
+                general_mat_mul(1.0, &*grad, &self.layers[i].weight, beta, &mut below[i - 1]);
+            }
+        }
+    }
+
+    /// Outputs for `x`, allocating a workspace (evaluation, plots, checks).
+    pub fn predict(&self, x: ArrayView2<'_, f32>) -> Array2<f32> {
+        let mut ws = Workspace::new(&self.shape(), x.nrows());
+        self.forward(x, &mut ws);
+        ws.output
+    }
+
+    /// Zero-filled gradient buffers shaped like the parameters.
+    pub fn zero_grads(&self) -> Vec<Dense> {
+        self.layers
+            .iter()
+            .map(|l| Dense::zeros(l.fan_in(), l.fan_out()))
+            .collect()
+    }
+}
+
+/// dW = delta^T input, db = column sums of delta.
+fn weight_grads(delta: &Array2<f32>, input: ArrayView2<'_, f32>, grad: &mut Dense) {
+    general_mat_mul(1.0, &delta.t(), &input, 0.0, &mut grad.weight);
+    grad.bias.fill(0.0);
+    for row in delta.axis_iter(Axis(0)) {
+        grad.bias += &row;
+    }
+}
+
+fn slice(a: &Array2<f32>) -> &[f32] {
+    // Workspace arrays are allocated in standard layout and never reshaped.
+    a.as_slice().expect("workspace arrays are contiguous")
+}
+
+fn slice_mut(a: &mut Array2<f32>) -> &mut [f32] {
+    a.as_slice_mut().expect("workspace arrays are contiguous")
+}
+
+/// Every intermediate of one forward and backward pass, allocated once per
+/// batch size and reused step after step.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub batch: usize,
+    /// Argument of g in every hidden layer: z, or z + a[l] under a slides skip.
+    pub pre: Vec<Array2<f32>>,
+    /// Output a of every hidden layer.
+    pub act: Vec<Array2<f32>>,
+    /// g'(pre) of every hidden layer.
+    pub slope: Vec<Array2<f32>>,
+    /// dL/da, turned into delta = dL/dpre during the backward pass.
+    pub grad: Vec<Array2<f32>>,
+    /// [batch, outputs].
+    pub output: Array2<f32>,
+    /// dL/d(output), written by the loss.
+    pub output_grad: Array2<f32>,
+}
+
+impl Workspace {
+    pub fn new(shape: &Shape, batch: usize) -> Workspace {
+        let hidden = || {
+            (0..shape.depth)
+                .map(|_| Array2::zeros((batch, shape.width)))
+                .collect::<Vec<_>>()
+        };
+        Workspace {
+            batch,
+            pre: hidden(),
+            act: hidden(),
+            slope: hidden(),
+            grad: hidden(),
+            output: Array2::zeros((batch, shape.outputs)),
+            output_grad: Array2::zeros((batch, shape.outputs)),
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The network core: ndarray only, no threads, no UI, no files.
+//!
+//! Read it in this order: `activation` (g and g'), `init`, `mlp` (forward
+//! and backward with residual blocks), `loss`, `optim`, `stats` (what a step
+//! measures), `data`, `config`, `run` (one training step end to end), and
+//! `textbook` (the slide's 2-2-2 example in f64).
+
+pub mod activation;
+pub mod config;
+pub mod data;
+pub mod init;
+pub mod loss;
+pub mod mlp;
+pub mod optim;
+pub mod run;
+pub mod stats;
+pub mod textbook;
+
+pub use activation::Activation;
+pub use config::{Config, ConfigError};
+pub use data::{Data, Dataset};
+pub use init::Init;
+pub use loss::{Loss, Targets};
+pub use mlp::{BranchInit, Dense, Mlp, Shape, Skip, SkipStyle, Workspace};
+pub use optim::{Optimizer, OptimizerKind};
+pub use run::{Evaluation, Run};
+pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};

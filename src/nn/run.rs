@@ -1,0 +1,277 @@
+//! One training run: network, data, optimiser and the buffers of a step.
+//! `Run::step` is the whole training loop body; the trainer thread, the
+//! benchmarks and the command line all drive a run through it.
+
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::config::{Config, ConfigError};
+use super::data::{Batcher, Data, Split};
+use super::loss::{Targets, accuracy};
+use super::mlp::{Dense, Mlp, Shape, SkipStyle, Workspace, block_layers};
+use super::optim::{Optimizer, OptimizerKind};
+use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
+
+/// Independent random streams drawn from one seed, so that changing how one
+/// is used (say the data set) never changes another (the initial weights).
+fn stream_seed(seed: u64, purpose: u64) -> u64 {
+    seed ^ purpose.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+const WEIGHTS: u64 = 1;
+const DATA: u64 = 2;
+const BATCHES: u64 = 3;
+
+/// Loss and accuracy of the network on one split.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    pub loss: f64,
+    /// Share classified right; NaN for an empty split.
+    pub accuracy: f64,
+}
+
+#[derive(Debug)]
+pub struct Run {
+    /// The configuration the run started from. Live changes (learning
+    /// rate, optimiser, clipping, skips) are in the fields below.
+    config: Config,
+    pub mlp: Mlp,
+    pub data: Data,
+    pub learning_rate: f32,
+    pub clip: Option<f32>,
+    optimizer: Optimizer,
+    batcher: Batcher,
+    x: Array2<f32>,
+    y: Vec<usize>,
+    ws: Workspace,
+    grads: Vec<Dense>,
+    update_ratio: Vec<f32>,
+    stats: StepStats,
+    steps_done: u64,
+    first_nonfinite: Option<NonFinite>,
+}
+
+impl Run {
+    /// A new run from a validated configuration.
+    pub fn new(config: Config) -> Result<Run, ConfigError> {
+        config.validate()?;
+        let shape = Shape {
+            inputs: Config::INPUTS,
+            depth: config.depth,
+            width: config.width,
+            outputs: config.outputs(),
+        };
+        let mlp = Mlp::new(
+            shape,
+            config.activation,
+            config.init,
+            config.init_gain,
+            config.skip,
+            config.branch_init,
+            &mut StdRng::seed_from_u64(stream_seed(config.seed, WEIGHTS)),
+        );
+        Ok(Run::with_network(config, mlp))
+    }
+
+    /// A run that trains a given network (loaded from a file, or a twin).
+    /// The network's shape must match the configuration's.
+    pub fn with_network(config: Config, mlp: Mlp) -> Run {
+        let data = Data::generate(
+            config.dataset,
+            config.classes,
+            config.samples,
+            config.test_samples(),
+            config.noise,
+            stream_seed(config.seed, DATA),
+        );
+        let batcher = Batcher::new(
+            data.train.len(),
+            config.batch,
+            stream_seed(config.seed, BATCHES),
+        );
+        let batch = batcher.batch_size();
+        let layers = mlp.layers.len();
+        Run {
+            learning_rate: config.learning_rate,
+            clip: config.clip,
+            optimizer: Optimizer::new(config.optimizer, config.momentum),
+            x: Array2::zeros((batch, Config::INPUTS)),
+            y: Vec::with_capacity(batch),
+            ws: Workspace::new(&mlp.shape(), batch),
+            grads: mlp.zero_grads(),
+            update_ratio: vec![0.0; layers],
+            stats: StepStats {
+                layers: vec![LayerStats::default(); layers],
+                ..StepStats::default()
+            },
+            steps_done: 0,
+            first_nonfinite: None,
+            batcher,
+            data,
+            config,
+            mlp,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The configuration with the live changes applied: what a new run
+    /// would need to continue where this one is.
+    pub fn current_config(&self) -> Config {
+        Config {
+            learning_rate: self.learning_rate,
+            clip: self.clip,
+            optimizer: self.optimizer.kind(),
+            skip: self.mlp.skip(),
+            ..self.config.clone()
+        }
+    }
+
+    /// Steps taken so far.
+    pub fn steps_done(&self) -> u64 {
+        self.steps_done
+    }
+
+    /// The first NaN or Inf seen, if any.
+    pub fn first_nonfinite(&self) -> Option<NonFinite> {
+        self.first_nonfinite
+    }
+
+    /// The statistics of the last step.
+    pub fn last_stats(&self) -> &StepStats {
+        &self.stats
+    }
+
+    /// The workspace of the last step (pre-activations, slopes, deltas).
+    pub fn workspace(&self) -> &Workspace {
+        &self.ws
+    }
+
+    /// The parameter gradients of the last step.
+    pub fn gradients(&self) -> &[Dense] {
+        &self.grads
+    }
+
+    /// One step: a mini-batch, forward, loss, backward, telemetry, update.
+    pub fn step(&mut self) -> &StepStats {
+        self.batcher
+            .next_batch(&self.data.train, &mut self.x, &mut self.y);
+        let x = self.x.view();
+        self.mlp.forward(x, &mut self.ws);
+        let loss = self.config.loss.value_and_grad(
+            &self.ws.output,
+            Targets::Classes(&self.y),
+            &mut self.ws.output_grad,
+        );
+        self.mlp.backward(x, &mut self.ws, &mut self.grads);
+
+        let s = &mut self.stats;
+        s.step = self.steps_done;
+        s.loss = loss;
+        let forward_bad = stats::forward_stats(&self.ws, self.mlp.activation, &mut s.layers);
+        let (grad_sq, backward_bad) = stats::backward_stats(&self.ws, &self.grads, &mut s.layers);
+        let grad_norm = grad_sq.sqrt();
+        s.grad_norm = grad_norm as f32;
+        let scale = match self.clip {
+            Some(max) if grad_norm > f64::from(max) => (f64::from(max) / grad_norm) as f32,
+            _ => 1.0,
+        };
+        s.clipped = scale < 1.0;
+        s.nonfinite = match (forward_bad, backward_bad) {
+            (Some(layer), _) => Some((layer, Phase::Forward)),
+            (None, Some(layer)) => Some((layer, Phase::Backward)),
+            (None, None) if !loss.is_finite() => Some((self.mlp.depth(), Phase::Forward)),
+            (None, None) => None,
+        }
+        .map(|(layer, phase)| NonFinite {
+            step: self.steps_done,
+            layer,
+            phase,
+        });
+        if self.first_nonfinite.is_none() {
+            self.first_nonfinite = s.nonfinite;
+        }
+
+        self.optimizer.step(
+            &mut self.mlp.layers,
+            &self.grads,
+            self.learning_rate,
+            scale,
+            &mut self.update_ratio,
+        );
+        for (layer, &ratio) in s.layers.iter_mut().zip(&self.update_ratio) {
+            layer.update_ratio = ratio;
+        }
+        self.steps_done += 1;
+        &self.stats
+    }
+
+    /// Loss and accuracy on a split (allocates; call it every few steps).
+    pub fn evaluate(&self, split: &Split) -> Evaluation {
+        if split.is_empty() {
+            return Evaluation {
+                loss: f64::NAN,
+                accuracy: f64::NAN,
+            };
+        }
+        let output = self.mlp.predict(split.x.view());
+        Evaluation {
+            loss: self.config.loss.value(&output, Targets::Classes(&split.y)),
+            accuracy: accuracy(&output, &split.y),
+        }
+    }
+
+    /// Histogram of one hidden layer's pre-activations (the argument of g)
+    /// in the last step's batch.
+    pub fn pre_activation_histogram(
+        &self,
+        layer: usize,
+        lo: f32,
+        hi: f32,
+        bins: usize,
+    ) -> Option<Histogram> {
+        let pre = self.ws.pre.get(layer)?;
+        Some(Histogram::of(pre.iter().copied(), lo, hi, bins))
+    }
+
+    pub fn set_optimizer(&mut self, kind: OptimizerKind) {
+        self.optimizer.set_kind(kind);
+    }
+
+    pub fn optimizer(&self) -> OptimizerKind {
+        self.optimizer.kind()
+    }
+
+    /// Turns one block's skip on or off from the next step on. Returns false
+    /// for a block that does not exist.
+    pub fn set_skip(&mut self, block: usize, on: bool) -> bool {
+        match self.mlp.skips.get_mut(block) {
+            Some(skip) => {
+                *skip = on;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn set_all_skips(&mut self, on: bool) {
+        self.mlp.skips.fill(on);
+    }
+
+    pub fn set_skip_style(&mut self, style: SkipStyle) {
+        self.mlp.style = style;
+    }
+
+    /// Zeroes the weights and bias of block `block`'s second layer.
+    pub fn zero_branch(&mut self, block: usize) -> bool {
+        if block >= self.mlp.skips.len() {
+            return false;
+        }
+        let layer = &mut self.mlp.layers[block_layers(block).1];
+        layer.weight.fill(0.0);
+        layer.bias.fill(0.0);
+        true
+    }
+}
