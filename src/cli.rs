@@ -39,7 +39,7 @@ pub enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         steps: u64,
         /// Learning rate (the slide uses 0.5).
-        #[arg(long, default_value_t = 0.5)]
+        #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
         lr: f64,
         /// Also update b1 and b2 (the slide keeps them fixed).
         #[arg(long)]
