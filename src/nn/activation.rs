@@ -125,42 +125,11 @@ impl Activation {
             .collect()
     }
 
-    /// Applies g to every `pre[i]`, writing g into `out` and g' into `slope`.
-    /// This is the hot loop of the forward pass: written so the compiler
-    /// vectorises it (no branches that depend on data beyond selects).
+    /// Applies g to every `pre[i]`, writing g into `out` and g' into `slope`
+    /// (the forward pass's hot loop, in `kernels`).
     pub fn forward_slice(self, pre: &[f32], out: &mut [f32], slope: &mut [f32]) {
         debug_assert!(pre.len() == out.len() && pre.len() == slope.len());
-        let lanes = pre.iter().zip(out.iter_mut()).zip(slope.iter_mut());
-        match self {
-            Activation::Sigmoid => {
-                for ((&z, o), d) in lanes {
-                    let s = sigmoid_f32(z);
-                    *o = s;
-                    *d = s * (1.0 - s);
-                }
-            }
-            Activation::Tanh => {
-                for ((&z, o), d) in lanes {
-                    let t = tanh_f32(z);
-                    *o = t;
-                    *d = 1.0 - t * t;
-                }
-            }
-            Activation::Relu => {
-                for ((&z, o), d) in lanes {
-                    let on = z > 0.0;
-                    *o = if on { z } else { 0.0 };
-                    *d = if on { 1.0 } else { 0.0 };
-                }
-            }
-            Activation::LeakyRelu => {
-                for ((&z, o), d) in lanes {
-                    let on = z > 0.0;
-                    *o = if on { z } else { LEAKY_SLOPE * z };
-                    *d = if on { 1.0 } else { LEAKY_SLOPE };
-                }
-            }
-        }
+        super::kernels::activate(self, pre, out, slope);
     }
 }
 
@@ -207,8 +176,13 @@ pub fn exp_f32(x: f32) -> f32 {
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
     const LOG2E: f32 = std::f32::consts::LOG2_E;
+    // Adding 1.5 * 2^23 rounds to the nearest integer with plain float
+    // adds (round() is a libm call on baseline x86-64, and would stop the
+    // loop from vectorising); the integer then sits in the low mantissa bits.
+    const ROUNDER: f32 = 12_582_912.0;
     let x = x.clamp(-86.6, 88.7);
-    let n = (x * LOG2E).round();
+    let shifted = x * LOG2E + ROUNDER;
+    let n = shifted - ROUNDER;
     let r = x - n * LN2_HI - n * LN2_LO;
     let r2 = r * r;
     let mut p = 1.987_569_1e-4_f32;
@@ -218,10 +192,11 @@ pub fn exp_f32(x: f32) -> f32 {
     p = p * r + 1.666_666_5e-1;
     p = p * r + 5.000_000_1e-1;
     let er = p * r2 + r + 1.0;
-    // n is in [-126, 128]; 2^n via the exponent bits. n = 128 only when
-    // x = 88.7 rounds up, so build 2^(n-1) * 2 to stay representable.
-    let bits = ((n as i32 + 126) as u32) << 23;
-    er * f32::from_bits(bits) * 2.0
+    // n is in [-125, 128]; 2^n via the exponent bits. n = 128 only when
+    // x = 88.7 rounds up, so build 2^(n-1) and double it to stay finite.
+    let n_bits = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
+    let scale = f32::from_bits(n_bits.wrapping_add(126) << 23);
+    er * scale * 2.0
 }
 
 #[cfg(test)]

@@ -14,13 +14,14 @@
 //!   identity: a[2k+2] = g(z[2k+2]) + a[2k]     (the skip path has slope 1)
 //!   off:      a[2k+2] = g(z[2k+2])
 
-use ndarray::linalg::general_mat_mul;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
 use super::init::Init;
+use super::kernels;
+use super::linalg::matmul;
 
 /// How every residual block starts: no skips, or skips in one style.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -251,7 +252,7 @@ impl Mlp {
             };
             // z = a W^T + b: start from the bias, let the GEMM add a W^T.
             pre.assign(&layer.bias);
-            general_mat_mul(1.0, &input, &layer.weight.t(), 1.0, pre);
+            matmul(input, layer.weight.t(), 1.0, pre.view_mut());
             if i == depth {
                 break;
             }
@@ -282,12 +283,11 @@ impl Mlp {
             ws.act[depth - 1].view()
         };
         weight_grads(&ws.output_grad, last_act, &mut grads[depth]);
-        general_mat_mul(
-            1.0,
-            &ws.output_grad,
-            &out.weight,
+        matmul(
+            ws.output_grad.view(),
+            out.weight.view(),
             0.0,
-            &mut ws.grad[depth - 1],
+            ws.grad[depth - 1].view_mut(),
         );
 
         for i in (0..depth).rev() {
@@ -300,7 +300,7 @@ impl Mlp {
                 below[i - 2].assign(grad);
             }
             // delta = dL/dpre = dL/da * g'(pre).
-            *grad *= &ws.slope[i];
+            kernels::multiply_slope(slice_mut(grad), slice(&ws.slope[i]));
             if lands && self.style == SkipStyle::Slides {
                 // pre = z + a[i-2]: the skip receives delta, after g'.
                 below[i - 2].assign(grad);
@@ -310,7 +310,12 @@ impl Mlp {
             if i > 0 {
                 // A skip landing at i + 1 already wrote into dL/da[i-1]: add to it.
                 let beta = if self.skip_lands_at(i + 1) { 1.0 } else { 0.0 };
-                general_mat_mul(1.0, &*grad, &self.layers[i].weight, beta, &mut below[i - 1]);
+                matmul(
+                    grad.view(),
+                    self.layers[i].weight.view(),
+                    beta,
+                    below[i - 1].view_mut(),
+                );
             }
         }
     }
@@ -333,11 +338,12 @@ impl Mlp {
 
 /// dW = delta^T input, db = column sums of delta.
 fn weight_grads(delta: &Array2<f32>, input: ArrayView2<'_, f32>, grad: &mut Dense) {
-    general_mat_mul(1.0, &delta.t(), &input, 0.0, &mut grad.weight);
-    grad.bias.fill(0.0);
-    for row in delta.axis_iter(Axis(0)) {
-        grad.bias += &row;
-    }
+    matmul(delta.t(), input, 0.0, grad.weight.view_mut());
+    let bias = grad
+        .bias
+        .as_slice_mut()
+        .expect("parameter arrays are contiguous");
+    kernels::add_rows(slice(delta), delta.ncols(), bias);
 }
 
 fn slice(a: &Array2<f32>) -> &[f32] {
@@ -366,6 +372,8 @@ pub struct Workspace {
     pub output: Array2<f32>,
     /// dL/d(output), written by the loss.
     pub output_grad: Array2<f32>,
+    /// Scratch space of `width` floats for the statistics.
+    pub scratch: Vec<f32>,
 }
 
 impl Workspace {
@@ -383,6 +391,7 @@ impl Workspace {
             grad: hidden(),
             output: Array2::zeros((batch, shape.outputs)),
             output_grad: Array2::zeros((batch, shape.outputs)),
+            scratch: vec![0.0; shape.width],
         }
     }
 }

@@ -9,6 +9,8 @@ pub mod activation;
 pub mod config;
 pub mod data;
 pub mod init;
+pub mod kernels;
+pub mod linalg;
 pub mod loss;
 pub mod mlp;
 pub mod optim;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::kernels::{self, AdamStep};
 use super::mlp::Dense;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -173,36 +174,33 @@ impl Rule {
         first: Option<&mut [f32]>,
         second: Option<&mut [f32]>,
     ) -> (f64, f64) {
-        let mut weight_sq = 0.0f32;
-        let mut update_sq = 0.0f32;
-        let mut record = |w: &mut f32, update: f32| {
-            weight_sq += *w * *w;
-            update_sq += update * update;
-            *w -= update;
-        };
-        match (self.kind, first, second) {
+        let weight_sq = kernels::sum_squares(w);
+        let update_sq = match (self.kind, first, second) {
             (OptimizerKind::Momentum, Some(v), _) => {
-                for ((w, &g), v) in w.iter_mut().zip(g).zip(v) {
-                    *v = self.momentum * *v + g * self.scale;
-                    record(w, self.lr * *v);
-                }
+                kernels::momentum(w, g, v, self.momentum, self.scale, self.lr);
+                f64::from(self.lr).powi(2) * kernels::sum_squares(v)
             }
-            (OptimizerKind::Adam, Some(m), Some(s)) => {
-                for (((w, &g), m), s) in w.iter_mut().zip(g).zip(m).zip(s) {
-                    let g = g * self.scale;
-                    *m = ADAM_BETA1 * *m + (1.0 - ADAM_BETA1) * g;
-                    *s = ADAM_BETA2 * *s + (1.0 - ADAM_BETA2) * g * g;
-                    let denom = s.sqrt() * self.adam_inv_bc2_sqrt + ADAM_EPS;
-                    record(w, self.adam_step * *m / denom);
-                }
-            }
+            (OptimizerKind::Adam, Some(m), Some(s)) => kernels::adam(
+                w,
+                g,
+                m,
+                s,
+                AdamStep {
+                    beta1: ADAM_BETA1,
+                    beta2: ADAM_BETA2,
+                    eps: ADAM_EPS,
+                    scale: self.scale,
+                    step: self.adam_step,
+                    inv_bc2_sqrt: self.adam_inv_bc2_sqrt,
+                },
+            ),
             _ => {
-                for (w, &g) in w.iter_mut().zip(g) {
-                    record(w, self.lr * self.scale * g);
-                }
+                let step = self.lr * self.scale;
+                kernels::sgd(w, g, step);
+                f64::from(step).powi(2) * kernels::sum_squares(g)
             }
-        }
-        (f64::from(weight_sq), f64::from(update_sq))
+        };
+        (weight_sq, update_sq)
     }
 }
 

@@ -170,7 +170,7 @@ impl Run {
         let s = &mut self.stats;
         s.step = self.steps_done;
         s.loss = loss;
-        let forward_bad = stats::forward_stats(&self.ws, self.mlp.activation, &mut s.layers);
+        let forward_bad = stats::forward_stats(&mut self.ws, self.mlp.activation, &mut s.layers);
         let (grad_sq, backward_bad) = stats::backward_stats(&self.ws, &self.grads, &mut s.layers);
         let grad_norm = grad_sq.sqrt();
         s.grad_norm = grad_norm as f32;

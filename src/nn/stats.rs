@@ -6,6 +6,7 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::activation::{Activation, SATURATION_SHARE};
+use super::kernels;
 use super::mlp::{Dense, Workspace};
 
 /// What one weight layer did in one step.
@@ -64,33 +65,14 @@ pub struct StepStats {
     pub nonfinite: Option<NonFinite>,
 }
 
-/// Sum and sum of squares in f64 over rows summed in f32: fast, and a
-/// value must itself be huge or non-finite to overflow.
-fn moments(a: &Array2<f32>) -> (f64, f64) {
-    let mut sum = 0.0f64;
-    let mut sq = 0.0f64;
-    for row in a.rows() {
-        let (s, q) = row
-            .iter()
-            .fold((0.0f32, 0.0f32), |(s, q), &v| (s + v, q + v * v));
-        sum += f64::from(s);
-        sq += f64::from(q);
-    }
-    (sum, sq)
-}
-
-fn squared_norm(values: &[f32]) -> f64 {
-    f64::from(values.iter().fold(0.0f32, |acc, &v| acc + v * v))
-}
-
-fn has_nonfinite(a: &Array2<f32>) -> bool {
-    a.iter().any(|v| !v.is_finite())
+fn values(a: &Array2<f32>) -> &[f32] {
+    a.as_slice().expect("workspace arrays are contiguous")
 }
 
 /// Fills activation statistics of every layer from a finished forward pass
 /// and returns the first layer (input side first) holding a non-finite value.
 pub fn forward_stats(
-    ws: &Workspace,
+    ws: &mut Workspace,
     activation: Activation,
     out: &mut [LayerStats],
 ) -> Option<usize> {
@@ -98,39 +80,27 @@ pub fn forward_stats(
     let mut first_bad = None;
     for (i, stats) in out.iter_mut().enumerate() {
         let a = if i == depth { &ws.output } else { &ws.act[i] };
-        let (sum, sq) = moments(a);
+        let (sum, sq) = kernels::moments(values(a));
         let n = a.len().max(1) as f64;
         let mean = sum / n;
         stats.activation_mean = mean as f32;
         stats.activation_std = (sq / n - mean * mean).max(0.0).sqrt() as f32;
-        if !(sum.is_finite() && sq.is_finite()) && first_bad.is_none() && has_nonfinite(a) {
+        if !(sum.is_finite() && sq.is_finite()) && first_bad.is_none() {
             first_bad = Some(i);
         }
         stats.saturated_or_dead = if i == depth {
             0.0
         } else if activation.saturates() {
-            saturated_share(&ws.slope[i], activation)
+            let threshold = (activation.max_derivative() * f64::from(SATURATION_SHARE)) as f32;
+            kernels::count_below(values(&ws.slope[i]), threshold) as f32
+                / ws.slope[i].len().max(1) as f32
         } else {
-            dead_share(&ws.pre[i])
+            let width = ws.pre[i].ncols();
+            kernels::dead_columns(values(&ws.pre[i]), width, &mut ws.scratch) as f32
+                / width.max(1) as f32
         };
     }
     first_bad
-}
-
-/// Share of entries with g' below 10% of its maximum.
-fn saturated_share(slope: &Array2<f32>, activation: Activation) -> f32 {
-    let threshold = (activation.max_derivative() * f64::from(SATURATION_SHARE)) as f32;
-    let count = slope.iter().filter(|&&d| d < threshold).count();
-    count as f32 / slope.len().max(1) as f32
-}
-
-/// Share of units whose pre-activation is <= 0 for every example.
-fn dead_share(pre: &Array2<f32>) -> f32 {
-    let width = pre.ncols();
-    let dead = (0..width)
-        .filter(|&j| pre.column(j).iter().all(|&z| z <= 0.0))
-        .count();
-    dead as f32 / width.max(1) as f32
 }
 
 /// Fills gradient statistics from a finished backward pass; returns the
@@ -145,8 +115,8 @@ pub fn backward_stats(
     let mut total = 0.0f64;
     let mut first_bad = None;
     for (i, (stats, grad)) in out.iter_mut().zip(grads).enumerate().rev() {
-        let w_sq = squared_norm(grad.weight.as_slice().expect("contiguous"));
-        let b_sq = squared_norm(grad.bias.as_slice().expect("contiguous"));
+        let w_sq = kernels::sum_squares(values(&grad.weight));
+        let b_sq = kernels::sum_squares(grad.bias.as_slice().expect("contiguous"));
         stats.grad_weight_norm = w_sq.sqrt() as f32;
         stats.grad_bias_norm = b_sq.sqrt() as f32;
         let delta = if i == depth {
@@ -154,8 +124,8 @@ pub fn backward_stats(
         } else {
             &ws.grad[i]
         };
-        let (_, d_sq) = moments(delta);
-        stats.delta_rms = (d_sq / delta.len().max(1) as f64).sqrt() as f32;
+        let delta_sq = kernels::sum_squares(values(delta));
+        stats.delta_rms = (delta_sq / delta.len().max(1) as f64).sqrt() as f32;
         total += w_sq + b_sq;
         if !(w_sq + b_sq).is_finite() && first_bad.is_none() {
             first_bad = Some(i);
