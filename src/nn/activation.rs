@@ -190,7 +190,7 @@ pub fn exp_f32(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let er = p * r2 + r + 1.0;
     // n is in [-125, 128]; 2^n via the exponent bits. n = 128 only when
     // x = 88.7 rounds up, so build 2^(n-1) and double it to stay finite.
