@@ -234,7 +234,7 @@ impl Mlp {
     /// Whether a skip ends at hidden layer `i` (i is a block's second layer
     /// and that block's skip is on). Its source is a[i - 2].
     pub fn skip_lands_at(&self, i: usize) -> bool {
-        i >= 2 && i % 2 == 0 && self.skips.get(i / 2 - 1).copied().unwrap_or(false)
+        i >= 2 && i.is_multiple_of(2) && self.skips.get(i / 2 - 1).copied().unwrap_or(false)
     }
 
     /// Forward pass over `x` ([batch, inputs]); leaves every intermediate the

@@ -177,12 +177,20 @@ impl Textbook {
         let terms = match index {
             0..=3 => {
                 let h = 1 + index / 2;
-                let value = if index % 2 == 0 { self.i1 } else { self.i2 };
+                let value = if index.is_multiple_of(2) {
+                    self.i1
+                } else {
+                    self.i2
+                };
                 vec![with(hidden(h), format!("dnet_h{h}/d{param}"), value)]
             }
             4..=7 => {
                 let o = 1 + (index - 4) / 2;
-                let value = if index % 2 == 0 { f.out_h1 } else { f.out_h2 };
+                let value = if index.is_multiple_of(2) {
+                    f.out_h1
+                } else {
+                    f.out_h2
+                };
                 vec![with(output(o), format!("dnet_o{o}/d{param}"), value)]
             }
             8 => vec![
