@@ -4,13 +4,21 @@
 //! - [`nn`]: the network core (ndarray, backprop by hand, telemetry).
 //! - [`model_file`]: safetensors model files, PyTorch-compatible.
 //! - [`batch_file`]: CSV batches for `gradscope grads`.
+//! - [`figures`]: one model per plot, and its PNG, SVG and CSV exporters.
 //! - [`files`]: atomic file writes.
+//! - [`lang`]: English and Italian.
+//! - [`lessons`]: the embedded lessons, one per claim of the slides.
+//! - [`train`]: the trainer thread, bounded history, depth sweeps.
 //! - [`cli`]: the command line (headless commands).
 //! - [`app`]: the desktop window.
 
 pub mod app;
 pub mod batch_file;
 pub mod cli;
+pub mod figures;
 pub mod files;
+pub mod lang;
+pub mod lessons;
 pub mod model_file;
 pub mod nn;
+pub mod train;

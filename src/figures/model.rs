@@ -1,0 +1,217 @@
+//! One model per plot: everything a figure shows, as plain data. The live
+//! plots of the window and the exporters (PNG, SVG, CSV) all draw from a
+//! `Figure`, so a file looks like the screen.
+//!
+//! Data is stored in real units; an axis with `Scale::Log10` is drawn on a
+//! logarithmic scale by whoever draws it (points with y <= 0 are skipped).
+
+use serde::Serialize;
+
+/// An sRGB colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    /// "#rrggbb".
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
+
+/// A palette that stays distinguishable on a projector and for the most
+/// common colour-vision deficiencies (Okabe and Ito).
+pub const PALETTE: [Rgb; 8] = [
+    Rgb(0, 114, 178),   // blue
+    Rgb(213, 94, 0),    // vermillion
+    Rgb(0, 158, 115),   // bluish green
+    Rgb(204, 121, 167), // reddish purple
+    Rgb(230, 159, 0),   // orange
+    Rgb(86, 180, 233),  // sky blue
+    Rgb(240, 228, 66),  // yellow
+    Rgb(0, 0, 0),       // black
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Scale {
+    Linear,
+    /// Drawn as log10 of the value, with ticks at powers of ten.
+    Log10,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Axis {
+    /// The label, with units where there are any ("step", "||dL/dW||").
+    pub label: String,
+    pub scale: Scale,
+    /// Fixed bounds; `None` fits the data.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Category names for integer positions 1, 2, ... (layers), if any.
+    pub categories: Vec<String>,
+}
+
+impl Axis {
+    pub fn linear(label: impl Into<String>) -> Axis {
+        Axis {
+            label: label.into(),
+            scale: Scale::Linear,
+            min: None,
+            max: None,
+            categories: Vec::new(),
+        }
+    }
+
+    pub fn log(label: impl Into<String>) -> Axis {
+        Axis {
+            scale: Scale::Log10,
+            ..Axis::linear(label)
+        }
+    }
+
+    pub fn with_range(mut self, min: f64, max: f64) -> Axis {
+        self.min = Some(min);
+        self.max = Some(max);
+        self
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum SeriesKind {
+    /// A polyline through the points, in x order.
+    Line { width: f32 },
+    /// One bar per point from the axis (or 1e-30 on a log axis) up to y,
+    /// `width` in x units; several bar series share a slot side by side.
+    Bars { width: f64 },
+    /// Dots.
+    Points { radius: f32 },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Series {
+    /// The legend entry, and the CSV column name.
+    pub name: String,
+    pub color: Rgb,
+    pub kind: SeriesKind,
+    pub points: Vec<[f64; 2]>,
+    /// For decimated data: the smallest and largest value behind each point
+    /// ([lo, hi], same length as `points`), drawn as a light band so spikes
+    /// stay visible. Empty when every point is one measurement.
+    pub range: Vec<[f64; 2]>,
+    /// Dashed line (a reference, a derivative).
+    pub dashed: bool,
+}
+
+impl Series {
+    pub fn line(name: impl Into<String>, color: Rgb, points: Vec<[f64; 2]>) -> Series {
+        Series {
+            name: name.into(),
+            color,
+            kind: SeriesKind::Line { width: 2.0 },
+            points,
+            range: Vec::new(),
+            dashed: false,
+        }
+    }
+
+    pub fn bars(name: impl Into<String>, color: Rgb, width: f64, points: Vec<[f64; 2]>) -> Series {
+        Series {
+            kind: SeriesKind::Bars { width },
+            ..Series::line(name, color, points)
+        }
+    }
+
+    pub fn points(
+        name: impl Into<String>,
+        color: Rgb,
+        radius: f32,
+        points: Vec<[f64; 2]>,
+    ) -> Series {
+        Series {
+            kind: SeriesKind::Points { radius },
+            ..Series::line(name, color, points)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Orientation {
+    /// y = value.
+    Horizontal,
+    /// x = value.
+    Vertical,
+}
+
+/// A labelled straight line: a theoretical reference (sigmoid's 0.25 bound)
+/// or an event (a skip toggled at step 1200).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Marker {
+    pub label: String,
+    pub color: Rgb,
+    pub orientation: Orientation,
+    pub value: f64,
+    pub dashed: bool,
+}
+
+/// A grid of values coloured on a scale: gradient magnitude per layer
+/// (rows) over time (columns).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Heatmap {
+    /// Column boundaries in x units (columns + 1 values, increasing).
+    pub x_edges: Vec<f64>,
+    /// Row boundaries in y units (rows + 1 values, increasing).
+    pub y_edges: Vec<f64>,
+    /// Row-major [rows][columns]; NaN for a missing cell.
+    pub values: Vec<f64>,
+    /// The colour scale's label ("log10 ||dL/dW||").
+    pub value_label: String,
+    /// Colour scale bounds; values outside are clamped.
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Heatmap {
+    pub fn rows(&self) -> usize {
+        self.y_edges.len().saturating_sub(1)
+    }
+
+    pub fn columns(&self) -> usize {
+        self.x_edges.len().saturating_sub(1)
+    }
+
+    pub fn value(&self, row: usize, column: usize) -> f64 {
+        self.values[row * self.columns() + column]
+    }
+}
+
+/// Everything one plot shows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figure {
+    /// A short machine name: the file stem of its exports ("loss").
+    pub id: String,
+    pub title: String,
+    /// A line under the title (the configuration, the step).
+    pub subtitle: String,
+    pub x: Axis,
+    pub y: Axis,
+    pub series: Vec<Series>,
+    pub markers: Vec<Marker>,
+    pub heatmap: Option<Heatmap>,
+    /// Short notes drawn in a corner ("23% saturated").
+    pub notes: Vec<String>,
+}
+
+impl Figure {
+    pub fn new(id: impl Into<String>, title: impl Into<String>, x: Axis, y: Axis) -> Figure {
+        Figure {
+            id: id.into(),
+            title: title.into(),
+            subtitle: String::new(),
+            x,
+            y,
+            series: Vec::new(),
+            markers: Vec::new(),
+            heatmap: None,
+            notes: Vec::new(),
+        }
+    }
+}

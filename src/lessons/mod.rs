@@ -1,0 +1,92 @@
+//! Lessons: one per claim of the slides, each a configuration that shows
+//! its effect within a few seconds, with a title and explanation in English
+//! and Italian. They live as JSON in assets/lessons/ and are embedded in the
+//! binary.
+
+use serde::Deserialize;
+
+use crate::lang::Text;
+use crate::nn::Config;
+use crate::train::Mode;
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lesson {
+    /// The name on the command line (`--lesson vanishing`).
+    pub id: String,
+    /// The slide it illustrates.
+    pub slide: String,
+    pub title: Text,
+    /// One line.
+    pub summary: Text,
+    pub explanation: Text,
+    /// What to look at while it trains.
+    pub watch: Text,
+    /// A question for the class before it runs.
+    pub question: Text,
+    /// Steps that show the effect.
+    pub steps: u64,
+    #[serde(default = "single")]
+    pub mode: Mode,
+    pub config: Config,
+}
+
+fn single() -> Mode {
+    Mode::Single
+}
+
+/// The lesson files, in the order of the slides.
+const SOURCES: [(&str, &str); 6] = [
+    (
+        "1-vanishing.json",
+        include_str!("../../assets/lessons/1-vanishing.json"),
+    ),
+    (
+        "2-residual-rescue.json",
+        include_str!("../../assets/lessons/2-residual-rescue.json"),
+    ),
+    (
+        "3-exploding.json",
+        include_str!("../../assets/lessons/3-exploding.json"),
+    ),
+    (
+        "4-relu-init.json",
+        include_str!("../../assets/lessons/4-relu-init.json"),
+    ),
+    (
+        "5-degradation.json",
+        include_str!("../../assets/lessons/5-degradation.json"),
+    ),
+    (
+        "6-identity-blocks.json",
+        include_str!("../../assets/lessons/6-identity-blocks.json"),
+    ),
+];
+
+/// Every lesson, parsed and validated.
+pub fn all() -> Result<Vec<Lesson>, String> {
+    SOURCES
+        .iter()
+        .map(|(file, text)| {
+            let lesson: Lesson =
+                serde_json::from_str(text).map_err(|e| format!("assets/lessons/{file}: {e}"))?;
+            lesson
+                .config
+                .validate()
+                .map_err(|e| format!("assets/lessons/{file}: {e}"))?;
+            Ok(lesson)
+        })
+        .collect()
+}
+
+/// The lesson named `id`; the error lists the names there are.
+pub fn find(id: &str) -> Result<Lesson, String> {
+    let lessons = all()?;
+    let names: Vec<String> = lessons.iter().map(|l| l.id.clone()).collect();
+    lessons.into_iter().find(|l| l.id == id).ok_or_else(|| {
+        format!(
+            "there is no lesson \"{id}\": the lessons are {}",
+            names.join(", ")
+        )
+    })
+}

@@ -1,0 +1,149 @@
+//! Depth sweeps: the same configuration at several depths, plain and
+//! residual, over several seeds, each trained for a fixed number of steps;
+//! the final training loss shows the degradation problem and its cure.
+//! Jobs are spread over the machine's cores.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use serde::Serialize;
+
+use crate::nn::{Config, ConfigError, NonFinite, Run, Skip};
+
+/// One trained network of a sweep.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepRecord {
+    pub depth: usize,
+    pub skip: Skip,
+    pub seed: u64,
+    /// Loss on the whole training set after the last step (NaN if diverged).
+    pub final_train_loss: f64,
+    pub final_test_accuracy: f64,
+    pub diverged: Option<NonFinite>,
+}
+
+/// What to sweep.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepPlan {
+    pub base: Config,
+    pub depths: Vec<usize>,
+    pub skips: Vec<Skip>,
+    pub seeds: Vec<u64>,
+    pub steps: u64,
+}
+
+impl SweepPlan {
+    /// Every (depth, skip, seed) configuration, validated up front so a bad
+    /// depth is reported before any training starts.
+    pub fn jobs(&self) -> Result<Vec<Config>, ConfigError> {
+        let mut jobs = Vec::new();
+        for &depth in &self.depths {
+            for &skip in &self.skips {
+                for &seed in &self.seeds {
+                    let config = Config {
+                        depth,
+                        skip,
+                        seed,
+                        ..self.base.clone()
+                    };
+                    config.validate()?;
+                    jobs.push(config);
+                }
+            }
+        }
+        Ok(jobs)
+    }
+}
+
+/// Trains one job to the end (or to its first NaN).
+pub fn train_job(
+    config: &Config,
+    steps: u64,
+    cancel: &AtomicBool,
+) -> Result<Option<SweepRecord>, ConfigError> {
+    let mut run = Run::new(config.clone())?;
+    for _ in 0..steps {
+        if cancel.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        run.step();
+        if run.first_nonfinite().is_some() {
+            break;
+        }
+    }
+    let diverged = run.first_nonfinite();
+    let train = run.evaluate(&run.data.train);
+    let test = run.evaluate(&run.data.test);
+    Ok(Some(SweepRecord {
+        depth: config.depth,
+        skip: config.skip,
+        seed: config.seed,
+        final_train_loss: if diverged.is_some() {
+            f64::NAN
+        } else {
+            train.loss
+        },
+        final_test_accuracy: test.accuracy,
+        diverged,
+    }))
+}
+
+/// Runs the plan on `threads` threads. `progress(done, total, record)` is
+/// called from the worker threads as each job ends; `cancel` stops every
+/// job at its next step. Records come back in the plan's order; cancelled
+/// jobs are missing.
+pub fn run_sweep(
+    plan: &SweepPlan,
+    threads: usize,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize, &SweepRecord) + Sync),
+) -> Result<Vec<SweepRecord>, ConfigError> {
+    let jobs = plan.jobs()?;
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<SweepRecord>>> = Mutex::new(vec![None; jobs.len()]);
+    let first_error: Mutex<Option<ConfigError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(index) else { break };
+                    match train_job(job, plan.steps, cancel) {
+                        Ok(Some(record)) => {
+                            let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                            progress(finished, jobs.len(), &record);
+                            if let Ok(mut results) = results.lock() {
+                                results[index] = Some(record);
+                            }
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            if let Ok(mut slot) = first_error.lock() {
+                                slot.get_or_insert(e);
+                            }
+                            cancel.store(true, Ordering::Relaxed);
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = first_error.into_inner().ok().flatten() {
+        return Err(e);
+    }
+    Ok(results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// The machine's cores (1 if unknown).
+pub fn available_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}

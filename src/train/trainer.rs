@@ -1,0 +1,546 @@
+//! The trainer thread: owns the runs, takes commands between two steps,
+//! and sends what it measured to whoever watches (the window, a test) in
+//! batches through a bounded channel. It never waits for the watcher: when
+//! the channel is full, new steps merge into the batch it still holds.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::nn::{Config, ConfigError, Histogram, OptimizerKind, Run, SkipStyle, StepStats};
+
+use super::history::{EvalPoint, Event, EventKind, History};
+
+/// How fast to train.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Speed {
+    /// As many steps per second as the CPU gives.
+    Max,
+    /// At most this many steps per second (at least 0.1).
+    PerSecond(f64),
+}
+
+/// One network or two twins trained in lockstep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Single,
+    /// A plain twin (every skip off) and a residual twin (the skips of the
+    /// configuration, or identity style if it has none), from identical
+    /// initial weights on the identical sequence of mini-batches.
+    Twins,
+}
+
+/// What the owner asks of the trainer. Each takes effect between two steps.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Play,
+    Pause,
+    /// Take `n` steps, then pause.
+    Step(u64),
+    /// Start over with a new configuration (and clear an error).
+    Reset {
+        config: Config,
+        mode: Mode,
+    },
+    SetLearningRate(f32),
+    SetOptimizer(OptimizerKind),
+    SetClip(Option<f32>),
+    SetSkipStyle(SkipStyle),
+    /// Every block's skip on or off (on the residual twin in twin mode).
+    SetAllSkips(bool),
+    SetSkip {
+        block: usize,
+        on: bool,
+    },
+    ZeroBranch(usize),
+    SetSpeed(Speed),
+    /// Send a histogram of this hidden layer's pre-activations over
+    /// [lo, hi] with each batch (`None`: none).
+    Histogram(Option<HistogramRequest>),
+    /// Evaluate on the test set every this many steps (at least 1).
+    EvalEvery(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HistogramRequest {
+    pub layer: usize,
+    pub lo: f32,
+    pub hi: f32,
+    pub bins: usize,
+}
+
+/// Whether the trainer is stepping.
+#[derive(Clone, Debug, PartialEq)]
+pub enum State {
+    Playing,
+    Paused,
+    /// A run panicked; the message says where. `Reset` starts again.
+    Failed(String),
+}
+
+/// What one run measured since the previous batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunUpdate {
+    /// "plain", "residual", or "" for a single run.
+    pub name: String,
+    pub history: History,
+    /// The statistics of the last step taken.
+    pub latest: Option<StepStats>,
+    pub histogram: Option<Histogram>,
+    /// The skip state after the last command.
+    pub skips: Vec<bool>,
+    pub style: SkipStyle,
+}
+
+/// One message from the trainer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    /// Counts resets: updates from before the last reset have a smaller epoch.
+    pub epoch: u64,
+    pub state: State,
+    pub config: Config,
+    pub mode: Mode,
+    pub runs: Vec<RunUpdate>,
+    /// A command that could not be carried out, in words.
+    pub rejected: Option<String>,
+}
+
+impl Update {
+    /// Folds a later update into this one: histories append, the rest is
+    /// replaced by the later values. Nothing measured is lost.
+    pub fn merge(&mut self, later: Update) {
+        if later.epoch != self.epoch || later.runs.len() != self.runs.len() {
+            *self = later;
+            return;
+        }
+        for (mine, theirs) in self.runs.iter_mut().zip(later.runs) {
+            mine.history.append(theirs.history);
+            if theirs.latest.is_some() {
+                mine.latest = theirs.latest;
+            }
+            if theirs.histogram.is_some() {
+                mine.histogram = theirs.histogram;
+            }
+            mine.skips = theirs.skips;
+            mine.style = theirs.style;
+        }
+        self.state = later.state;
+        self.config = later.config;
+        self.mode = later.mode;
+        self.rejected = later.rejected.or(self.rejected.take());
+    }
+}
+
+/// At most this many wake-ups of the watcher per second.
+const SENDS_PER_SECOND: f64 = 30.0;
+/// Updates waiting in the channel before the trainer starts merging.
+const CHANNEL_SLOTS: usize = 4;
+/// Buckets of history a pending update holds before it decimates.
+const PENDING_CAPACITY: usize = 4096;
+
+/// The owner's side: send commands, receive updates. Dropping it stops the
+/// thread and waits for it.
+pub struct Trainer {
+    commands: Option<mpsc::Sender<Command>>,
+    updates: Receiver<Update>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Trainer {
+    /// Starts a paused trainer. `wake` is called after each update is sent
+    /// (at most about 30 times a second): the window passes a closure that
+    /// requests a repaint, so the core knows nothing of the UI.
+    pub fn spawn(
+        config: Config,
+        mode: Mode,
+        wake: Box<dyn Fn() + Send>,
+    ) -> Result<Trainer, ConfigError> {
+        let runs = make_runs(&config, mode)?;
+        let (command_tx, command_rx) = mpsc::channel();
+        let (update_tx, update_rx) = mpsc::sync_channel(CHANNEL_SLOTS);
+        let worker = Worker::new(config, mode, runs, update_tx, wake);
+        let thread = std::thread::Builder::new()
+            .name("gradscope-trainer".into())
+            .spawn(move || worker.run(command_rx))
+            .map_err(|e| ConfigError {
+                field: "trainer",
+                value: e.to_string(),
+                allowed: "a system that can start a thread".into(),
+            })?;
+        Ok(Trainer {
+            commands: Some(command_tx),
+            updates: update_rx,
+            thread: Some(thread),
+        })
+    }
+
+    /// Sends a command; false if the thread has ended.
+    pub fn send(&self, command: Command) -> bool {
+        self.commands
+            .as_ref()
+            .is_some_and(|tx| tx.send(command).is_ok())
+    }
+
+    /// Every update waiting, merged into one (none if nothing is new).
+    pub fn drain(&self) -> Option<Update> {
+        let mut merged: Option<Update> = None;
+        while let Ok(update) = self.updates.try_recv() {
+            match merged.as_mut() {
+                Some(m) => m.merge(update),
+                None => merged = Some(update),
+            }
+        }
+        merged
+    }
+
+    /// Waits up to `timeout` for the next update (tests, headless use).
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<Update> {
+        self.updates.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for Trainer {
+    fn drop(&mut self) {
+        // Closing the command channel ends the thread's loop at its next check.
+        self.commands.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The runs of a mode, from one configuration.
+pub fn make_runs(config: &Config, mode: Mode) -> Result<Vec<(String, Run)>, ConfigError> {
+    match mode {
+        Mode::Single => Ok(vec![(String::new(), Run::new(config.clone())?)]),
+        Mode::Twins => {
+            let mut plain = Run::new(config.clone())?;
+            plain.set_all_skips(false);
+            let mut residual = Run::new(config.clone())?;
+            residual.set_all_skips(true);
+            Ok(vec![("plain".into(), plain), ("residual".into(), residual)])
+        }
+    }
+}
+
+/// The thread's side.
+struct Worker {
+    config: Config,
+    mode: Mode,
+    runs: Vec<(String, Run)>,
+    pending: Vec<History>,
+    state: State,
+    epoch: u64,
+    steps_left: Option<u64>,
+    speed: Speed,
+    histogram: Option<HistogramRequest>,
+    eval_every: u64,
+    rejected: Option<String>,
+    updates: SyncSender<Update>,
+    held: Option<Update>,
+    last_send: Instant,
+    dirty: bool,
+    wake: Box<dyn Fn() + Send>,
+}
+
+impl Worker {
+    fn new(
+        config: Config,
+        mode: Mode,
+        runs: Vec<(String, Run)>,
+        updates: SyncSender<Update>,
+        wake: Box<dyn Fn() + Send>,
+    ) -> Worker {
+        let pending = runs
+            .iter()
+            .map(|_| History::new(PENDING_CAPACITY))
+            .collect();
+        Worker {
+            config,
+            mode,
+            runs,
+            pending,
+            state: State::Paused,
+            epoch: 0,
+            steps_left: None,
+            speed: Speed::Max,
+            histogram: None,
+            eval_every: 25,
+            rejected: None,
+            updates,
+            held: None,
+            last_send: Instant::now(),
+            dirty: true,
+            wake,
+        }
+    }
+
+    fn run(mut self, commands: Receiver<Command>) {
+        let mut next_step = Instant::now();
+        loop {
+            // Commands first: while stepping only those already waiting,
+            // while paused block until one arrives (0% CPU when idle).
+            let stepping = self.state == State::Playing;
+            let first = if stepping {
+                match commands.try_recv() {
+                    Ok(c) => Some(c),
+                    Err(mpsc::TryRecvError::Empty) => None,
+                    Err(mpsc::TryRecvError::Disconnected) => return,
+                }
+            } else {
+                self.flush();
+                let wait = if self.held.is_some() {
+                    Duration::from_millis(30)
+                } else {
+                    Duration::from_secs(3600)
+                };
+                match commands.recv_timeout(wait) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            };
+            if let Some(command) = first {
+                self.apply(command);
+                while let Ok(command) = commands.try_recv() {
+                    self.apply(command);
+                }
+            }
+            if self.state == State::Playing {
+                if let Speed::PerSecond(rate) = self.speed {
+                    let now = Instant::now();
+                    if next_step > now {
+                        std::thread::sleep((next_step - now).min(Duration::from_millis(50)));
+                        continue;
+                    }
+                    next_step = now.max(next_step) + Duration::from_secs_f64(1.0 / rate.max(0.1));
+                }
+                self.step_all();
+            }
+            if self.last_send.elapsed().as_secs_f64() >= 1.0 / SENDS_PER_SECOND {
+                self.flush();
+            }
+        }
+    }
+
+    fn apply(&mut self, command: Command) {
+        self.dirty = true;
+        let failed = matches!(self.state, State::Failed(_));
+        match command {
+            Command::Play if !failed => {
+                self.steps_left = None;
+                self.state = State::Playing;
+            }
+            Command::Pause if !failed => self.state = State::Paused,
+            Command::Step(n) if !failed && n > 0 => {
+                self.steps_left = Some(n);
+                self.state = State::Playing;
+            }
+            Command::Reset { config, mode } => match make_runs(&config, mode) {
+                Ok(runs) => {
+                    self.pending = runs
+                        .iter()
+                        .map(|_| History::new(PENDING_CAPACITY))
+                        .collect();
+                    self.runs = runs;
+                    self.config = config;
+                    self.mode = mode;
+                    self.epoch += 1;
+                    self.held = None;
+                    self.state = State::Paused;
+                }
+                Err(e) => self.rejected = Some(e.to_string()),
+            },
+            Command::SetSpeed(speed) => self.speed = speed,
+            Command::Histogram(request) => self.histogram = request,
+            Command::EvalEvery(n) => self.eval_every = n.max(1),
+            Command::Play | Command::Pause | Command::Step(_) => {}
+            change => self.change_runs(change),
+        }
+    }
+
+    /// Commands that change the runs themselves, recorded as events.
+    fn change_runs(&mut self, command: Command) {
+        let twins = self.mode == Mode::Twins;
+        for (index, (name, run)) in self.runs.iter_mut().enumerate() {
+            // In twin mode the plain twin keeps its skips off.
+            let topology = matches!(
+                command,
+                Command::SetSkipStyle(_)
+                    | Command::SetAllSkips(_)
+                    | Command::SetSkip { .. }
+                    | Command::ZeroBranch(_)
+            );
+            if twins && topology && name == "plain" {
+                continue;
+            }
+            let kind = match command {
+                Command::SetLearningRate(lr) => {
+                    run.learning_rate = lr;
+                    Some(EventKind::LearningRate(lr))
+                }
+                Command::SetOptimizer(kind) => {
+                    run.set_optimizer(kind);
+                    Some(EventKind::Optimizer(kind.name().into()))
+                }
+                Command::SetClip(clip) => {
+                    run.clip = clip;
+                    Some(EventKind::Clip(clip))
+                }
+                Command::SetSkipStyle(style) => {
+                    run.set_skip_style(style);
+                    Some(EventKind::SkipStyle(style))
+                }
+                Command::SetAllSkips(on) => {
+                    run.set_all_skips(on);
+                    Some(EventKind::Skip { block: None, on })
+                }
+                Command::SetSkip { block, on } => {
+                    if run.set_skip(block, on) {
+                        Some(EventKind::Skip {
+                            block: Some(block),
+                            on,
+                        })
+                    } else {
+                        self.rejected = Some(format!(
+                            "block {block} does not exist: this network has {} residual blocks",
+                            run.mlp.skips.len()
+                        ));
+                        None
+                    }
+                }
+                Command::ZeroBranch(block) => {
+                    if run.zero_branch(block) {
+                        Some(EventKind::ZeroBranch(block))
+                    } else {
+                        self.rejected = Some(format!(
+                            "block {block} does not exist: this network has {} residual blocks",
+                            run.mlp.skips.len()
+                        ));
+                        None
+                    }
+                }
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                self.pending[index].push_event(Event {
+                    step: run.steps_done(),
+                    kind,
+                });
+            }
+        }
+    }
+
+    /// One step of every run, in lockstep; a panic becomes `State::Failed`.
+    fn step_all(&mut self) {
+        let eval_every = self.eval_every;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut diverged = false;
+            for ((_, run), pending) in self.runs.iter_mut().zip(&mut self.pending) {
+                let had_nonfinite = run.first_nonfinite().is_some();
+                let stats = run.step();
+                pending.push(stats);
+                if let (false, Some(event)) = (had_nonfinite, run.first_nonfinite()) {
+                    pending.push_event(Event {
+                        step: event.step,
+                        kind: EventKind::Diverged(event),
+                    });
+                    diverged = true;
+                }
+                if run.steps_done() % eval_every == 0 {
+                    pending.push_eval(evaluate(run));
+                }
+            }
+            diverged
+        }));
+        self.dirty = true;
+        match result {
+            Ok(diverged) => {
+                if diverged {
+                    // Training on NaN teaches nothing more: stop and show it.
+                    self.state = State::Paused;
+                    self.steps_left = None;
+                }
+                if let Some(left) = self.steps_left.as_mut() {
+                    *left -= 1;
+                    if *left == 0 {
+                        self.steps_left = None;
+                        self.state = State::Paused;
+                    }
+                }
+            }
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                self.state = State::Failed(format!("training stopped: {message}"));
+            }
+        }
+    }
+
+    /// Sends what was measured, or folds it into the update the channel
+    /// had no room for.
+    fn flush(&mut self) {
+        if !self.dirty && self.held.is_none() {
+            return;
+        }
+        self.last_send = Instant::now();
+        if self.dirty {
+            let update = self.snapshot();
+            match self.held.as_mut() {
+                Some(held) => held.merge(update),
+                None => self.held = Some(update),
+            }
+            self.dirty = false;
+        }
+        if let Some(update) = self.held.take() {
+            match self.updates.try_send(update) {
+                Ok(()) => (self.wake)(),
+                Err(TrySendError::Full(update)) => self.held = Some(update),
+                Err(TrySendError::Disconnected(_)) => {}
+            }
+        }
+    }
+
+    fn snapshot(&mut self) -> Update {
+        let histogram = self.histogram;
+        let runs = self
+            .runs
+            .iter()
+            .zip(&mut self.pending)
+            .map(|((name, run), pending)| RunUpdate {
+                name: name.clone(),
+                history: pending.take(),
+                latest: (run.steps_done() > 0).then(|| run.last_stats().clone()),
+                histogram: histogram
+                    .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
+                skips: run.mlp.skips.clone(),
+                style: run.mlp.style,
+            })
+            .collect();
+        Update {
+            epoch: self.epoch,
+            state: self.state.clone(),
+            config: self.config.clone(),
+            mode: self.mode,
+            runs,
+            rejected: self.rejected.take(),
+        }
+    }
+}
+
+/// Loss on the training and test sets, now.
+pub fn evaluate(run: &Run) -> EvalPoint {
+    let train = run.evaluate(&run.data.train);
+    let test = run.evaluate(&run.data.test);
+    EvalPoint {
+        step: run.steps_done(),
+        train_loss: train.loss,
+        test_loss: test.loss,
+        test_accuracy: test.accuracy,
+    }
+}

@@ -1,0 +1,270 @@
+//! Every lesson shows its effect, on every seed tried. The numbers are the
+//! claims the lessons make to the class.
+
+use gradscope::lang::Lang;
+use gradscope::lessons::{self, Lesson};
+use gradscope::nn::mlp::block_layers;
+use gradscope::nn::{BranchInit, Config, Init, Run, Skip, StepStats, Workspace};
+
+const SEEDS: [u64; 3] = [1, 2, 3];
+
+fn lesson(id: &str) -> Lesson {
+    lessons::find(id).unwrap()
+}
+
+/// Trains `steps` steps or until the first NaN; returns the step-0
+/// statistics and the run.
+fn train(config: Config, steps: u64) -> (StepStats, Run) {
+    let mut run = Run::new(config).unwrap();
+    let first = run.step().clone();
+    for _ in 1..steps {
+        run.step();
+        if run.first_nonfinite().is_some() {
+            break;
+        }
+    }
+    (first, run)
+}
+
+fn final_loss(run: &Run) -> f64 {
+    run.evaluate(&run.data.train).loss
+}
+
+/// ||dL/dW|| of the first layer over the output layer's.
+fn first_to_last(stats: &StepStats) -> f32 {
+    stats.layers[0].grad_weight_norm / stats.layers[stats.layers.len() - 1].grad_weight_norm
+}
+
+#[test]
+fn every_lesson_is_complete_in_both_languages() {
+    let all = lessons::all().unwrap();
+    assert_eq!(all.len(), 6);
+    for l in &all {
+        for lang in Lang::ALL {
+            for text in [&l.title, &l.summary, &l.explanation, &l.watch, &l.question] {
+                assert!(
+                    !text.get(lang).trim().is_empty(),
+                    "{} lacks {:?} text",
+                    l.id,
+                    lang
+                );
+            }
+        }
+        assert_ne!(
+            l.title.en, l.title.it,
+            "{}: the Italian title is a copy",
+            l.id
+        );
+        assert!(l.steps > 0);
+    }
+    let err = lessons::find("nope").unwrap_err();
+    assert!(
+        err.contains("vanishing") && err.contains("identity-blocks"),
+        "{err}"
+    );
+}
+
+#[test]
+fn vanishing_gradients_stop_a_deep_sigmoid_network() {
+    let l = lesson("vanishing");
+    for seed in SEEDS {
+        let (first, run) = train(
+            Config {
+                seed,
+                ..l.config.clone()
+            },
+            l.steps,
+        );
+        assert!(
+            first_to_last(&first) < 1e-4,
+            "seed {seed}: ratio {}",
+            first_to_last(&first)
+        );
+        assert!(
+            final_loss(&run) > 1.0,
+            "seed {seed}: it learned ({})",
+            final_loss(&run)
+        );
+    }
+}
+
+#[test]
+fn identity_skips_rescue_the_same_network() {
+    let l = lesson("residual-rescue");
+    let vanishing = lesson("vanishing");
+    assert_eq!(
+        Config {
+            skip: Skip::Off,
+            ..l.config.clone()
+        },
+        vanishing.config,
+        "the rescue differs from the vanishing lesson by the skips alone"
+    );
+    for seed in SEEDS {
+        let (first, run) = train(
+            Config {
+                seed,
+                ..l.config.clone()
+            },
+            l.steps,
+        );
+        assert!(
+            first_to_last(&first) > 1e-3,
+            "seed {seed}: ratio {}",
+            first_to_last(&first)
+        );
+        assert!(
+            final_loss(&run) < 0.2,
+            "seed {seed}: loss {}",
+            final_loss(&run)
+        );
+    }
+}
+
+#[test]
+fn large_initial_weights_explode_and_clipping_tames_them() {
+    let l = lesson("exploding");
+    for seed in SEEDS {
+        let (_, run) = train(
+            Config {
+                seed,
+                ..l.config.clone()
+            },
+            l.steps,
+        );
+        let event = run.first_nonfinite().expect("diverges");
+        assert!(
+            event.step < 20,
+            "seed {seed}: diverged only at step {}",
+            event.step
+        );
+        let (_, clipped) = train(
+            Config {
+                seed,
+                clip: Some(1.0),
+                ..l.config.clone()
+            },
+            l.steps,
+        );
+        assert_eq!(clipped.first_nonfinite(), None, "seed {seed}");
+        assert!(
+            final_loss(&clipped) < 0.3,
+            "seed {seed}: clipped loss {}",
+            final_loss(&clipped)
+        );
+    }
+}
+
+#[test]
+fn he_initialisation_keeps_relu_gradients_level() {
+    let l = lesson("relu-init");
+    let depth = l.config.depth;
+    // RMS of dL/dz in the first hidden layer over the last hidden layer's.
+    let profile = |init: Init, seed: u64| {
+        let (first, _) = train(
+            Config {
+                init,
+                seed,
+                ..l.config.clone()
+            },
+            1,
+        );
+        first.layers[0].delta_rms / first.layers[depth - 1].delta_rms
+    };
+    for seed in SEEDS {
+        let he = profile(Init::He, seed);
+        assert!((0.2..5.0).contains(&he), "seed {seed}: he {he}");
+        for init in [Init::Xavier, Init::Lecun] {
+            let shrinking = profile(init, seed);
+            assert!(shrinking < 0.05, "seed {seed}: {init} {shrinking}");
+        }
+        let growing = profile(Init::Uniform, seed);
+        assert!(growing > 20.0, "seed {seed}: uniform {growing}");
+        let (_, run) = train(
+            Config {
+                seed,
+                ..l.config.clone()
+            },
+            l.steps,
+        );
+        assert!(
+            final_loss(&run) < 0.1,
+            "seed {seed}: he loss {}",
+            final_loss(&run)
+        );
+    }
+}
+
+#[test]
+fn deeper_plain_networks_train_worse() {
+    let l = lesson("degradation");
+    for seed in SEEDS {
+        let config = Config {
+            seed,
+            ..l.config.clone()
+        };
+        let (_, deep) = train(config.clone(), l.steps);
+        let (_, shallow) = train(
+            Config {
+                depth: 4,
+                ..config.clone()
+            },
+            l.steps,
+        );
+        let (_, residual) = train(
+            Config {
+                skip: Skip::Identity,
+                ..config
+            },
+            l.steps,
+        );
+        let (deep, shallow, residual) = (
+            final_loss(&deep),
+            final_loss(&shallow),
+            final_loss(&residual),
+        );
+        assert!(
+            deep > 0.5 && shallow < 0.1,
+            "seed {seed}: depth 32 {deep}, depth 4 {shallow}"
+        );
+        assert!(residual < 0.1, "seed {seed}: depth 32 residual {residual}");
+    }
+}
+
+#[test]
+fn zero_branches_start_as_identity_and_train() {
+    let l = lesson("identity-blocks");
+    for seed in SEEDS {
+        let config = Config {
+            seed,
+            ..l.config.clone()
+        };
+        // At step 0 every block's output is its input, bit for bit.
+        let run = Run::new(config.clone()).unwrap();
+        let x = run.data.train.x.view();
+        let mut ws = Workspace::new(&run.mlp.shape(), x.nrows());
+        run.mlp.forward(x, &mut ws);
+        for k in 0..run.mlp.skips.len() {
+            let (_, second) = block_layers(k);
+            assert_eq!(ws.act[second], ws.act[second - 2], "seed {seed}, block {k}");
+        }
+        let (_, trained) = train(config.clone(), l.steps);
+        assert_eq!(trained.first_nonfinite(), None, "seed {seed}");
+        assert!(
+            final_loss(&trained) < 0.2,
+            "seed {seed}: {}",
+            final_loss(&trained)
+        );
+        let (_, ordinary) = train(
+            Config {
+                branch_init: BranchInit::Normal,
+                ..config
+            },
+            l.steps,
+        );
+        assert!(
+            ordinary.first_nonfinite().is_some(),
+            "seed {seed}: ordinary branches did not diverge"
+        );
+    }
+}
