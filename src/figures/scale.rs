@@ -127,11 +127,12 @@ pub(super) fn nice_step(raw: f64) -> f64 {
     }
     let magnitude = 10f64.powf(raw.log10().floor());
     let norm = raw / magnitude;
-    let nice = if norm <= 1.0 + 1e-9 {
+    // Nearest in ratio, so the tick count lands close to the target.
+    let nice = if norm < 1.5 {
         1.0
-    } else if norm <= 2.0 + 1e-9 {
+    } else if norm < 3.5 {
         2.0
-    } else if norm <= 5.0 + 1e-9 {
+    } else if norm < 7.5 {
         5.0
     } else {
         10.0
@@ -160,11 +161,12 @@ pub(super) fn linear_ticks(span: Span, target: usize) -> Vec<Tick> {
 /// `v` with as many decimals as `step` needs; scientific notation for very
 /// large or very small magnitudes, where decimals would be unreadable.
 pub(super) fn format_number(v: f64, step: f64, magnitude: f64) -> String {
-    if v == 0.0 || (v.abs() < step * 1e-6) {
-        return "0".into();
-    }
     let step_exp = (step.log10() + 1e-9).floor();
+    let v = if v.abs() < step * 1e-6 { 0.0 } else { v };
     if !(1e-3..1e6).contains(&magnitude) {
+        if v == 0.0 {
+            return "0".into();
+        }
         let exp = (v.abs().log10() + 1e-9).floor();
         let decimals = (exp - step_exp).clamp(0.0, 6.0) as usize;
         return tidy_exponent(&format!("{v:.decimals$e}"));
@@ -353,9 +355,11 @@ mod tests {
 
     #[test]
     fn nice_steps_are_1_2_5() {
-        assert_eq!(nice_step(0.13), 0.2);
-        assert_eq!(nice_step(3.0), 5.0);
-        assert_eq!(nice_step(7.0), 10.0);
+        assert_eq!(nice_step(0.13), 0.1);
+        assert_eq!(nice_step(0.22), 0.2);
+        assert_eq!(nice_step(3.0), 2.0);
+        assert_eq!(nice_step(4.0), 5.0);
+        assert_eq!(nice_step(8.0), 10.0);
         assert_eq!(nice_step(1000.0), 1000.0);
         assert_eq!(nice_step(f64::NAN), 1.0);
     }
@@ -381,7 +385,7 @@ mod tests {
         let t = linear_ticks(Span { lo: 0.0, hi: 3e-5 }, 3);
         assert_eq!(labels(&t), ["0", "1e-5", "2e-5", "3e-5"]);
         let t = linear_ticks(Span { lo: -1.0, hi: 1.0 }, 4);
-        assert_eq!(labels(&t), ["-1.0", "-0.5", "0", "0.5", "1.0"]);
+        assert_eq!(labels(&t), ["-1.0", "-0.5", "0.0", "0.5", "1.0"]);
     }
 
     #[test]

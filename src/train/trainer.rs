@@ -61,6 +61,9 @@ pub enum Command {
     Histogram(Option<HistogramRequest>),
     /// Evaluate on the test set every this many steps (at least 1).
     EvalEvery(u64),
+    /// Makes the next step panic: the recovery path, tested.
+    #[cfg(test)]
+    Panic,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -243,6 +246,8 @@ struct Worker {
     last_send: Instant,
     dirty: bool,
     wake: Box<dyn Fn() + Send>,
+    #[cfg(test)]
+    panic_next: bool,
 }
 
 impl Worker {
@@ -274,6 +279,8 @@ impl Worker {
             last_send: Instant::now(),
             dirty: true,
             wake,
+            #[cfg(test)]
+            panic_next: false,
         }
     }
 
@@ -356,6 +363,8 @@ impl Worker {
             Command::SetSpeed(speed) => self.speed = speed,
             Command::Histogram(request) => self.histogram = request,
             Command::EvalEvery(n) => self.eval_every = n.max(1),
+            #[cfg(test)]
+            Command::Panic => self.panic_next = true,
             Command::Play | Command::Pause | Command::Step(_) => {}
             change => self.change_runs(change),
         }
@@ -436,7 +445,13 @@ impl Worker {
     /// One step of every run, in lockstep; a panic becomes `State::Failed`.
     fn step_all(&mut self) {
         let eval_every = self.eval_every;
+        #[cfg(test)]
+        let panic_next = std::mem::take(&mut self.panic_next);
         let result = catch_unwind(AssertUnwindSafe(|| {
+            #[cfg(test)]
+            if panic_next {
+                panic!("injected by the test");
+            }
             let mut diverged = false;
             for ((_, run), pending) in self.runs.iter_mut().zip(&mut self.pending) {
                 let had_nonfinite = run.first_nonfinite().is_some();
@@ -542,5 +557,50 @@ pub fn evaluate(run: &Run) -> EvalPoint {
         train_loss: train.loss,
         test_loss: test.loss,
         test_accuracy: test.accuracy,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_for(trainer: &Trainer, what: impl Fn(&Update) -> bool) -> Update {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(update) = trainer.recv_timeout(Duration::from_millis(100)) {
+                if what(&update) {
+                    return update;
+                }
+            }
+        }
+        panic!("the trainer did not reach the expected state in 20 s");
+    }
+
+    #[test]
+    fn a_panic_becomes_an_error_state_and_reset_recovers() {
+        let config = Config {
+            depth: 3,
+            width: 8,
+            ..Config::default()
+        };
+        let trainer = Trainer::spawn(config.clone(), Mode::Single, Box::new(|| {})).unwrap();
+        trainer.send(Command::Panic);
+        trainer.send(Command::Step(1));
+        let failed = wait_for(&trainer, |u| matches!(u.state, State::Failed(_)));
+        let State::Failed(message) = failed.state else {
+            unreachable!()
+        };
+        assert!(message.contains("injected by the test"), "{message}");
+        // Play is refused while failed; reset recovers.
+        trainer.send(Command::Play);
+        trainer.send(Command::Reset {
+            config,
+            mode: Mode::Single,
+        });
+        trainer.send(Command::Step(3));
+        let update = wait_for(&trainer, |u| {
+            u.runs[0].latest.as_ref().is_some_and(|s| s.step == 2)
+        });
+        assert_eq!(update.epoch, 1);
     }
 }
