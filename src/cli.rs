@@ -9,11 +9,15 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+use crate::headless::{Output, run_to_folder, sweep_to_folder};
+use crate::lang::Lang;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 use crate::nn::{
-    Activation, Config, ConfigError, Dataset, Loss, OptimizerKind, Run, Targets, Workspace,
+    Activation, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run, Skip,
+    Targets, Workspace,
 };
-use crate::{batch_file, model_file};
+use crate::train::sweep::SweepPlan;
+use crate::{batch_file, lessons, model_file};
 
 /// Exit code for anything the user can fix: a flag, a value, a file.
 pub const USAGE_ERROR: i32 = 2;
@@ -60,6 +64,43 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The lessons: names and one-line descriptions.
+    Lessons {
+        #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
+        lang: Lang,
+    },
+    /// Trains one network and writes its summary, metrics, models and every
+    /// figure (PNG, SVG, CSV) into a folder.
+    Run {
+        #[command(flatten)]
+        flags: RunFlags,
+        #[arg(long, value_parser = named(&Skip::ALL, Skip::name))]
+        skip: Option<Skip>,
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Which hidden layer's inputs the activation figure shows (1 = next
+        /// to the input; default: the middle one).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        histogram_layer: Option<u64>,
+    },
+    /// Trains plain and residual networks at several depths and plots the
+    /// final training loss against depth.
+    Sweep {
+        #[command(flatten)]
+        flags: RunFlags,
+        /// Depths, comma-separated.
+        #[arg(long, value_delimiter = ',', required = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+        depths: Vec<u64>,
+        /// Skip styles, comma-separated.
+        #[arg(long = "skip", value_delimiter = ',', default_value = "off,identity", value_parser = named(&Skip::ALL, Skip::name))]
+        skips: Vec<Skip>,
+        /// Seeds per configuration (seeds 1 to K, or from --seed on).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+        seeds: u64,
+        /// The first seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Trains on one thread with full per-layer telemetry; prints steps/s.
     Bench {
         #[arg(long, default_value_t = 20)]
@@ -76,6 +117,123 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The flags `run` and `sweep` share: each overrides the lesson's value
+/// (or the default configuration's).
+#[derive(Debug, clap::Args)]
+pub struct RunFlags {
+    /// Start from this lesson's configuration (see `gradscope lessons`).
+    #[arg(long)]
+    lesson: Option<String>,
+    #[arg(long)]
+    depth: Option<usize>,
+    #[arg(long)]
+    width: Option<usize>,
+    #[arg(long, value_parser = named(&Activation::ALL, Activation::name))]
+    activation: Option<Activation>,
+    #[arg(long, value_parser = named(&Init::ALL, Init::name))]
+    init: Option<Init>,
+    /// Multiplies every initial weight (4 or 8 provokes explosion).
+    #[arg(long)]
+    init_gain: Option<f32>,
+    #[arg(long, value_parser = named(&[BranchInit::Normal, BranchInit::Zero], branch_name))]
+    branch_init: Option<BranchInit>,
+    #[arg(long, value_parser = named(&OptimizerKind::ALL, OptimizerKind::name))]
+    optimizer: Option<OptimizerKind>,
+    /// Learning rate.
+    #[arg(long)]
+    lr: Option<f32>,
+    #[arg(long)]
+    batch: Option<usize>,
+    #[arg(long, value_parser = named(&Dataset::ALL, Dataset::name))]
+    dataset: Option<Dataset>,
+    #[arg(long)]
+    noise: Option<f32>,
+    /// Clip the global gradient norm to this value.
+    #[arg(long)]
+    clip: Option<f32>,
+    /// Training steps (default: the lesson's, or 1000).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    steps: Option<u64>,
+    /// The folder to write into (created if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Language of the figures.
+    #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
+    lang: Lang,
+    /// PNG size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
+    size: (u32, u32),
+}
+
+fn branch_name(b: BranchInit) -> &'static str {
+    match b {
+        BranchInit::Normal => "normal",
+        BranchInit::Zero => "zero",
+    }
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let bad = || {
+        format!(
+            "\"{text}\" is not a size: give WIDTHxHEIGHT, each from 200 to 8000, e.g. 1600x1000"
+        )
+    };
+    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (
+        w.trim().parse().map_err(|_| bad())?,
+        h.trim().parse().map_err(|_| bad())?,
+    );
+    if (200..=8000).contains(&w) && (200..=8000).contains(&h) {
+        Ok((w, h))
+    } else {
+        Err(bad())
+    }
+}
+
+impl RunFlags {
+    /// The lesson's (or default) configuration with the flags applied, and
+    /// the number of steps.
+    fn resolve(&self, skip: Option<Skip>, seed: Option<u64>) -> Result<(Config, u64), UsageError> {
+        let (mut config, mut steps) = match &self.lesson {
+            Some(id) => {
+                let lesson = lessons::find(id).map_err(|e| UsageError(format!("--lesson: {e}")))?;
+                (lesson.config, lesson.steps)
+            }
+            None => (Config::default(), 1000),
+        };
+        macro_rules! set {
+            ($($flag:ident => $field:ident),*) => {
+                $(if let Some(v) = self.$flag { config.$field = v; })*
+            };
+        }
+        set!(depth => depth, width => width, activation => activation, init => init, init_gain => init_gain,
+             branch_init => branch_init, optimizer => optimizer, lr => learning_rate, batch => batch,
+             dataset => dataset, noise => noise);
+        if let Some(clip) = self.clip {
+            config.clip = Some(clip);
+        }
+        if let Some(skip) = skip {
+            config.skip = skip;
+        }
+        if let Some(seed) = seed {
+            config.seed = seed;
+        }
+        if let Some(n) = self.steps {
+            steps = n;
+        }
+        config.validate().map_err(flag_error)?;
+        Ok((config, steps))
+    }
+
+    fn output(&self) -> Output {
+        Output {
+            lang: self.lang,
+            png_width: self.size.0,
+            png_height: self.size.1,
+        }
+    }
 }
 
 /// A value parser for one of a fixed set of named values, listing them all
@@ -104,11 +262,13 @@ impl From<String> for UsageError {
 
 /// The error of a configuration built from flags, naming the flag.
 fn flag_error(e: ConfigError) -> UsageError {
+    let flag = match e.field {
+        "learning_rate" => "lr".to_string(),
+        field => field.replace('_', "-"),
+    };
     UsageError(format!(
-        "--{} {} is not allowed: {}",
-        e.field.replace('_', "-"),
-        e.value,
-        e.allowed
+        "--{flag} {} is not allowed: {}",
+        e.value, e.allowed
     ))
 }
 
@@ -157,6 +317,20 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
             json,
         } => backprop_example(steps, lr, update_biases, json),
         Command::Grads { model, data, json } => grads(&model, &data, json),
+        Command::Lessons { lang } => list_lessons(lang),
+        Command::Run {
+            flags,
+            skip,
+            seed,
+            histogram_layer,
+        } => run(&flags, skip, seed, histogram_layer),
+        Command::Sweep {
+            flags,
+            depths,
+            skips,
+            seeds,
+            seed,
+        } => sweep(&flags, &depths, &skips, seeds, seed),
         Command::Bench {
             depth,
             width,
@@ -414,5 +588,92 @@ fn bench(
             "depth {depth} x width {width}, batch {batch}, {activation}, SGD, telemetry on: {steps_per_second:.0} steps/s ({steps} steps in {seconds:.3} s)"
         );
     }
+    Ok(())
+}
+
+fn list_lessons(lang: Lang) -> Result<(), UsageError> {
+    let all = lessons::all().map_err(UsageError)?;
+    let width = all.iter().map(|l| l.id.len()).max().unwrap_or(0);
+    for lesson in all {
+        println!("{:<width$}  {}", lesson.id, lesson.title.get(lang));
+        println!("{:<width$}  {}", "", lesson.summary.get(lang));
+    }
+    Ok(())
+}
+
+fn run(
+    flags: &RunFlags,
+    skip: Option<Skip>,
+    seed: Option<u64>,
+    histogram_layer: Option<u64>,
+) -> Result<(), UsageError> {
+    let (config, steps) = flags.resolve(skip, seed)?;
+    let layer = match histogram_layer {
+        None => config.depth.div_ceil(2).max(1) - 1,
+        Some(n) if n as usize <= config.depth => n as usize - 1,
+        Some(n) => {
+            return Err(UsageError(format!(
+                "--histogram-layer {n} is not allowed: a hidden layer from 1 to {}",
+                config.depth
+            )));
+        }
+    };
+    let summary =
+        run_to_folder(&config, steps, &flags.out, layer, &flags.output()).map_err(UsageError)?;
+    let diverged = match summary.diverged {
+        Some(d) => format!(
+            ", diverged at step {} in layer {} ({:?})",
+            d.step,
+            d.layer + 1,
+            d.phase
+        ),
+        None => String::new(),
+    };
+    println!(
+        "{} steps, final training loss {:.4}, test accuracy {:.1}%{diverged}; {} files in {}",
+        summary.steps_run,
+        summary.final_train_loss,
+        100.0 * summary.final_test_accuracy,
+        summary.files.len(),
+        flags.out.display()
+    );
+    Ok(())
+}
+
+fn sweep(
+    flags: &RunFlags,
+    depths: &[u64],
+    skips: &[Skip],
+    seeds: u64,
+    seed: u64,
+) -> Result<(), UsageError> {
+    let (base, steps) = flags.resolve(None, Some(seed))?;
+    let plan = SweepPlan {
+        base,
+        depths: depths.iter().map(|&d| d as usize).collect(),
+        skips: skips.to_vec(),
+        seeds: (seed..seed.saturating_add(seeds)).collect(),
+        steps,
+    };
+    let records = sweep_to_folder(&plan, &flags.out, &flags.output()).map_err(UsageError)?;
+    for r in &records {
+        let diverged = if r.diverged.is_some() {
+            " (diverged)"
+        } else {
+            ""
+        };
+        println!(
+            "depth {:>3}  skip {:<8}  seed {:>3}  final training loss {:.4}{diverged}",
+            r.depth,
+            r.skip.name(),
+            r.seed,
+            r.final_train_loss
+        );
+    }
+    println!(
+        "{} networks; sweep.json and the figure in {}",
+        records.len(),
+        flags.out.display()
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! - [`lang`]: English and Italian.
 //! - [`lessons`]: the embedded lessons, one per claim of the slides.
 //! - [`train`]: the trainer thread, bounded history, depth sweeps.
+//! - [`headless`]: `run` and `sweep` into a folder of files.
 //! - [`cli`]: the command line (headless commands).
 //! - [`app`]: the desktop window.
 
@@ -17,6 +18,7 @@ pub mod batch_file;
 pub mod cli;
 pub mod figures;
 pub mod files;
+pub mod headless;
 pub mod lang;
 pub mod lessons;
 pub mod model_file;

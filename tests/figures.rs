@@ -194,7 +194,7 @@ fn svg_shows_every_legend_entry_and_marker_label() {
     for s in [
         "L1",
         "L12",
-        "sigmoid' &lt;= 0.25",
+        "sigmoid&apos; &lt;= 0.25",
         "residual, &quot;skip&quot;",
     ] {
         assert!(bars.contains(&format!(">{s}</text>")), "missing {s}");

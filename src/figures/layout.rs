@@ -418,6 +418,7 @@ fn y_extent(figure: &Figure) -> Extent {
         if matches!(s.kind, SeriesKind::Bars { .. }) && figure.y.scale == Scale::Linear {
             // Bars stand on zero, which should be the bottom (or top) edge.
             e.tight.push(0.0);
+            e.base = Some(0.0);
         }
     }
     for m in &figure.markers {
@@ -1134,16 +1135,16 @@ impl Ctx<'_> {
             let Some(candidates) = candidates else {
                 continue;
             };
-            let inside: Vec<Frame> = candidates
-                .into_iter()
-                .filter(|f| f.inside(&self.plot))
-                .collect();
-            let Some(frame) = inside
-                .iter()
-                .find(|f| self.obstacles.cost(f) < 1e6)
-                .or(inside.first())
-                .copied()
-            else {
+            // The first of the least covering places: candidates come in
+            // order of preference.
+            let mut best: Option<(Frame, f32)> = None;
+            for frame in candidates.into_iter().filter(|f| f.inside(&self.plot)) {
+                let cost = self.obstacles.cost(&frame);
+                if best.is_none_or(|(_, c)| cost < c) {
+                    best = Some((frame, cost));
+                }
+            }
+            let Some((frame, _)) = best else {
                 continue;
             };
             b.push(Shape::Rect {
@@ -1190,21 +1191,25 @@ impl Ctx<'_> {
     }
 
     /// Label positions for a horizontal line at y: just above it at the
-    /// right end, then the left end, then below it.
+    /// right end, then the left end, then below it, then in between.
     fn beside_horizontal(&self, y: f32, w: f32, h: f32) -> Vec<Frame> {
         let (p, off, inset) = (self.plot, self.sz.gap * 0.3, self.sz.gap);
         let right = p.x1 - inset - w;
         let left = p.x0 + inset;
-        let above = y - off - h;
-        let below = y + off;
-        [(right, above), (left, above), (right, below), (left, below)]
-            .map(|(x0, y0)| Frame {
-                x0,
-                y0,
-                x1: x0 + w,
-                y1: y0 + h,
+        let mut xs = vec![right, left];
+        let steps = 8;
+        xs.extend((1..steps).map(|i| right - (right - left) * i as f32 / steps as f32));
+        let rows = [y - off - h, y + off];
+        rows.iter()
+            .flat_map(|&y0| {
+                xs.iter().map(move |&x0| Frame {
+                    x0,
+                    y0,
+                    x1: x0 + w,
+                    y1: y0 + h,
+                })
             })
-            .to_vec()
+            .collect()
     }
 }
 
@@ -1417,11 +1422,15 @@ fn colorbar_ticks(hm: &Heatmap) -> Vec<Tick> {
     let span = Span { lo, hi };
     let step = scale::nice_step(span.len() / 5.0);
     let magnitude = lo.abs().max(hi.abs());
-    // The ends carry one more digit than the step, since they are rarely
-    // round numbers.
-    let end = |v: f64| Tick {
-        pos: v,
-        label: scale::format_number(v, step / 10.0, magnitude),
+    // The ends are rarely round numbers: they get the digits they need,
+    // up to two more than the step's.
+    let end = |v: f64| {
+        let label = [step, step / 10.0, step / 100.0]
+            .iter()
+            .map(|&s| scale::format_number(v, s, magnitude))
+            .find(|l| l.parse::<f64>().is_ok_and(|r| (r - v).abs() <= step * 1e-6))
+            .unwrap_or_else(|| scale::format_number(v, step / 100.0, magnitude));
+        Tick { pos: v, label }
     };
     let mut ticks = vec![end(lo)];
     ticks.extend(scale::linear_ticks(span, 5).into_iter().filter(|t| {

@@ -5,6 +5,7 @@
 //! The PNG and SVG exporters paint the same layout (`layout`), so the two
 //! files look alike; `write_all` writes all three files of a figure.
 
+pub mod build;
 pub mod csv;
 mod export;
 mod font;

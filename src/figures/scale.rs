@@ -29,6 +29,9 @@ impl Span {
 pub(super) struct Extent {
     pub padded: Vec<f64>,
     pub tight: Vec<f64>,
+    /// A value padding must not cross when all data lie on one side of it:
+    /// the zero that bars stand on stays the edge of the plot.
+    pub base: Option<f64>,
 }
 
 /// Axis space for `v`, or `None` where the axis cannot show it (not
@@ -64,6 +67,14 @@ pub(super) fn fit(axis: &Axis, extent: &Extent) -> Span {
             if let Some((plo, phi)) = padded {
                 lo = lo.min(plo - pad);
                 hi = hi.max(phi + pad);
+            }
+            if let Some(base) = extent.base.and_then(|v| to_space(axis.scale, v)) {
+                if all.is_some_and(|(dlo, _)| dlo >= base) {
+                    lo = lo.max(base);
+                }
+                if all.is_some_and(|(_, dhi)| dhi <= base) {
+                    hi = hi.min(base);
+                }
             }
             widen_if_flat(axis.scale, Span { lo, hi })
         }
@@ -405,42 +416,43 @@ mod tests {
         assert!(t.major.len() >= 2, "{:?}", t.major);
     }
 
+    fn extent(padded: &[f64], tight: &[f64], base: Option<f64>) -> Extent {
+        Extent {
+            padded: padded.to_vec(),
+            tight: tight.to_vec(),
+            base,
+        }
+    }
+
     #[test]
     fn fit_pads_and_honours_fixed_bounds() {
         let axis = Axis::linear("x");
-        let e = Extent {
-            padded: vec![0.0, 10.0],
-            tight: vec![],
-        };
-        let s = fit(&axis, &e);
+        let s = fit(&axis, &extent(&[0.0, 10.0], &[], None));
         assert!((s.lo + 0.5).abs() < 1e-12 && (s.hi - 10.5).abs() < 1e-12);
-        let e = Extent {
-            padded: vec![10.0],
-            tight: vec![0.0],
-        };
-        let s = fit(&axis, &e);
-        assert_eq!(s.lo, 0.0);
+        let e = extent(&[10.0], &[0.0], None);
+        assert_eq!(fit(&axis, &e).lo, 0.0);
         let s = fit(&Axis::linear("x").with_range(2.0, 3.0), &e);
         assert_eq!((s.lo, s.hi), (2.0, 3.0));
         let log = Axis::log("y");
-        let e = Extent {
-            padded: vec![1e-3, 10.0, -1.0, f64::NAN],
-            tight: vec![],
-        };
-        let s = fit(&log, &e);
+        let s = fit(&log, &extent(&[1e-3, 10.0, -1.0, f64::NAN], &[], None));
         assert!(s.lo < -3.0 && s.hi > 1.0 && s.lo > -3.3);
         let s = fit(&log, &Extent::default());
         assert_eq!((s.lo, s.hi), (0.0, 1.0));
-        let s = fit(
-            &axis,
-            &Extent {
-                padded: vec![5.0],
-                tight: vec![],
-            },
-        );
+        let s = fit(&axis, &extent(&[5.0], &[], None));
         assert!(s.lo < 5.0 && s.hi > 5.0);
         // Contradictory fixed bounds still give a usable range.
         let s = fit(&Axis::linear("x").with_range(3.0, 3.0), &Extent::default());
         assert!(s.hi > s.lo);
+    }
+
+    #[test]
+    fn bars_keep_zero_at_the_edge() {
+        let axis = Axis::linear("y");
+        let s = fit(&axis, &extent(&[1e-9, 10.0], &[0.0], Some(0.0)));
+        assert_eq!(s.lo, 0.0);
+        let s = fit(&axis, &extent(&[-10.0, -1.0], &[0.0], Some(0.0)));
+        assert_eq!(s.hi, 0.0);
+        let s = fit(&axis, &extent(&[-1.0, 10.0], &[0.0], Some(0.0)));
+        assert!(s.lo < -1.0);
     }
 }

@@ -1,0 +1,464 @@
+//! The figures of a run, built from what it measured: its history, its
+//! last step's statistics, a histogram, a sweep. Labels in the chosen
+//! language; numbers exactly as measured.
+
+use crate::lang::Lang;
+use crate::nn::{Activation, Histogram, StepStats};
+use crate::train::sweep::SweepRecord;
+use crate::train::{EventKind, History};
+
+use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series};
+
+const GREY: Rgb = Rgb(110, 110, 110);
+const RED: Rgb = Rgb(200, 30, 30);
+
+/// A run's name for legends: "" (a single run) becomes `fallback`.
+fn run_label<'a>(name: &'a str, fallback: &'a str) -> &'a str {
+    if name.is_empty() { fallback } else { name }
+}
+
+/// The text of an event marker.
+pub fn event_label(kind: &EventKind, lang: Lang) -> String {
+    let on_off = |on: bool| {
+        lang.pick(
+            if on { "on" } else { "off" },
+            if on { "attive" } else { "disattivate" },
+        )
+        .to_string()
+    };
+    match kind {
+        EventKind::Skip { block: None, on } => {
+            format!("{} {}", lang.pick("skips", "skip"), on_off(*on))
+        }
+        EventKind::Skip { block: Some(b), on } => {
+            let state = lang.pick(
+                if *on { "on" } else { "off" },
+                if *on { "attiva" } else { "disattivata" },
+            );
+            format!("{} {} {state}", lang.pick("skip", "skip"), b + 1)
+        }
+        EventKind::SkipStyle(style) => format!("{}: {}", lang.pick("style", "stile"), style.name()),
+        EventKind::ZeroBranch(b) => format!("{} {} = 0", lang.pick("branch", "ramo"), b + 1),
+        EventKind::LearningRate(lr) => format!("lr {lr}"),
+        EventKind::Optimizer(name) => name.clone(),
+        EventKind::Clip(Some(c)) => format!("{} {c}", lang.pick("clip", "clip")),
+        EventKind::Clip(None) => lang.pick("no clipping", "senza clipping").into(),
+        EventKind::Diverged(event) => format!(
+            "NaN/Inf: {} {}",
+            lang.pick("layer", "livello"),
+            event.layer + 1
+        ),
+    }
+}
+
+/// Training loss per step (mean of each bucket, with its min..max band),
+/// test loss where it was evaluated, and every event as a vertical line.
+pub fn loss(runs: &[(&str, &History)], lang: Lang) -> Figure {
+    let mut figure = Figure::new(
+        "loss",
+        lang.pick("Loss", "Loss"),
+        Axis::linear(lang.pick("step", "passo")),
+        Axis::log(lang.pick(
+            "loss (cross-entropy, log scale)",
+            "loss (cross-entropy, scala log)",
+        )),
+    );
+    for (index, (name, history)) in runs.iter().enumerate() {
+        let color = PALETTE[(2 * index) % PALETTE.len()];
+        let test_color = PALETTE[(2 * index + 1) % PALETTE.len()];
+        let label = run_label(name, "");
+        let train_name = format!("{}{}", lang.pick("train", "addestramento"), suffix(label));
+        let mut train = Series::line(train_name, color, Vec::new());
+        for bucket in history.buckets() {
+            let x = bucket.last_step as f64;
+            train.points.push([x, bucket.loss.mean()]);
+            train
+                .range
+                .push([f64::from(bucket.loss.min), f64::from(bucket.loss.max)]);
+        }
+        if history.buckets().iter().all(|b| b.steps() == 1) {
+            train.range.clear();
+        }
+        figure.series.push(train);
+        let test: Vec<[f64; 2]> = history
+            .evals()
+            .iter()
+            .map(|e| [e.step as f64, e.test_loss])
+            .collect();
+        if !test.is_empty() {
+            let mut series = Series::line(
+                format!("{}{}", lang.pick("test", "test"), suffix(label)),
+                test_color,
+                test,
+            );
+            series.dashed = true;
+            figure.series.push(series);
+        }
+        for event in history.events() {
+            figure.markers.push(Marker {
+                label: event_label(&event.kind, lang),
+                color: if matches!(event.kind, EventKind::Diverged(_)) {
+                    RED
+                } else {
+                    GREY
+                },
+                orientation: Orientation::Vertical,
+                value: event.step as f64,
+                dashed: true,
+            });
+        }
+    }
+    figure
+}
+
+fn suffix(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!(" ({name})")
+    }
+}
+
+/// Layer names for the x axis: 1..depth, then "out".
+fn layer_categories(layers: usize, lang: Lang) -> Vec<String> {
+    (1..layers)
+        .map(|i| i.to_string())
+        .chain(std::iter::once(lang.pick("out", "usc").to_string()))
+        .collect()
+}
+
+/// ||dL/dW|| of every layer at one step, input side left, one bar series
+/// per run; for sigmoid, the bound 0.25^(L-l) times the output layer's norm.
+pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: Lang) -> Figure {
+    let layers = runs.first().map_or(0, |(_, s)| s.layers.len());
+    let step = runs.first().map_or(0, |(_, s)| s.step);
+    let mut x = Axis::linear(lang.pick("layer (input → output)", "livello (ingresso → uscita)"));
+    x.categories = layer_categories(layers, lang);
+    x.min = Some(0.4);
+    x.max = Some(layers as f64 + 0.6);
+    let mut figure = Figure::new(
+        "gradients",
+        lang.pick(
+            "Gradient magnitude per layer",
+            "Grandezza del gradiente per livello",
+        ),
+        x,
+        Axis::log("||dL/dW||"),
+    );
+    figure.subtitle = format!("{} {step}", lang.pick("step", "passo"));
+    let width = 0.8 / runs.len().max(1) as f64;
+    for (index, (name, stats)) in runs.iter().enumerate() {
+        let points = stats
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| [(i + 1) as f64, f64::from(l.grad_weight_norm)])
+            .collect();
+        let label = run_label(name, "||dL/dW||");
+        figure.series.push(Series::bars(
+            label,
+            PALETTE[index % PALETTE.len()],
+            width,
+            points,
+        ));
+    }
+    if activation == Activation::Sigmoid {
+        if let Some((_, stats)) = runs.first() {
+            let out = stats
+                .layers
+                .last()
+                .map_or(0.0, |l| f64::from(l.grad_weight_norm));
+            if out > 0.0 && out.is_finite() {
+                let last = layers as f64;
+                let points = (1..=layers)
+                    .map(|l| [l as f64, out * 0.25f64.powf(last - l as f64)])
+                    .collect();
+                let mut reference = Series::line(
+                    lang.pick(
+                        "0.25^(L−l) × output layer",
+                        "0,25^(L−l) × livello di uscita",
+                    ),
+                    GREY,
+                    points,
+                );
+                reference.dashed = true;
+                figure.series.push(reference);
+            }
+        }
+    }
+    let nonfinite = runs
+        .iter()
+        .flat_map(|(_, s)| &s.layers)
+        .filter(|l| !l.grad_weight_norm.is_finite())
+        .count();
+    if nonfinite > 0 {
+        figure.notes.push(format!(
+            "{nonfinite} {}",
+            lang.pick(
+                "layers with NaN/Inf gradients",
+                "livelli con gradienti NaN/Inf"
+            )
+        ));
+    }
+    figure
+}
+
+/// log10 of the mean ||dL/dW|| of every layer (rows, input at the bottom)
+/// in every bucket of the history (columns).
+pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
+    let buckets = history.buckets();
+    let layers = buckets.first().map_or(0, |b| b.grad_norms.len());
+    let mut y =
+        Axis::linear(lang.pick("layer (input at the bottom)", "livello (ingresso in basso)"));
+    y.categories = layer_categories(layers, lang);
+    let mut figure = Figure::new(
+        "gradient_heatmap",
+        lang.pick(
+            "Gradient magnitude over time",
+            "Grandezza del gradiente nel tempo",
+        ),
+        Axis::linear(lang.pick("step", "passo")),
+        y,
+    );
+    let mut x_edges: Vec<f64> = buckets.iter().map(|b| b.first_step as f64).collect();
+    x_edges.push(buckets.last().map_or(1.0, |b| (b.last_step + 1) as f64));
+    let y_edges: Vec<f64> = (0..=layers).map(|i| i as f64 + 0.5).collect();
+    let mut values = Vec::with_capacity(layers * buckets.len());
+    for layer in 0..layers {
+        for bucket in buckets {
+            let mean = bucket.grad_norms[layer].mean();
+            values.push(if mean > 0.0 { mean.log10() } else { f64::NAN });
+        }
+    }
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let (min, max) = finite.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let (min, max) = if min.is_finite() {
+        (min.floor(), max.ceil().max(min.floor() + 1.0))
+    } else {
+        (-1.0, 0.0)
+    };
+    figure.heatmap = Some(Heatmap {
+        x_edges,
+        y_edges,
+        values,
+        value_label: "log10 ||dL/dW||".into(),
+        min,
+        max,
+    });
+    figure
+}
+
+/// The activation and its derivative over [lo, hi], the maximum of the
+/// derivative marked, and the histogram of one layer's pre-activations
+/// scaled to the curve's height.
+pub fn activation(
+    activation: Activation,
+    histogram: Option<(&Histogram, usize)>,
+    lo: f64,
+    hi: f64,
+    lang: Lang,
+) -> Figure {
+    let mut figure = Figure::new(
+        "activation",
+        format!(
+            "{} {}",
+            activation.name(),
+            lang.pick("and its derivative", "e la sua derivata")
+        ),
+        Axis::linear(lang.pick(
+            "z (input of the activation)",
+            "z (ingresso dell'attivazione)",
+        ))
+        .with_range(lo, hi),
+        Axis::linear(lang.pick("value", "valore")),
+    );
+    let curve = activation.curve(lo, hi, 401);
+    let peak = curve
+        .iter()
+        .map(|p| p.value.abs())
+        .fold(activation.max_derivative(), f64::max);
+    if let Some((h, layer)) = histogram {
+        let total = f64::from(h.total().max(1));
+        let tallest = h.counts.iter().copied().max().unwrap_or(1).max(1);
+        let width = f64::from(h.hi - h.lo) / h.counts.len().max(1) as f64;
+        let points = h
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                [
+                    f64::from(h.bin_centre(i)),
+                    peak * f64::from(c) / f64::from(tallest),
+                ]
+            })
+            .collect();
+        let name = format!(
+            "{} {} {}",
+            lang.pick("inputs of layer", "ingressi del livello"),
+            layer + 1,
+            lang.pick("(histogram)", "(istogramma)")
+        );
+        figure
+            .series
+            .push(Series::bars(name, Rgb(170, 190, 215), width, points));
+        let outside = f64::from(h.below + h.above + h.nonfinite) / total;
+        if outside > 0.0 {
+            figure.notes.push(format!(
+                "{:.0}% {}",
+                100.0 * outside,
+                lang.pick(
+                    "outside the plotted range",
+                    "fuori dall'intervallo mostrato"
+                )
+            ));
+        }
+        figure.notes.push(saturation_note(activation, h, lang));
+    }
+    figure.series.push(Series::line(
+        format!("g(z) = {}", activation.name()),
+        PALETTE[0],
+        curve.iter().map(|p| [p.z, p.value]).collect(),
+    ));
+    let mut derivative = Series::line(
+        "g'(z)",
+        PALETTE[1],
+        curve.iter().map(|p| [p.z, p.derivative]).collect(),
+    );
+    derivative.dashed = true;
+    figure.series.push(derivative);
+    figure.markers.push(Marker {
+        label: format!(
+            "{} g' = {}",
+            lang.pick("max", "max"),
+            activation.max_derivative()
+        ),
+        color: PALETTE[1],
+        orientation: Orientation::Horizontal,
+        value: activation.max_derivative(),
+        dashed: true,
+    });
+    figure
+}
+
+/// "23% saturated" or "40% of units dead", from the histogram's inputs.
+fn saturation_note(activation: Activation, h: &Histogram, lang: Lang) -> String {
+    let total = f64::from(h.total().max(1));
+    if activation.saturates() {
+        // Saturated: g'(z) below 10% of its maximum.
+        let threshold = activation.max_derivative() * 0.1;
+        let mut saturated = f64::from(h.below + h.above);
+        for (i, &c) in h.counts.iter().enumerate() {
+            if activation.derivative(f64::from(h.bin_centre(i))) < threshold {
+                saturated += f64::from(c);
+            }
+        }
+        format!(
+            "{:.0}% {}",
+            100.0 * saturated / total,
+            lang.pick(
+                "saturated (g' < 10% of max)",
+                "saturati (g' < 10% del massimo)"
+            )
+        )
+    } else {
+        let negative = f64::from(h.below)
+            + h.counts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| h.bin_centre(*i) <= 0.0)
+                .map(|(_, &c)| f64::from(c))
+                .sum::<f64>();
+        format!(
+            "{:.0}% {}",
+            100.0 * negative / total,
+            lang.pick(
+                "of inputs ≤ 0 (no gradient)",
+                "degli ingressi ≤ 0 (gradiente nullo)"
+            )
+        )
+    }
+}
+
+/// Final training loss against depth, one line per skip style (mean over
+/// seeds) and one dot per seed; chance level ln(classes) marked.
+pub fn depth_sweep(records: &[SweepRecord], classes: usize, lang: Lang) -> Figure {
+    let mut figure = Figure::new(
+        "depth_sweep",
+        lang.pick(
+            "Final training loss against depth",
+            "Loss di addestramento finale rispetto alla profondità",
+        ),
+        Axis::linear(lang.pick("hidden layers", "livelli nascosti")),
+        Axis::log(lang.pick(
+            "final training loss (log scale)",
+            "loss di addestramento finale (scala log)",
+        )),
+    );
+    let mut skips: Vec<_> = records.iter().map(|r| r.skip).collect();
+    skips.dedup();
+    skips.sort_by_key(|s| s.name());
+    skips.dedup();
+    for (index, skip) in skips.iter().enumerate() {
+        let color = PALETTE[index % PALETTE.len()];
+        let mine: Vec<&SweepRecord> = records.iter().filter(|r| r.skip == *skip).collect();
+        let mut depths: Vec<usize> = mine.iter().map(|r| r.depth).collect();
+        depths.sort_unstable();
+        depths.dedup();
+        let name = match skip.name() {
+            "off" => lang.pick("plain", "plain").to_string(),
+            other => format!("{} ({other})", lang.pick("residual", "residuale")),
+        };
+        let means = depths
+            .iter()
+            .map(|&d| {
+                let losses: Vec<f64> = mine
+                    .iter()
+                    .filter(|r| r.depth == d)
+                    .map(|r| r.final_train_loss)
+                    .filter(|l| l.is_finite())
+                    .collect();
+                [
+                    d as f64,
+                    if losses.is_empty() {
+                        f64::NAN
+                    } else {
+                        losses.iter().sum::<f64>() / losses.len() as f64
+                    },
+                ]
+            })
+            .collect();
+        figure.series.push(Series::line(name.clone(), color, means));
+        let dots = mine
+            .iter()
+            .filter(|r| r.final_train_loss.is_finite())
+            .map(|r| [r.depth as f64, r.final_train_loss])
+            .collect();
+        figure.series.push(Series::points(
+            format!("{name}, {}", lang.pick("each seed", "ogni seed")),
+            color,
+            4.0,
+            dots,
+        ));
+        let diverged = mine.iter().filter(|r| r.diverged.is_some()).count();
+        if diverged > 0 {
+            figure.notes.push(format!(
+                "{name}: {diverged} {}",
+                lang.pick("runs diverged (NaN)", "run divergenti (NaN)")
+            ));
+        }
+    }
+    figure.markers.push(Marker {
+        label: format!(
+            "{} ln {classes} = {:.2}",
+            lang.pick("chance", "caso"),
+            (classes as f64).ln()
+        ),
+        color: GREY,
+        orientation: Orientation::Horizontal,
+        value: (classes as f64).ln(),
+        dashed: true,
+    });
+    figure
+}

@@ -1,0 +1,327 @@
+//! Training without a window: `gradscope run` and `gradscope sweep` write
+//! everything a teacher needs for slides and handouts into a folder.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::figures::{self, Figure, build};
+use crate::files::{describe, write_atomically};
+use crate::lang::Lang;
+use crate::model_file;
+use crate::nn::{Activation, Config, NonFinite, Run, StepStats};
+use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
+use crate::train::trainer::evaluate;
+use crate::train::{Event, EventKind, History};
+
+/// How the files are written.
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    pub lang: Lang,
+    pub png_width: u32,
+    pub png_height: u32,
+}
+
+/// One weight layer in `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayerSummary {
+    /// 0 at the input side; the last is the output layer.
+    pub layer: usize,
+    /// The tensor's name in the model files.
+    pub name: String,
+    /// ||dL/dW|| at step 0.
+    pub grad_norm_initial: f32,
+    /// ||dL/dW|| at the last step.
+    pub grad_norm_final: f32,
+}
+
+/// What `summary.json` holds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub config: Config,
+    pub steps_run: u64,
+    pub final_train_loss: f64,
+    pub final_test_loss: f64,
+    pub final_test_accuracy: f64,
+    pub diverged: Option<NonFinite>,
+    pub steps_per_second: f64,
+    pub layers: Vec<LayerSummary>,
+    /// The files written, relative to the folder.
+    pub files: Vec<String>,
+}
+
+fn out_error(dir: &Path, e: &std::io::Error) -> String {
+    format!(
+        "--out {}: cannot write there: {}",
+        dir.display(),
+        describe(e)
+    )
+}
+
+/// Creates the output folder (and its parents) if missing.
+fn prepare(dir: &Path) -> Result<(), String> {
+    if dir.is_file() {
+        return Err(format!("--out {}: is a file; give a folder", dir.display()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| out_error(dir, &e))
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8], files: &mut Vec<String>) -> Result<(), String> {
+    write_atomically(&dir.join(name), bytes)
+        .map_err(|e| format!("{}: {}", dir.join(name).display(), describe(&e)))?;
+    files.push(name.to_string());
+    Ok(())
+}
+
+fn write_figure(
+    dir: &Path,
+    figure: &Figure,
+    output: &Output,
+    files: &mut Vec<String>,
+) -> Result<(), String> {
+    for path in figures::write_all(figure, dir, output.png_width, output.png_height)? {
+        if let Some(name) = path.file_name() {
+            files.push(name.to_string_lossy().into_owned());
+        }
+    }
+    Ok(())
+}
+
+/// The z range the activation figure shows.
+pub fn activation_range(activation: Activation) -> (f64, f64) {
+    match activation {
+        Activation::Sigmoid => (-10.0, 10.0),
+        _ => (-5.0, 5.0),
+    }
+}
+
+/// Evaluations spread over the run: about 200, at least every step for
+/// short runs.
+fn eval_every(steps: u64) -> u64 {
+    (steps / 200).max(1)
+}
+
+/// Trains `steps` steps (stopping at the first NaN) and writes the summary,
+/// the metrics, both models and every figure into `dir`.
+pub fn run_to_folder(
+    config: &Config,
+    steps: u64,
+    dir: &Path,
+    histogram_layer: usize,
+    output: &Output,
+) -> Result<Summary, String> {
+    prepare(dir)?;
+    let mut run = Run::new(config.clone()).map_err(|e| e.to_string())?;
+    let mut files = Vec::new();
+    let initial = model_file::to_bytes(&run.mlp, config)?;
+    write(dir, "model_initial.safetensors", &initial, &mut files)?;
+
+    let mut history = History::default();
+    let every = eval_every(steps);
+    history.push_eval(evaluate(&run));
+    let progress = progress_bar(steps, "training");
+    let mut first_stats: Option<StepStats> = None;
+    let mut training_seconds = 0.0;
+    for _ in 0..steps {
+        let started = Instant::now();
+        let stats = run.step();
+        training_seconds += started.elapsed().as_secs_f64();
+        history.push(stats);
+        if first_stats.is_none() {
+            first_stats = Some(stats.clone());
+        }
+        if let Some(event) = run.first_nonfinite() {
+            history.push_event(Event {
+                step: event.step,
+                kind: EventKind::Diverged(event),
+            });
+            break;
+        }
+        if run.steps_done() % every == 0 {
+            history.push_eval(evaluate(&run));
+        }
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    let last = run.last_stats().clone();
+    let end = evaluate(&run);
+    if history.evals().last().is_none_or(|e| e.step != end.step) {
+        history.push_eval(end);
+    }
+
+    write(
+        dir,
+        "model.safetensors",
+        &model_file::to_bytes(&run.mlp, &run.current_config())?,
+        &mut files,
+    )?;
+    write(
+        dir,
+        "metrics.csv",
+        metrics_csv(&history).as_bytes(),
+        &mut files,
+    )?;
+    let first = first_stats.unwrap_or_else(|| last.clone());
+    for figure in run_figures(&run, &history, &first, &last, histogram_layer, output.lang) {
+        write_figure(dir, &figure, output, &mut files)?;
+    }
+
+    let layers = first
+        .layers
+        .iter()
+        .zip(&last.layers)
+        .enumerate()
+        .map(|(i, (a, b))| LayerSummary {
+            layer: i,
+            name: format!("layers.{i}"),
+            grad_norm_initial: a.grad_weight_norm,
+            grad_norm_final: b.grad_weight_norm,
+        })
+        .collect();
+    files.push("summary.json".into());
+    let summary = Summary {
+        config: run.current_config(),
+        steps_run: run.steps_done(),
+        final_train_loss: end.train_loss,
+        final_test_loss: end.test_loss,
+        final_test_accuracy: end.test_accuracy,
+        diverged: run.first_nonfinite(),
+        steps_per_second: if training_seconds > 0.0 {
+            run.steps_done() as f64 / training_seconds
+        } else {
+            0.0
+        },
+        layers,
+        files,
+    };
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    write(dir, "summary.json", text.as_bytes(), &mut Vec::new())?;
+    Ok(summary)
+}
+
+/// Every figure of a finished run.
+fn run_figures(
+    run: &Run,
+    history: &History,
+    first: &StepStats,
+    last: &StepStats,
+    histogram_layer: usize,
+    lang: Lang,
+) -> Vec<Figure> {
+    let activation = run.mlp.activation;
+    let mut initial = build::gradient_bars(&[("", first)], activation, lang);
+    initial.id = "gradients_initial".into();
+    let final_bars = build::gradient_bars(&[("", last)], activation, lang);
+    let (lo, hi) = activation_range(activation);
+    let histogram = run.pre_activation_histogram(histogram_layer, lo as f32, hi as f32, 60);
+    vec![
+        build::loss(&[("", history)], lang),
+        initial,
+        final_bars,
+        build::gradient_heatmap(history, lang),
+        build::activation(
+            activation,
+            histogram.as_ref().map(|h| (h, histogram_layer)),
+            lo,
+            hi,
+            lang,
+        ),
+    ]
+}
+
+/// One row per bucket of the history: what `metrics.csv` holds.
+pub fn metrics_csv(history: &History) -> String {
+    let layers = history.buckets().first().map_or(0, |b| b.grad_norms.len());
+    let mut out = String::from(
+        "step_first,step_last,train_loss_mean,train_loss_min,train_loss_max,nonfinite_steps,test_loss,test_accuracy",
+    );
+    for i in 0..layers {
+        out.push_str(&format!(",grad_norm_layer_{i}"));
+    }
+    out.push('\n');
+    let evals = history.evals();
+    for bucket in history.buckets() {
+        // The evaluation taken after the bucket's last step, if any.
+        let eval = evals
+            .iter()
+            .rev()
+            .find(|e| e.step > bucket.first_step && e.step <= bucket.last_step + 1);
+        let cell = |v: Option<f64>| {
+            v.filter(|v| v.is_finite())
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{}",
+            bucket.first_step,
+            bucket.last_step,
+            cell(Some(bucket.loss.mean())),
+            cell(Some(f64::from(bucket.loss.min))),
+            cell(Some(f64::from(bucket.loss.max))),
+            bucket.loss.nonfinite,
+            cell(eval.map(|e| e.test_loss)),
+            cell(eval.map(|e| e.test_accuracy)),
+        ));
+        for agg in &bucket.grad_norms {
+            out.push(',');
+            out.push_str(&cell(Some(agg.mean())));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A number for a CSV cell: plain decimals for ordinary magnitudes,
+/// scientific notation for tiny or huge ones (a vanished gradient of
+/// 1.4e-11 would otherwise print as 0.0000000000138...).
+fn number(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-4..1e7).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+fn progress_bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{msg} {bar:40} {pos}/{len} ({per_sec}, {eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Runs a sweep on every core and writes `sweep.json` and its figure.
+pub fn sweep_to_folder(
+    plan: &SweepPlan,
+    dir: &Path,
+    output: &Output,
+) -> Result<Vec<SweepRecord>, String> {
+    prepare(dir)?;
+    let jobs = plan.jobs().map_err(|e| e.to_string())?.len() as u64;
+    let progress = progress_bar(jobs, "sweep");
+    let cancel = AtomicBool::new(false);
+    let records = run_sweep(plan, available_threads(), &cancel, &|_, _, _| {
+        progress.inc(1)
+    })
+    .map_err(|e| e.to_string())?;
+    progress.finish_and_clear();
+    let mut files = Vec::new();
+    let json = json!({
+        "config": plan.base,
+        "steps": plan.steps,
+        "records": records,
+    });
+    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    write(dir, "sweep.json", text.as_bytes(), &mut files)?;
+    let figure = build::depth_sweep(&records, plan.base.outputs(), output.lang);
+    write_figure(dir, &figure, output, &mut files)?;
+    Ok(records)
+}
