@@ -250,11 +250,7 @@ pub fn metrics_csv(history: &History) -> String {
             .iter()
             .rev()
             .find(|e| e.step > bucket.first_step && e.step <= bucket.last_step + 1);
-        let cell = |v: Option<f64>| {
-            v.filter(|v| v.is_finite())
-                .map(|v| v.to_string())
-                .unwrap_or_default()
-        };
+        let cell = |v: Option<f64>| v.filter(|v| v.is_finite()).map(number).unwrap_or_default();
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{}",
             bucket.first_step,

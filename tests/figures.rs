@@ -337,6 +337,227 @@ fn awkward_figures_still_export() {
     }
 }
 
+/// Like `build::gradient_bars`: log-y bars over 30 layers, a dashed
+/// reference line with symbols in its name, a note.
+fn log_bars_figure() -> Figure {
+    let layers = 30;
+    let mut x = Axis::linear("layer (input → output)");
+    x.categories = (1..layers)
+        .map(|i| i.to_string())
+        .chain(["out".to_string()])
+        .collect();
+    x.min = Some(0.4);
+    x.max = Some(layers as f64 + 0.6);
+    let mut f = Figure::new(
+        "gradients",
+        "Gradient magnitude per layer",
+        x,
+        Axis::log("||dL/dW||"),
+    );
+    f.subtitle = "step 1200".into();
+    let plain: Vec<[f64; 2]> = (1..=layers)
+        .map(|l| [l as f64, 0.3 * 0.25f64.powi(layers - l)])
+        .collect();
+    let resid: Vec<[f64; 2]> = (1..=layers)
+        .map(|l| [l as f64, 0.05 + 0.001 * l as f64])
+        .collect();
+    let reference: Vec<[f64; 2]> = (1..=layers)
+        .map(|l| [l as f64, 0.3 * 0.25f64.powi(layers - l)])
+        .collect();
+    f.series.push(Series::bars("plain", PALETTE[0], 0.4, plain));
+    f.series
+        .push(Series::bars("residual", PALETTE[1], 0.4, resid));
+    let mut r = Series::line("0.25^(L−l) × output layer", Rgb(110, 110, 110), reference);
+    r.dashed = true;
+    f.series.push(r);
+    f.notes.push("2 layers with NaN/Inf gradients".into());
+    f
+}
+
+/// Like `build::activation`: a histogram under two curves, a horizontal
+/// marker, two notes, a fixed x range.
+fn activation_figure() -> Figure {
+    let mut f = Figure::new(
+        "activation",
+        "sigmoid and its derivative",
+        Axis::linear("z (input of the activation)").with_range(-8.0, 8.0),
+        Axis::linear("value"),
+    );
+    let sig = |z: f64| 1.0 / (1.0 + (-z).exp());
+    let curve: Vec<f64> = (0..=400).map(|i| -8.0 + 16.0 * i as f64 / 400.0).collect();
+    let hist: Vec<[f64; 2]> = (0..40)
+        .map(|i| {
+            let z = -7.8 + 0.4 * i as f64;
+            [z, (-(z - 1.5) * (z - 1.5) / 8.0).exp()]
+        })
+        .collect();
+    f.series.push(Series::bars(
+        "inputs of layer 3 (histogram)",
+        Rgb(170, 190, 215),
+        0.4,
+        hist,
+    ));
+    f.series.push(Series::line(
+        "g(z) = sigmoid",
+        PALETTE[0],
+        curve.iter().map(|&z| [z, sig(z)]).collect(),
+    ));
+    let mut d = Series::line(
+        "g'(z)",
+        PALETTE[1],
+        curve
+            .iter()
+            .map(|&z| [z, sig(z) * (1.0 - sig(z))])
+            .collect(),
+    );
+    d.dashed = true;
+    f.series.push(d);
+    f.markers.push(Marker {
+        label: "max g' = 0.25".into(),
+        color: PALETTE[1],
+        orientation: Orientation::Horizontal,
+        value: 0.25,
+        dashed: true,
+    });
+    f.notes.push("3% outside the plotted range".into());
+    f.notes.push("41% saturated (g' < 10% of max)".into());
+    f
+}
+
+/// A run that explodes: the curve ends top right, where the legend would
+/// go; many event markers close together; Italian labels.
+fn exploding_figure() -> Figure {
+    let mut f = Figure::new(
+        "explode",
+        "Loss",
+        Axis::linear("passo"),
+        Axis::log("loss (cross-entropy, scala log)"),
+    );
+    f.subtitle =
+        "Una riga di sottotitolo molto lunga che descrive la configurazione: 50 livelli, tanh, \
+                  SGD lr=0,5, batch 128, seme 7, inizializzazione normale σ=1,0, skip disattivate"
+            .into();
+    let pts: Vec<[f64; 2]> = (0..300)
+        .map(|i| [i as f64, 2.3 * (i as f64 / 30.0).exp()])
+        .collect();
+    f.series
+        .push(Series::line("addestramento", PALETTE[0], pts));
+    for (step, label) in [
+        (100.0, "skip attive"),
+        (110.0, "skip disattivate"),
+        (120.0, "stile: he"),
+        (290.0, "divergenza (NaN)"),
+    ] {
+        f.markers.push(Marker {
+            label: label.into(),
+            color: if step > 200.0 {
+                Rgb(200, 30, 30)
+            } else {
+                Rgb(110, 110, 110)
+            },
+            orientation: Orientation::Vertical,
+            value: step,
+            dashed: true,
+        });
+    }
+    f
+}
+
+/// Like `build::depth_sweep`: lines and dots on a log y axis, wide values.
+fn sweep_figure() -> Figure {
+    let mut f = Figure::new(
+        "depth_sweep",
+        "Final training loss against depth",
+        Axis::linear("hidden layers"),
+        Axis::log("final training loss (log scale)"),
+    );
+    let depths = [2.0, 5.0, 10.0, 20.0, 50.0];
+    let plain: Vec<[f64; 2]> = depths
+        .iter()
+        .map(|&d| [d, 0.01 * (d / 4.0f64).exp().min(1e4)])
+        .collect();
+    let resid: Vec<[f64; 2]> = depths.iter().map(|&d| [d, 0.012 + 0.0001 * d]).collect();
+    f.series
+        .push(Series::line("plain", PALETTE[0], plain.clone()));
+    f.series.push(Series::points(
+        "plain, each seed",
+        PALETTE[0],
+        4.0,
+        plain
+            .iter()
+            .flat_map(|p| [[p[0], p[1] * 0.8], [p[0], p[1] * 1.2]])
+            .collect(),
+    ));
+    f.series
+        .push(Series::line("residual (identity)", PALETTE[1], resid));
+    f.markers.push(Marker {
+        label: "chance ln 10 = 2.30".into(),
+        color: Rgb(110, 110, 110),
+        orientation: Orientation::Horizontal,
+        value: 10f64.ln(),
+        dashed: true,
+    });
+    f.notes.push("plain: 3 runs diverged (NaN)".into());
+    f
+}
+
+/// A heatmap of 30 layers over 300 buckets.
+fn big_heatmap_figure() -> Figure {
+    let (rows, columns) = (30usize, 300usize);
+    let mut y = Axis::linear("layer (input at the bottom)");
+    y.categories = (1..rows)
+        .map(|i| i.to_string())
+        .chain(["out".to_string()])
+        .collect();
+    let mut f = Figure::new(
+        "big_heatmap",
+        "Gradient magnitude over time",
+        Axis::linear("step"),
+        y,
+    );
+    let values = (0..rows * columns)
+        .map(|i| {
+            let (r, c) = (i / columns, i % columns);
+            -12.0 + 0.4 * r as f64 + (c as f64 / 20.0).sin()
+        })
+        .collect();
+    f.heatmap = Some(Heatmap {
+        x_edges: (0..=columns).map(|c| c as f64 * 40.0).collect(),
+        y_edges: (0..=rows).map(|r| r as f64 + 0.5).collect(),
+        values,
+        value_label: "log10 ||dL/dW||".into(),
+        min: -13.0,
+        max: 1.0,
+    });
+    f
+}
+
+fn more_figures() -> Vec<Figure> {
+    vec![
+        log_bars_figure(),
+        activation_figure(),
+        exploding_figure(),
+        sweep_figure(),
+        big_heatmap_figure(),
+    ]
+}
+
+#[test]
+fn realistic_figures_export() {
+    for f in more_figures() {
+        for (w, h) in [(1600, 1000), (800, 500)] {
+            let (dw, dh, _) = decode(&png::to_png(&f, w, h).expect("png"));
+            assert_eq!((dw, dh), (w, h));
+            let svg_text = svg::to_svg(&f, w, h);
+            let doc = roxmltree::Document::parse(&svg_text).expect("xml");
+            assert!(
+                doc.descendants()
+                    .any(|n| n.has_tag_name("text") && n.text() == Some(f.title.as_str()))
+            );
+        }
+    }
+}
+
 /// Writes sample PNGs and SVGs for a human to look at:
 /// `cargo test --test figures -- --ignored samples`, into
 /// $GRADSCOPE_FIG_SAMPLES or /tmp/fig_samples.
@@ -347,9 +568,11 @@ fn samples() {
         std::env::var_os("GRADSCOPE_FIG_SAMPLES").unwrap_or_else(|| "/tmp/fig_samples".into());
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).expect("sample folder");
-    for f in all_figures() {
+    for f in all_figures().into_iter().chain(more_figures()) {
         figures::write_all(&f, dir, 1600, 1000).expect("write");
-        let small = png::to_png(&f, 800, 500).expect("png");
-        std::fs::write(dir.join(format!("{}_800x500.png", f.id)), small).expect("write");
+        for (w, h) in [(800, 500), (1000, 1600), (300, 200)] {
+            let small = png::to_png(&f, w, h).expect("png");
+            std::fs::write(dir.join(format!("{}_{w}x{h}.png", f.id)), small).expect("write");
+        }
     }
 }
