@@ -135,23 +135,23 @@ pub struct RunFlags {
     #[arg(long, value_parser = named(&Init::ALL, Init::name))]
     init: Option<Init>,
     /// Multiplies every initial weight (4 or 8 provokes explosion).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     init_gain: Option<f32>,
     #[arg(long, value_parser = named(&[BranchInit::Normal, BranchInit::Zero], branch_name))]
     branch_init: Option<BranchInit>,
     #[arg(long, value_parser = named(&OptimizerKind::ALL, OptimizerKind::name))]
     optimizer: Option<OptimizerKind>,
     /// Learning rate.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     lr: Option<f32>,
     #[arg(long)]
     batch: Option<usize>,
     #[arg(long, value_parser = named(&Dataset::ALL, Dataset::name))]
     dataset: Option<Dataset>,
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     noise: Option<f32>,
     /// Clip the global gradient norm to this value.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     clip: Option<f32>,
     /// Training steps (default: the lesson's, or 1000).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]

@@ -3,7 +3,8 @@
 //! `write_all` writes exactly three files or says why not.
 
 use gradscope::figures::{
-    self, Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Series, SeriesKind, csv, png, svg,
+    self, Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series, SeriesKind, csv, png,
+    svg,
 };
 use std::path::Path;
 

@@ -58,7 +58,16 @@ fn draw(pixmap: &mut Pixmap, item: &Item, mask: Option<&Mask>) {
             if let Some(r) = rect(frame) {
                 let mut paint = paint(*fill);
                 paint.anti_alias = !*crisp;
-                pixmap.fill_rect(r, &paint, Transform::identity(), mask);
+                // As a path: tiny-skia's anti-aliased `fill_rect` trips an
+                // internal assertion on rects 1 to 2 pixels wide.
+                let path = PathBuilder::from_rect(r);
+                pixmap.fill_path(
+                    &path,
+                    &paint,
+                    FillRule::Winding,
+                    Transform::identity(),
+                    mask,
+                );
             }
         }
         Shape::Outline {
