@@ -65,7 +65,7 @@ fn walk(text: &str, size: f32, mut visit: impl FnMut(&FontRef<'static>, GlyphId,
         return text.chars().count() as f32 * size * 0.55;
     };
     let mut pen = 0.0;
-    let mut previous: Option<(*const FontRef<'static>, GlyphId)> = None;
+    let mut previous: Option<(&FontRef<'static>, GlyphId)> = None;
     for c in text.chars() {
         let (face, id) = face_for(faces, c);
         let scale = px_per_unit(face, size);
@@ -77,7 +77,7 @@ fn walk(text: &str, size: f32, mut visit: impl FnMut(&FontRef<'static>, GlyphId,
         }
         visit(face, id, pen, scale);
         pen += face.h_advance_unscaled(id) * scale;
-        previous = Some((face as *const _, id));
+        previous = Some((face, id));
     }
     pen
 }

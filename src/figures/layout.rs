@@ -263,10 +263,35 @@ impl Builder {
 
 /// Lays out `figure` on a `width` x `height` image.
 pub(super) fn layout(figure: &Figure, width: u32, height: u32) -> Scene {
+    let (scene, crowded) = build(figure, width, height, Placement::default());
+    // A legend or notes box that would hide data moves above the plot,
+    // which then gets a little shorter. Heatmaps are all data: moving
+    // would not help.
+    if (crowded.legend_above || crowded.notes_above) && figure.heatmap.is_none() {
+        return build(figure, width, height, crowded).0;
+    }
+    scene
+}
+
+/// Where the legend and the notes go: inside the plot (in a corner), or
+/// in a strip between the subtitle and the plot.
+#[derive(Clone, Copy, Debug, Default)]
+struct Placement {
+    legend_above: bool,
+    notes_above: bool,
+}
+
+/// The share of a box's area that may cover data before the box moves
+/// out of the plot.
+const MAX_HIDDEN: f32 = 0.03;
+
+/// Lays out the figure with the legend and notes placed as `placement`
+/// says; also returns which of them hid data where they were put.
+fn build(figure: &Figure, width: u32, height: u32, placement: Placement) -> (Scene, Placement) {
     let sz = Sizes::new(width, height);
     let (w, h) = (width as f32, height as f32);
     let mut b = Builder { items: Vec::new() };
-    let top = header(figure, &sz, w, &mut b);
+    let top = header(figure, &sz, w, &mut b, placement);
     let bottom = h - bottom_margin(figure, &sz);
     let x_span = scale::fit(&figure.x, &x_extent(figure));
     let y_span = scale::fit(&figure.y, &y_extent(figure));
@@ -296,6 +321,8 @@ pub(super) fn layout(figure: &Figure, width: u32, height: u32) -> Scene {
         height: h,
         plot,
         tf,
+        placement,
+        crowded: Placement::default(),
         obstacles: Obstacles::default(),
     };
     ctx.grid(&mut b, &x_ticks, &y_ticks);
@@ -311,14 +338,16 @@ pub(super) fn layout(figure: &Figure, width: u32, height: u32) -> Scene {
     if let (Some(bar), Some(hm)) = (colorbar, &figure.heatmap) {
         bar.draw(&mut b, hm, &ctx.sz, plot);
     }
-    Scene {
+    let scene = Scene {
         plot,
         items: b.items,
-    }
+    };
+    (scene, ctx.crowded)
 }
 
-/// Title and subtitle; returns the top of the plot area.
-fn header(figure: &Figure, sz: &Sizes, w: f32, b: &mut Builder) -> f32 {
+/// Title, subtitle, and the legend and notes when they go above the
+/// plot; returns the top of the plot area.
+fn header(figure: &Figure, sz: &Sizes, w: f32, b: &mut Builder, placement: Placement) -> f32 {
     let max = w - 2.0 * sz.pad;
     let mut y = sz.pad;
     if !figure.title.is_empty() {
@@ -349,7 +378,157 @@ fn header(figure: &Figure, sz: &Sizes, w: f32, b: &mut Builder) -> f32 {
         );
         y += 0.25 * size;
     }
+    if placement.legend_above {
+        y = legend_strip(figure, sz, w, b, y + sz.gap);
+    }
+    if placement.notes_above {
+        y = notes_strip(figure, sz, w, b, y + sz.gap * 0.5);
+    }
     y + 2.0 * sz.gap
+}
+
+/// The series that have a legend entry.
+fn legend_entries(figure: &Figure) -> Vec<&Series> {
+    figure
+        .series
+        .iter()
+        .filter(|s| !s.name.is_empty())
+        .collect()
+}
+
+/// The notes worth showing.
+fn note_lines(figure: &Figure) -> Vec<&String> {
+    figure.notes.iter().filter(|n| !n.is_empty()).collect()
+}
+
+/// The legend as rows of entries, centred, starting at `y`; returns the
+/// y below it.
+fn legend_strip(figure: &Figure, sz: &Sizes, w: f32, b: &mut Builder, y: f32) -> f32 {
+    let (size, row, swatch_w) = (sz.legend, sz.legend * 1.5, swatch_width(sz));
+    let max = w - 2.0 * sz.pad;
+    let entries: Vec<(&Series, String, f32)> = legend_entries(figure)
+        .into_iter()
+        .map(|s| {
+            let (name, size) = fit_text(&s.name, size, max - swatch_w - sz.gap);
+            let width = swatch_w + sz.gap + reserve(&name, size);
+            (s, name, width)
+        })
+        .collect();
+    let spacing = 3.0 * sz.gap;
+    // Greedy line filling: entries in order, a new row when one is full.
+    let mut rows: Vec<Vec<&(&Series, String, f32)>> = Vec::new();
+    let mut used = f32::INFINITY;
+    for entry in &entries {
+        if used + spacing + entry.2 > max {
+            rows.push(Vec::new());
+            used = -spacing;
+        }
+        used += spacing + entry.2;
+        if let Some(last) = rows.last_mut() {
+            last.push(entry);
+        }
+    }
+    let mut y = y;
+    for entries in rows {
+        let total: f32 =
+            entries.iter().map(|e| e.2).sum::<f32>() + spacing * (entries.len() as f32 - 1.0);
+        let mut x = (w - total) / 2.0;
+        let cy = y + row / 2.0;
+        for (s, name, width) in entries {
+            let f = Frame {
+                x0: x,
+                y0: cy - row * 0.35,
+                x1: x + swatch_w,
+                y1: cy + row * 0.35,
+            };
+            swatch(b, sz, s, f);
+            b.text(
+                x + swatch_w + sz.gap,
+                cy + 0.35 * size,
+                name,
+                size,
+                INK,
+                Anchor::Start,
+            );
+            x += width + spacing;
+        }
+        y += row;
+    }
+    y
+}
+
+/// The notes as centred lines starting at `y`; returns the y below them.
+fn notes_strip(figure: &Figure, sz: &Sizes, w: f32, b: &mut Builder, y: f32) -> f32 {
+    let row = sz.note * 1.35;
+    let mut y = y;
+    for note in note_lines(figure) {
+        let (text, size) = fit_text(note, sz.note, w - 2.0 * sz.pad);
+        b.text(
+            w / 2.0,
+            y + row / 2.0 + 0.35 * size,
+            &text,
+            size,
+            INK,
+            Anchor::Middle,
+        );
+        y += row;
+    }
+    y
+}
+
+fn swatch_width(sz: &Sizes) -> f32 {
+    40.0 * sz.s.max(0.4)
+}
+
+/// The legend's sample of a series, within `f`.
+fn swatch(b: &mut Builder, sz: &Sizes, s: &Series, f: Frame) {
+    let cy = (f.y0 + f.y1) / 2.0;
+    match s.kind {
+        SeriesKind::Line { width } => {
+            if !s.range.is_empty() {
+                let fill = Rgba::new(s.color, BAND_ALPHA);
+                b.push(Shape::Rect {
+                    frame: f,
+                    fill,
+                    crisp: false,
+                });
+            }
+            let width = sz.line(width);
+            let dash = s.dashed.then(|| dash_for(width, sz));
+            let points = vec![(f.x0, cy), (f.x1, cy)];
+            b.push(Shape::Line {
+                points,
+                color: Rgba::solid(s.color),
+                width,
+                dash,
+            });
+        }
+        SeriesKind::Bars { .. } => {
+            let half = f.height() * 0.45;
+            let (x0, x1) = (f.x0 + f.width() * 0.2, f.x1 - f.width() * 0.2);
+            let frame = Frame {
+                x0,
+                y0: cy - half,
+                x1,
+                y1: cy + half,
+            };
+            b.push(Shape::Rect {
+                frame,
+                fill: Rgba::solid(s.color),
+                crisp: false,
+            });
+        }
+        SeriesKind::Points { radius } => {
+            let radius = (radius * 1.5 * sz.s).max(1.5);
+            let (x, fill) = ((f.x0 + f.x1) / 2.0, Rgba::solid(s.color));
+            b.push(Shape::Dot {
+                x,
+                y: cy,
+                radius,
+                fill,
+            });
+        }
+    }
 }
 
 /// Room under the plot: tick marks, tick labels, the x label.
@@ -526,6 +705,18 @@ impl Obstacles {
         points + areas / 64.0 + labels * 1e6
     }
 
+    /// The share of `frame` covered by data: each point stands for the
+    /// 6x6 pixels around it.
+    fn hidden(&self, frame: &Frame) -> f32 {
+        let points = self
+            .points
+            .iter()
+            .filter(|p| frame.contains(p.0, p.1))
+            .count() as f32;
+        let areas: f32 = self.areas.iter().map(|a| a.overlap_area(frame)).sum();
+        (points * 36.0 + areas) / (frame.width() * frame.height()).max(1.0)
+    }
+
     /// Points along a polyline, every few pixels, so long straight
     /// segments count as well as their ends.
     fn add_line(&mut self, points: &[(f32, f32)]) {
@@ -551,6 +742,9 @@ struct Ctx<'a> {
     height: f32,
     plot: Frame,
     tf: Transform,
+    placement: Placement,
+    /// What hid data where it was put (filled in while laying out).
+    crowded: Placement,
     obstacles: Obstacles,
 }
 
@@ -954,27 +1148,28 @@ impl Ctx<'_> {
 
     /// Notes in the top-left corner of the plot, on a panel.
     fn notes(&mut self, b: &mut Builder) {
-        let notes: Vec<&String> = self.figure.notes.iter().filter(|n| !n.is_empty()).collect();
-        if notes.is_empty() {
+        let notes = note_lines(self.figure);
+        if notes.is_empty() || self.placement.notes_above {
             return;
         }
         let (sz, p) = (self.sz, self.plot);
-        let size = sz.note;
-        let row = size * 1.35;
-        let max = p.width() * 0.6;
-        let lines: Vec<(String, f32)> = notes.iter().map(|n| fit_text(n, size, max)).collect();
+        let row = sz.note * 1.35;
+        let lines: Vec<(String, f32)> = notes
+            .iter()
+            .map(|n| fit_text(n, sz.note, p.width() * 0.6))
+            .collect();
         let widest = lines
             .iter()
             .map(|(t, s)| reserve(t, *s))
             .fold(0.0, f32::max);
-        let x0 = p.x0 + sz.gap;
-        let y0 = p.y0 + sz.gap;
+        let (x0, y0) = (p.x0 + sz.gap, p.y0 + sz.gap);
         let frame = Frame {
             x0,
             y0,
             x1: x0 + widest + 2.0 * sz.gap,
             y1: y0 + row * lines.len() as f32 + sz.gap,
         };
+        self.crowded.notes_above = self.obstacles.hidden(&frame) > MAX_HIDDEN;
         panel(b, frame, &sz);
         for (i, (text, size)) in lines.iter().enumerate() {
             let y = y0 + sz.gap * 0.5 + row * (i as f32 + 0.5) + 0.35 * size;
@@ -986,20 +1181,13 @@ impl Ctx<'_> {
     /// The legend, in whichever corner hides the least data (top right
     /// when nothing is in the way).
     fn legend(&mut self, b: &mut Builder) {
-        let entries: Vec<&Series> = self
-            .figure
-            .series
-            .iter()
-            .filter(|s| !s.name.is_empty())
-            .collect();
-        if entries.is_empty() {
+        let entries = legend_entries(self.figure);
+        if entries.is_empty() || self.placement.legend_above {
             return;
         }
         let (sz, p) = (self.sz, self.plot);
-        let size = sz.legend;
-        let row = size * 1.5;
-        let swatch = 40.0 * sz.s.max(0.4);
-        let max_text = (p.width() * 0.5 - swatch).max(size * 3.0);
+        let (size, row, swatch_w) = (sz.legend, sz.legend * 1.5, swatch_width(&sz));
+        let max_text = (p.width() * 0.5 - swatch_w).max(size * 3.0);
         let names: Vec<(String, f32)> = entries
             .iter()
             .map(|s| fit_text(&s.name, size, max_text))
@@ -1008,28 +1196,26 @@ impl Ctx<'_> {
             .iter()
             .map(|(t, s)| reserve(t, *s))
             .fold(0.0, f32::max);
-        let (w, h) = (
-            swatch + widest + 3.0 * sz.gap,
-            row * entries.len() as f32 + sz.gap,
-        );
+        let w = swatch_w + widest + 3.0 * sz.gap;
+        let h = row * entries.len() as f32 + sz.gap;
         let frame = self.best_corner(w, h);
+        self.crowded.legend_above =
+            self.obstacles.hidden(&frame) > MAX_HIDDEN || self.obstacles.cost(&frame) >= 1e6;
         panel(b, frame, &sz);
         for (i, (s, (name, name_size))) in entries.iter().zip(&names).enumerate() {
             let cy = frame.y0 + sz.gap * 0.5 + row * (i as f32 + 0.5);
             let x = frame.x0 + sz.gap;
-            self.swatch(
-                b,
-                s,
-                Frame {
-                    x0: x,
-                    y0: cy - row * 0.35,
-                    x1: x + swatch,
-                    y1: cy + row * 0.35,
-                },
-            );
+            let f = Frame {
+                x0: x,
+                y0: cy - row * 0.35,
+                x1: x + swatch_w,
+                y1: cy + row * 0.35,
+            };
+            swatch(b, &sz, s, f);
+            let y = cy + 0.35 * name_size;
             b.text(
-                x + swatch + sz.gap,
-                cy + 0.35 * name_size,
+                x + swatch_w + sz.gap,
+                y,
                 name,
                 *name_size,
                 INK,
@@ -1062,53 +1248,6 @@ impl Ctx<'_> {
             }
         }
         best
-    }
-
-    /// The legend's sample of a series.
-    fn swatch(&self, b: &mut Builder, s: &Series, f: Frame) {
-        let cy = (f.y0 + f.y1) / 2.0;
-        match s.kind {
-            SeriesKind::Line { width } => {
-                if !s.range.is_empty() {
-                    b.push(Shape::Rect {
-                        frame: f,
-                        fill: Rgba::new(s.color, BAND_ALPHA),
-                        crisp: false,
-                    });
-                }
-                let width = self.sz.line(width);
-                let dash = s.dashed.then(|| dash_for(width, &self.sz));
-                b.push(Shape::Line {
-                    points: vec![(f.x0, cy), (f.x1, cy)],
-                    color: Rgba::solid(s.color),
-                    width,
-                    dash,
-                });
-            }
-            SeriesKind::Bars { .. } => {
-                let half = f.height() * 0.45;
-                let frame = Frame {
-                    x0: f.x0 + f.width() * 0.2,
-                    y0: cy - half,
-                    x1: f.x1 - f.width() * 0.2,
-                    y1: cy + half,
-                };
-                b.push(Shape::Rect {
-                    frame,
-                    fill: Rgba::solid(s.color),
-                    crisp: false,
-                });
-            }
-            SeriesKind::Points { radius } => {
-                let radius = (radius * 1.5 * self.sz.s).max(1.5);
-                b.push(Shape::Dot {
-                    x: (f.x0 + f.x1) / 2.0,
-                    y: cy,
-                    radius,
-                    fill: Rgba::solid(s.color),
-                });
-            }
-        }
     }
 
     /// Each marker's label beside its line, where it covers no other text.
@@ -1522,5 +1661,73 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn texts(scene: &Scene) -> Vec<&Label> {
+        scene
+            .items
+            .iter()
+            .filter_map(|i| match &i.shape {
+                Shape::Text(l) => Some(l),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn legend_moves_above_the_plot_when_data_fill_the_corners() {
+        let mut f = Figure::new("t", "T", Axis::linear("x"), Axis::linear("y"));
+        let grid = (0..80 * 80)
+            .map(|i| [(i % 80) as f64, (i / 80) as f64])
+            .collect();
+        f.series
+            .push(Series::points("everywhere", PALETTE[0], 3.0, grid));
+        f.notes.push("a note".into());
+        let scene = layout(&f, 1600, 1000);
+        for name in ["everywhere", "a note"] {
+            let label = texts(&scene).into_iter().find(|l| l.text == name);
+            assert!(
+                label.is_some_and(|l| l.y < scene.plot.y0),
+                "{name} not above"
+            );
+        }
+        // With room in the top-right corner, the legend stays inside.
+        f.series[0].points.retain(|p| p[0] < 40.0 || p[1] < 40.0);
+        f.notes.clear();
+        let scene = layout(&f, 1600, 1000);
+        let label = texts(&scene).into_iter().find(|l| l.text == "everywhere");
+        assert!(
+            label.is_some_and(
+                |l| l.y > scene.plot.y0 && l.x > scene.plot.x0 + scene.plot.width() / 2.0
+            )
+        );
+    }
+
+    #[test]
+    fn missing_heatmap_cells_are_grey() {
+        let mut f = Figure::new("t", "T", Axis::linear("x"), Axis::linear("y"));
+        f.heatmap = Some(Heatmap {
+            x_edges: vec![0.0, 1.0, 2.0],
+            y_edges: vec![0.0, 1.0],
+            values: vec![f64::NAN, 5.0],
+            value_label: "v".into(),
+            min: 0.0,
+            max: 10.0,
+        });
+        let scene = layout(&f, 800, 500);
+        let cells: Vec<Rgba> = scene
+            .items
+            .iter()
+            .filter(|i| i.clipped)
+            .filter_map(|i| match &i.shape {
+                Shape::Rect {
+                    fill, crisp: true, ..
+                } => Some(*fill),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cells, [MISSING, Rgba::solid(colormap(0.5))]);
+        let labels: Vec<&str> = texts(&scene).iter().map(|l| l.text.as_str()).collect();
+        assert!(labels.contains(&"0") && labels.contains(&"10") && labels.contains(&"v"));
     }
 }

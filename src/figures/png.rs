@@ -6,6 +6,7 @@ use super::font;
 use super::layout::{self, Anchor, Frame, Item, Label, Rgba, Shape};
 use super::model::Figure;
 use ab_glyph::OutlineCurve;
+use std::io::Write;
 use tiny_skia::{
     Color, FillRule, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Rect, Stroke,
     StrokeDash, Transform,
@@ -238,19 +239,22 @@ fn text_path(text: &str, size: f32) -> Option<Path> {
 
 /// 8-bit RGB: the background is opaque white, so alpha carries nothing.
 fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
-    let rgb: Vec<u8> = pixmap
-        .data()
-        .chunks_exact(4)
-        .flat_map(|px| [px[0], px[1], px[2]])
-        .collect();
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
-    let describe = |e: png::EncodingError| format!("cannot encode the PNG: {e}");
-    let mut writer = encoder.write_header().map_err(describe)?;
-    writer.write_image_data(&rgb).map_err(describe)?;
-    writer.finish().map_err(describe)?;
+    let fail = |e: &dyn std::fmt::Display| format!("cannot encode the PNG: {e}");
+    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
+    let mut stream = writer.stream_writer().map_err(|e| fail(&e))?;
+    // Row by row, so a large image is not held twice in memory.
+    let mut row = Vec::with_capacity(pixmap.width() as usize * 3);
+    for pixels in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
+        row.clear();
+        row.extend(pixels.chunks_exact(4).flat_map(|px| [px[0], px[1], px[2]]));
+        stream.write_all(&row).map_err(|e| fail(&e))?;
+    }
+    stream.finish().map_err(|e| fail(&e))?;
+    writer.finish().map_err(|e| fail(&e))?;
     Ok(bytes)
 }

@@ -306,15 +306,25 @@ fn log_label(pos: f64, plain: bool) -> String {
 }
 
 /// Ticks at the integer positions 1..=n named by `names`, every
-/// `every`-th one, within `span`.
+/// `every`-th one, within `span`. The last category (the output layer)
+/// is always named, replacing its neighbour if they would crowd.
 pub(super) fn category_ticks(span: Span, names: &[String], every: usize) -> Vec<Tick> {
-    names
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % every.max(1) == 0)
-        .map(|(i, name)| Tick {
+    let every = every.max(1);
+    let Some(last) = names.len().checked_sub(1) else {
+        return Vec::new();
+    };
+    let mut chosen: Vec<usize> = (0..names.len()).step_by(every).collect();
+    if chosen.last() != Some(&last) {
+        if chosen.len() > 1 && chosen.last().is_some_and(|&i| last - i < every) {
+            chosen.pop();
+        }
+        chosen.push(last);
+    }
+    chosen
+        .into_iter()
+        .map(|i| Tick {
             pos: (i + 1) as f64,
-            label: name.clone(),
+            label: names[i].clone(),
         })
         .filter(|t| span.contains(t.pos))
         .collect()
@@ -443,6 +453,20 @@ mod tests {
         // Contradictory fixed bounds still give a usable range.
         let s = fit(&Axis::linear("x").with_range(3.0, 3.0), &Extent::default());
         assert!(s.hi > s.lo);
+    }
+
+    #[test]
+    fn category_ticks_keep_both_ends() {
+        let names: Vec<String> = (1..=30).map(|i| i.to_string()).collect();
+        let span = Span { lo: 0.5, hi: 30.5 };
+        assert_eq!(category_ticks(span, &names, 1).len(), 30);
+        let t = category_ticks(span, &names, 2);
+        assert_eq!(t.first().map(|t| t.pos), Some(1.0));
+        assert_eq!(t.last().map(|t| t.pos), Some(30.0));
+        assert!(t.windows(2).all(|w| w[1].pos - w[0].pos >= 2.0));
+        let t = category_ticks(span, &names, 4);
+        assert_eq!(labels(&t).last(), Some(&"30"));
+        assert!(category_ticks(span, &[], 3).is_empty());
     }
 
     #[test]

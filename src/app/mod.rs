@@ -1,0 +1,274 @@
+//! The desktop window: the trainer runs on its own thread, the window
+//! drains its updates once a frame into a bounded history per run, and
+//! every plot is drawn from the same figure models the exporters use.
+//!
+//! This is the first cut of the live app: lesson picker, play / pause /
+//! step / reset, the skip toggle, and the loss, gradient and activation
+//! plots. The full control set, the network diagram, export from the
+//! screen and the divergence banner come next (see the issues).
+
+pub mod plot;
+
+use crate::cli::UsageError;
+use crate::figures::build;
+use crate::headless::activation_range;
+use crate::lang::Lang;
+use crate::lessons::{self, Lesson};
+use crate::nn::{Histogram, StepStats};
+use crate::train::{Command, HistogramRequest, History, State, Trainer, Update};
+
+/// What the window knows of one run.
+#[derive(Default)]
+struct RunView {
+    name: String,
+    history: History,
+    latest: Option<StepStats>,
+    histogram: Option<Histogram>,
+    skips: Vec<bool>,
+}
+
+pub struct GradscopeApp {
+    trainer: Trainer,
+    lessons: Vec<Lesson>,
+    lesson: usize,
+    lang: Lang,
+    state: State,
+    epoch: u64,
+    runs: Vec<RunView>,
+    message: Option<String>,
+}
+
+impl GradscopeApp {
+    /// A window on the first lesson, already training. `wake` asks the
+    /// window to repaint (the trainer calls it when it has news).
+    pub fn new(lang: Lang, wake: Box<dyn Fn() + Send>) -> Result<GradscopeApp, UsageError> {
+        let lessons = lessons::all().map_err(UsageError)?;
+        let first = lessons
+            .first()
+            .ok_or_else(|| UsageError("no lessons are embedded".into()))?;
+        let trainer = Trainer::spawn(first.config.clone(), first.mode, wake)
+            .map_err(|e| UsageError(e.to_string()))?;
+        let app = GradscopeApp {
+            trainer,
+            lessons,
+            lesson: 0,
+            lang,
+            state: State::Paused,
+            epoch: 0,
+            runs: Vec::new(),
+            message: None,
+        };
+        app.request_histogram();
+        app.trainer.send(Command::Play);
+        Ok(app)
+    }
+
+    fn current(&self) -> &Lesson {
+        &self.lessons[self.lesson]
+    }
+
+    fn request_histogram(&self) {
+        let config = &self.current().config;
+        let (lo, hi) = activation_range(config.activation);
+        self.trainer.send(Command::Histogram(Some(HistogramRequest {
+            layer: config.depth / 2,
+            lo: lo as f32,
+            hi: hi as f32,
+            bins: 60,
+        })));
+    }
+
+    fn select_lesson(&mut self, index: usize) {
+        self.lesson = index;
+        let lesson = self.current().clone();
+        self.trainer.send(Command::Reset {
+            config: lesson.config,
+            mode: lesson.mode,
+        });
+        self.request_histogram();
+        self.trainer.send(Command::Play);
+    }
+
+    /// Folds the trainer's news into the window's state.
+    fn absorb(&mut self, update: Update) {
+        if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
+            self.epoch = update.epoch;
+            self.runs = update
+                .runs
+                .iter()
+                .map(|r| RunView {
+                    name: r.name.clone(),
+                    ..RunView::default()
+                })
+                .collect();
+        }
+        for (view, run) in self.runs.iter_mut().zip(update.runs) {
+            view.history.append(run.history);
+            if run.latest.is_some() {
+                view.latest = run.latest;
+            }
+            if run.histogram.is_some() {
+                view.histogram = run.histogram;
+            }
+            view.skips = run.skips;
+        }
+        self.state = update.state;
+        if let Some(rejected) = update.rejected {
+            self.message = Some(rejected);
+        }
+    }
+
+    fn controls_ui(&mut self, ui: &mut egui::Ui) {
+        let l = self.lang;
+        ui.horizontal_wrapped(|ui| {
+            let mut chosen = self.lesson;
+            egui::ComboBox::from_label(l.pick("lesson", "lezione"))
+                .selected_text(self.current().title.get(l))
+                .show_ui(ui, |ui| {
+                    for (i, lesson) in self.lessons.iter().enumerate() {
+                        ui.selectable_value(&mut chosen, i, lesson.title.get(l));
+                    }
+                });
+            if chosen != self.lesson {
+                self.select_lesson(chosen);
+            }
+            let playing = self.state == State::Playing;
+            if ui
+                .button(if playing {
+                    l.pick("Pause", "Pausa")
+                } else {
+                    l.pick("Play", "Avvia")
+                })
+                .clicked()
+            {
+                self.trainer.send(if playing {
+                    Command::Pause
+                } else {
+                    Command::Play
+                });
+            }
+            if ui.button(l.pick("Step", "Passo")).clicked() {
+                self.trainer.send(Command::Step(1));
+            }
+            if ui.button(l.pick("Reset", "Ricomincia")).clicked() {
+                self.select_lesson(self.lesson);
+            }
+            let skips_on = self.runs.last().is_some_and(|r| r.skips.iter().any(|&s| s));
+            let has_blocks = self.runs.last().is_some_and(|r| !r.skips.is_empty());
+            let label = if skips_on {
+                l.pick("Remove skips", "Togli le skip")
+            } else {
+                l.pick("Add skips", "Aggiungi le skip")
+            };
+            if ui
+                .add_enabled(has_blocks, egui::Button::new(label))
+                .clicked()
+            {
+                self.trainer.send(Command::SetAllSkips(!skips_on));
+            }
+            ui.separator();
+            for lang in Lang::ALL {
+                if ui
+                    .selectable_label(self.lang == lang, lang.code().to_uppercase())
+                    .clicked()
+                {
+                    self.lang = lang;
+                }
+            }
+        });
+        ui.label(self.current().summary.get(l));
+        if let State::Failed(message) = &self.state {
+            ui.colored_label(egui::Color32::RED, message);
+        }
+        if let Some(message) = &self.message {
+            ui.colored_label(egui::Color32::DARK_RED, message);
+        }
+    }
+
+    fn plots_ui(&self, ui: &mut egui::Ui) {
+        let lang = self.lang;
+        let activation = self.current().config.activation;
+        let height = (ui.available_height() / 2.0 - 40.0).max(120.0);
+        let histories: Vec<(&str, &History)> = self
+            .runs
+            .iter()
+            .map(|r| (r.name.as_str(), &r.history))
+            .collect();
+        let latest: Vec<(&str, &StepStats)> = self
+            .runs
+            .iter()
+            .filter_map(|r| r.latest.as_ref().map(|s| (r.name.as_str(), s)))
+            .collect();
+        ui.columns(2, |columns| {
+            plot::figure_ui(
+                &mut columns[0],
+                "loss",
+                &build::loss(&histories, lang),
+                height,
+            );
+            if !latest.is_empty() {
+                plot::figure_ui(
+                    &mut columns[1],
+                    "gradients",
+                    &build::gradient_bars(&latest, activation, lang),
+                    height,
+                );
+            }
+        });
+        ui.columns(2, |columns| {
+            if let Some(first) = self.runs.first() {
+                plot::figure_ui(
+                    &mut columns[0],
+                    "heatmap",
+                    &build::gradient_heatmap(&first.history, lang),
+                    height,
+                );
+                let (lo, hi) = activation_range(activation);
+                let layer = self.current().config.depth / 2;
+                let histogram = first.histogram.as_ref().map(|h| (h, layer));
+                plot::figure_ui(
+                    &mut columns[1],
+                    "activation",
+                    &build::activation(activation, histogram, lo, hi, lang),
+                    height,
+                );
+            }
+        });
+    }
+}
+
+impl eframe::App for GradscopeApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if let Some(update) = self.trainer.drain() {
+            self.absorb(update);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        egui::Panel::top("controls").show(ui, |ui| self.controls_ui(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.plots_ui(ui));
+    }
+}
+
+/// Opens the window on the first lesson. The trainer's wake-ups become
+/// repaint requests, so an idle window uses no CPU.
+pub fn run_window() -> Result<(), UsageError> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_inner_size([1400.0, 900.0])
+            .with_title("gradscope"),
+        ..Default::default()
+    };
+    let lang = Lang::from_env();
+    eframe::run_native(
+        "gradscope",
+        options,
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let app = GradscopeApp::new(lang, Box::new(move || ctx.request_repaint()))
+                .map_err(|e| e.0)?;
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| UsageError(format!("cannot open the window: {e}")))
+}
