@@ -27,11 +27,31 @@ pub const USAGE_ERROR: i32 = 2;
     name = "gradscope",
     version,
     about = "Watch vanishing and exploding gradients, and residual connections fixing them, while a network trains.",
-    after_help = "With no command, gradscope opens its window."
+    after_help = "With no command, gradscope opens its window.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub window: WindowFlags,
+}
+
+/// Flags of the window (no command).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WindowFlags {
+    /// The lesson to open on (default: the first, vanishing gradients).
+    #[arg(long)]
+    pub lesson: Option<String>,
+    /// Interface language (default: the system's, Italian or English).
+    #[arg(long, value_parser = named(&Lang::ALL, Lang::code))]
+    pub lang: Option<Lang>,
+    /// Train --steps steps, save a PNG screenshot of the window here, and exit.
+    #[arg(long, requires = "steps")]
+    pub screenshot: Option<PathBuf>,
+    /// Steps to train before the screenshot.
+    #[arg(long, requires = "screenshot", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub steps: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

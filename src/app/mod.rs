@@ -8,8 +8,9 @@
 //! screen and the divergence banner come next (see the issues).
 
 pub mod plot;
+mod screenshot;
 
-use crate::cli::UsageError;
+use crate::cli::{UsageError, WindowFlags};
 use crate::figures::build;
 use crate::headless::activation_range;
 use crate::lang::Lang;
@@ -36,27 +37,41 @@ pub struct GradscopeApp {
     epoch: u64,
     runs: Vec<RunView>,
     message: Option<String>,
+    /// Set by `--screenshot`: train, capture, close.
+    screenshot: Option<screenshot::Plan>,
 }
 
 impl GradscopeApp {
-    /// A window on the first lesson, already training. `wake` asks the
-    /// window to repaint (the trainer calls it when it has news).
-    pub fn new(lang: Lang, wake: Box<dyn Fn() + Send>) -> Result<GradscopeApp, UsageError> {
+    /// A window on `lesson` (default: the first), already training.
+    /// `wake` asks the window to repaint (the trainer calls it when it has news).
+    pub fn new(
+        lang: Lang,
+        lesson: Option<&str>,
+        wake: Box<dyn Fn() + Send>,
+    ) -> Result<GradscopeApp, UsageError> {
         let lessons = lessons::all().map_err(UsageError)?;
+        let index = match lesson {
+            None => 0,
+            Some(id) => lessons
+                .iter()
+                .position(|l| l.id == id)
+                .ok_or_else(|| UsageError(format!("--lesson: there is no lesson \"{id}\"")))?,
+        };
         let first = lessons
-            .first()
+            .get(index)
             .ok_or_else(|| UsageError("no lessons are embedded".into()))?;
         let trainer = Trainer::spawn(first.config.clone(), first.mode, wake)
             .map_err(|e| UsageError(e.to_string()))?;
         let app = GradscopeApp {
             trainer,
             lessons,
-            lesson: 0,
+            lesson: index,
             lang,
             state: State::Paused,
             epoch: 0,
             runs: Vec::new(),
             message: None,
+            screenshot: None,
         };
         app.request_histogram();
         app.trainer.send(Command::Play);
@@ -238,9 +253,14 @@ impl GradscopeApp {
 }
 
 impl eframe::App for GradscopeApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         if let Some(update) = self.trainer.drain() {
             self.absorb(update);
+        }
+        if let Some(plan) = self.screenshot.as_mut() {
+            let steps = self.runs.first().map_or(0, |r| r.history.steps());
+            let done = steps >= plan.steps || (steps > 0 && self.state != State::Playing);
+            plan.advance(ctx, done);
         }
     }
 
@@ -250,25 +270,50 @@ impl eframe::App for GradscopeApp {
     }
 }
 
-/// Opens the window on the first lesson. The trainer's wake-ups become
-/// repaint requests, so an idle window uses no CPU.
-pub fn run_window() -> Result<(), UsageError> {
+/// Opens the window (on `--lesson`, in `--lang`); with `--screenshot`,
+/// trains `--steps` steps, saves the window as a PNG and closes. The
+/// trainer's wake-ups become repaint requests, so an idle window uses no CPU.
+pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
+    let size = [1400.0, 900.0];
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1400.0, 900.0])
+            .with_inner_size(size)
             .with_title("gradscope"),
         ..Default::default()
     };
-    let lang = Lang::from_env();
+    let lang = flags.lang.unwrap_or_else(Lang::from_env);
+    let lesson = flags.lesson.clone();
+    let plan = match (&flags.screenshot, flags.steps) {
+        (Some(path), Some(steps)) => Some(screenshot::Plan::new(path.clone(), steps)?),
+        _ => None,
+    };
+    let outcome = plan.as_ref().map(screenshot::Plan::outcome);
+    // Check the lesson before a window opens.
+    if let Some(id) = &lesson {
+        lessons::find(id).map_err(|e| UsageError(format!("--lesson: {e}")))?;
+    }
     eframe::run_native(
         "gradscope",
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let app = GradscopeApp::new(lang, Box::new(move || ctx.request_repaint()))
-                .map_err(|e| e.0)?;
+            let mut app = GradscopeApp::new(
+                lang,
+                lesson.as_deref(),
+                Box::new(move || ctx.request_repaint()),
+            )
+            .map_err(|e| e.0)?;
+            if let Some(plan) = plan {
+                app.trainer.send(Command::Pause);
+                app.trainer.send(Command::Step(plan.steps));
+                app.screenshot = Some(plan);
+            }
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| UsageError(format!("cannot open the window: {e}")))
+    .map_err(|e| UsageError(format!("cannot open the window: {e}")))?;
+    match outcome {
+        Some(outcome) => screenshot::finish(&outcome),
+        None => Ok(()),
+    }
 }

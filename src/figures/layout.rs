@@ -748,6 +748,9 @@ struct Ctx<'a> {
     obstacles: Obstacles,
 }
 
+/// Pixel positions of a band's low and high edge at successive points.
+type BandRun = Vec<((f32, f32), (f32, f32))>;
+
 /// Pixel coordinates far outside the image are pulled in to this margin
 /// so renderers never see huge or infinite numbers; everything beyond the
 /// plot is clipped anyway.
@@ -887,7 +890,7 @@ impl Ctx<'_> {
         if s.range.len() != s.points.len() {
             return;
         }
-        let mut run: Vec<((f32, f32), (f32, f32))> = Vec::new();
+        let mut run: BandRun = Vec::new();
         for (p, r) in s.points.iter().zip(&s.range) {
             match (self.tf.point([p[0], r[0]]), self.tf.point([p[0], r[1]])) {
                 (Some(lo), Some(hi)) => run.push((self.clamp(lo), self.clamp(hi))),
@@ -897,7 +900,7 @@ impl Ctx<'_> {
         self.flush_band(b, s, &mut run);
     }
 
-    fn flush_band(&mut self, b: &mut Builder, s: &Series, run: &mut Vec<((f32, f32), (f32, f32))>) {
+    fn flush_band(&mut self, b: &mut Builder, s: &Series, run: &mut BandRun) {
         if run.len() >= 2 {
             let mut points: Vec<(f32, f32)> = run.iter().map(|(_, hi)| *hi).collect();
             points.extend(run.iter().rev().map(|(lo, _)| *lo));
@@ -1653,12 +1656,12 @@ mod tests {
         }
         let scene = layout(&f, 1600, 1000);
         for item in &scene.items {
-            if let Shape::Text(l) = &item.shape {
-                if l.text == "a long marker label" {
-                    assert!(
-                        l.x >= scene.plot.x0 && l.x + font::width(&l.text, l.size) <= scene.plot.x1
-                    );
-                }
+            if let Shape::Text(l) = &item.shape
+                && l.text == "a long marker label"
+            {
+                assert!(
+                    l.x >= scene.plot.x0 && l.x + font::width(&l.text, l.size) <= scene.plot.x1
+                );
             }
         }
     }
@@ -1682,9 +1685,9 @@ mod tests {
             .collect();
         f.series
             .push(Series::points("everywhere", PALETTE[0], 3.0, grid));
-        f.notes.push("a note".into());
+        f.notes.push("a note long enough to cover data".into());
         let scene = layout(&f, 1600, 1000);
-        for name in ["everywhere", "a note"] {
+        for name in ["everywhere", "a note long enough to cover data"] {
             let label = texts(&scene).into_iter().find(|l| l.text == name);
             assert!(
                 label.is_some_and(|l| l.y < scene.plot.y0),
