@@ -15,8 +15,8 @@ use crate::figures::build;
 use crate::headless::activation_range;
 use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
-use crate::nn::{Histogram, StepStats};
-use crate::train::{Command, HistogramRequest, History, State, Trainer, Update};
+use crate::nn::{Config, Histogram, NonFinite, Phase, StepStats};
+use crate::train::{Command, EventKind, HistogramRequest, History, State, Trainer, Update};
 
 /// What the window knows of one run.
 #[derive(Default)]
@@ -39,6 +39,10 @@ pub struct GradscopeApp {
     message: Option<String>,
     /// Set by `--screenshot`: train, capture, close.
     screenshot: Option<screenshot::Plan>,
+    /// The configuration the trainer reports it runs.
+    config: Config,
+    /// The first NaN or Inf of the current runs.
+    diverged: Option<NonFinite>,
 }
 
 impl GradscopeApp {
@@ -60,7 +64,8 @@ impl GradscopeApp {
         let first = lessons
             .get(index)
             .ok_or_else(|| UsageError("no lessons are embedded".into()))?;
-        let trainer = Trainer::spawn(first.config.clone(), first.mode, wake)
+        let config = first.config.clone();
+        let trainer = Trainer::spawn(config.clone(), first.mode, wake)
             .map_err(|e| UsageError(e.to_string()))?;
         let app = GradscopeApp {
             trainer,
@@ -72,10 +77,43 @@ impl GradscopeApp {
             runs: Vec::new(),
             message: None,
             screenshot: None,
+            config,
+            diverged: None,
         };
         app.request_histogram();
         app.trainer.send(Command::Play);
         Ok(app)
+    }
+
+    /// Steps the (first) run has taken, as far as the window knows.
+    pub fn steps(&self) -> u64 {
+        self.runs.first().map_or(0, |r| r.history.steps())
+    }
+
+    /// The skip of every block of the (last, residual) run.
+    pub fn skips(&self) -> Vec<bool> {
+        self.runs
+            .last()
+            .map(|r| r.skips.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn training_state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn lesson_id(&self) -> &str {
+        &self.current().id
+    }
+
+    /// The configuration the trainer runs.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The first NaN or Inf of the current run, if any.
+    pub fn diverged(&self) -> Option<NonFinite> {
+        self.diverged
     }
 
     fn current(&self) -> &Lesson {
@@ -108,6 +146,8 @@ impl GradscopeApp {
     fn absorb(&mut self, update: Update) {
         if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
             self.epoch = update.epoch;
+            self.diverged = None;
+            self.message = None;
             self.runs = update
                 .runs
                 .iter()
@@ -117,7 +157,13 @@ impl GradscopeApp {
                 })
                 .collect();
         }
+        self.config = update.config;
         for (view, run) in self.runs.iter_mut().zip(update.runs) {
+            for event in run.history.events() {
+                if let (EventKind::Diverged(nonfinite), None) = (&event.kind, self.diverged) {
+                    self.diverged = Some(*nonfinite);
+                }
+            }
             view.history.append(run.history);
             if run.latest.is_some() {
                 view.latest = run.latest;
@@ -192,12 +238,72 @@ impl GradscopeApp {
             }
         });
         ui.label(self.current().summary.get(l));
-        if let State::Failed(message) = &self.state {
-            ui.colored_label(egui::Color32::RED, message);
+        if let State::Failed(message) = self.state.clone() {
+            ui.horizontal(|ui| {
+                ui.colored_label(egui::Color32::RED, message);
+                if ui.button(l.pick("Restart", "Riavvia")).clicked() {
+                    self.restart(self.config.clone());
+                }
+            });
+        }
+        if let Some(event) = self.diverged {
+            self.divergence_banner_ui(ui, event);
         }
         if let Some(message) = &self.message {
             ui.colored_label(egui::Color32::DARK_RED, message);
         }
+    }
+
+    /// Starts the current lesson again with `config`.
+    fn restart(&mut self, config: Config) {
+        let mode = self.current().mode;
+        self.trainer.send(Command::Reset { config, mode });
+        self.request_histogram();
+        self.trainer.send(Command::Play);
+    }
+
+    /// Training stopped on a NaN or Inf: where, why, and three ways on.
+    fn divergence_banner_ui(&mut self, ui: &mut egui::Ui, event: NonFinite) {
+        let l = self.lang;
+        let phase = match event.phase {
+            Phase::Forward => l.pick("forward pass", "passo in avanti"),
+            Phase::Backward => l.pick("backward pass", "backpropagation"),
+        };
+        egui::Frame::new()
+            .fill(egui::Color32::from_rgb(110, 20, 20))
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.colored_label(
+                    egui::Color32::WHITE,
+                    egui::RichText::new(format!(
+                        "{} {} {} {} ({phase}).",
+                        l.pick("Training stopped: a value became NaN or infinite at step", "Addestramento fermato: un valore è diventato NaN o infinito al passo"),
+                        event.step,
+                        l.pick("in layer", "nel livello"),
+                        event.layer + 1
+                    ))
+                    .strong(),
+                );
+                ui.colored_label(
+                    egui::Color32::WHITE,
+                    l.pick(
+                        "Exploding gradients: each layer multiplied the gradient by more than 1, so the updates grew until the weights jumped and the numbers overflowed. Smaller updates keep training finite.",
+                        "Exploding gradient: ogni livello ha moltiplicato il gradiente per più di 1, quindi gli aggiornamenti sono cresciuti finché i pesi sono saltati e i numeri sono andati in overflow. Aggiornamenti più piccoli mantengono l'addestramento finito.",
+                    ),
+                );
+                ui.horizontal(|ui| {
+                    if ui.button(l.pick("Reset", "Ricomincia")).clicked() {
+                        self.restart(self.config.clone());
+                    }
+                    if ui.button(l.pick("Reset with gradient clipping 1.0", "Ricomincia con gradient clipping 1,0")).clicked() {
+                        self.restart(Config { clip: Some(1.0), ..self.config.clone() });
+                    }
+                    if ui.button(l.pick("Reset with learning rate ÷ 10", "Ricomincia con learning rate ÷ 10")).clicked() {
+                        let lr = self.config.learning_rate / 10.0;
+                        self.restart(Config { learning_rate: lr, ..self.config.clone() });
+                    }
+                });
+            });
     }
 
     fn plots_ui(&self, ui: &mut egui::Ui) {
