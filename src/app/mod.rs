@@ -46,13 +46,17 @@ pub struct GradscopeApp {
 }
 
 impl GradscopeApp {
-    /// A window on `lesson` (default: the first), already training.
-    /// `wake` asks the window to repaint (the trainer calls it when it has news).
+    /// A window on `lesson` (default: the first), already training. The
+    /// trainer's wake-ups become repaint requests of `ctx`, so an idle
+    /// window uses no CPU.
     pub fn new(
+        ctx: &egui::Context,
         lang: Lang,
         lesson: Option<&str>,
-        wake: Box<dyn Fn() + Send>,
     ) -> Result<GradscopeApp, UsageError> {
+        install_fonts(ctx);
+        let repaint = ctx.clone();
+        let wake: Box<dyn Fn() + Send> = Box::new(move || repaint.request_repaint());
         let lessons = lessons::all().map_err(UsageError)?;
         let index = match lesson {
             None => 0,
@@ -376,6 +380,25 @@ impl eframe::App for GradscopeApp {
     }
 }
 
+/// egui's fonts, with Hack behind the proportional font:
+/// Ubuntu Light lacks arrows and several mathematical symbols (→, ×, ≤, ÷)
+/// that the labels and lessons use.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    for (name, bytes) in [("gradscope-hack", epaint_default_fonts::HACK_REGULAR)] {
+        fonts.font_data.insert(
+            name.to_owned(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+        fonts
+            .families
+            .entry(egui::FontFamily::Proportional)
+            .or_default()
+            .push(name.to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
 /// Opens the window (on `--lesson`, in `--lang`); with `--screenshot`,
 /// trains `--steps` steps, saves the window as a PNG and closes. The
 /// trainer's wake-ups become repaint requests, so an idle window uses no CPU.
@@ -402,13 +425,8 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
         "gradscope",
         options,
         Box::new(move |cc| {
-            let ctx = cc.egui_ctx.clone();
-            let mut app = GradscopeApp::new(
-                lang,
-                lesson.as_deref(),
-                Box::new(move || ctx.request_repaint()),
-            )
-            .map_err(|e| e.0)?;
+            let mut app =
+                GradscopeApp::new(&cc.egui_ctx, lang, lesson.as_deref()).map_err(|e| e.0)?;
             if let Some(plan) = plan {
                 app.trainer.send(Command::Pause);
                 app.trainer.send(Command::Step(plan.steps));

@@ -1,0 +1,109 @@
+//! The real App, driven headless with egui_kittest: buttons reach the
+//! trainer thread, lessons reset the run, divergence shows its banner.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::app::GradscopeApp;
+use gradscope::lang::Lang;
+use gradscope::lessons;
+use gradscope::train::State;
+
+fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
+    harness.run_steps(2);
+    harness
+}
+
+/// Steps frames until `done` holds (the trainer works on its own thread).
+fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(harness.state()) {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not get there in 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+}
+
+#[test]
+fn the_window_starts_training_and_pause_stops_it() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| app.steps() > 20);
+    h.get_by_label("Pause").click();
+    until(&mut h, |app| *app.training_state() == State::Paused);
+    h.run_steps(3);
+    let paused_at = h.state().steps();
+    std::thread::sleep(Duration::from_millis(100));
+    h.run_steps(3);
+    assert_eq!(h.state().steps(), paused_at, "trained while paused");
+    h.get_by_label("Step").click();
+    until(&mut h, |app| app.steps() == paused_at + 1);
+    h.get_by_label("Play").click();
+    until(&mut h, |app| app.steps() > paused_at + 10);
+}
+
+#[test]
+fn the_skip_toggle_changes_the_topology() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| app.steps() > 5);
+    assert!(h.state().skips().iter().all(|&on| !on));
+    h.get_by_label("Add skips").click();
+    until(&mut h, |app| {
+        !app.skips().is_empty() && app.skips().iter().all(|&on| on)
+    });
+    h.get_by_label("Remove skips").click();
+    until(&mut h, |app| app.skips().iter().all(|&on| !on));
+}
+
+#[test]
+fn choosing_a_lesson_resets_to_its_configuration() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| app.steps() > 5);
+    let degradation = lessons::find("degradation").unwrap();
+    h.get_by_role_and_label(egui::accesskit::Role::ComboBox, "lesson")
+        .click();
+    h.run_steps(2);
+    h.get_by_label(degradation.title.en.as_str()).click();
+    until(&mut h, |app| {
+        app.lesson_id() == "degradation" && *app.config() == degradation.config
+    });
+    until(&mut h, |app| app.steps() > 0);
+}
+
+#[test]
+fn divergence_shows_the_banner_and_clipping_recovers() {
+    let mut h = harness("exploding", Lang::En);
+    until(&mut h, |app| app.diverged().is_some());
+    h.run_steps(2);
+    let event = h.state().diverged().unwrap();
+    let banner = format!("at step {} in layer {}", event.step, event.layer + 1);
+    assert!(
+        h.query_by_label_contains(&banner).is_some(),
+        "no banner saying {banner:?}"
+    );
+    h.get_by_label("Reset with gradient clipping 1.0").click();
+    until(&mut h, |app| {
+        app.config().clip == Some(1.0) && app.diverged().is_none() && app.steps() > 100
+    });
+}
+
+#[test]
+fn the_language_switch_changes_the_labels() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| app.steps() > 0);
+    h.run_steps(2);
+    assert!(h.query_by_label("Reset").is_some());
+    h.get_by_label("IT").click();
+    h.run_steps(2);
+    assert!(h.query_by_label("Ricomincia").is_some());
+    assert!(
+        h.query_by_label_contains("Grandezza del gradiente per livello")
+            .is_some()
+    );
+}
