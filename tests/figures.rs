@@ -562,14 +562,15 @@ fn realistic_figures_export() {
 }
 
 /// Writes sample PNGs and SVGs for a human to look at:
-/// `cargo test --test figures -- --ignored samples`, into
-/// $GRADSCOPE_FIG_SAMPLES or /tmp/fig_samples.
+/// Every sample figure at every size renders and writes. Set
+/// $GRADSCOPE_FIG_SAMPLES to a folder to keep the files and look at them.
 #[test]
-#[ignore]
 fn samples() {
-    let dir =
-        std::env::var_os("GRADSCOPE_FIG_SAMPLES").unwrap_or_else(|| "/tmp/fig_samples".into());
-    let dir = Path::new(&dir);
+    let scratch = tempfile::tempdir().expect("temporary folder");
+    let dir = std::env::var_os("GRADSCOPE_FIG_SAMPLES")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| scratch.path().to_path_buf());
+    let dir = dir.as_path();
     std::fs::create_dir_all(dir).expect("sample folder");
     for f in all_figures().into_iter().chain(more_figures()) {
         figures::write_all(&f, dir, 1600, 1000).expect("write");
