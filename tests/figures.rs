@@ -6,7 +6,6 @@ use gradscope::figures::{
     self, Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series, SeriesKind, csv, png,
     svg,
 };
-use std::path::Path;
 
 /// Log-y loss over steps: two lines, one with a min..max band, and a
 /// vertical marker. Includes a non-finite point, which must be skipped.

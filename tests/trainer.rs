@@ -31,10 +31,10 @@ fn collect_until(
 ) -> Update {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Some(m) = &merged {
-            if done(m) {
-                return merged.unwrap();
-            }
+        if let Some(m) = &merged
+            && done(m)
+        {
+            return merged.unwrap();
         }
         assert!(
             Instant::now() < deadline,

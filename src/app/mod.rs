@@ -385,17 +385,16 @@ impl eframe::App for GradscopeApp {
 /// that the labels and lessons use.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    for (name, bytes) in [("gradscope-hack", epaint_default_fonts::HACK_REGULAR)] {
-        fonts.font_data.insert(
-            name.to_owned(),
-            std::sync::Arc::new(egui::FontData::from_static(bytes)),
-        );
-        fonts
-            .families
-            .entry(egui::FontFamily::Proportional)
-            .or_default()
-            .push(name.to_owned());
-    }
+    let name = "gradscope-hack".to_owned();
+    let hack = egui::FontData::from_static(epaint_default_fonts::HACK_REGULAR);
+    fonts
+        .font_data
+        .insert(name.clone(), std::sync::Arc::new(hack));
+    fonts
+        .families
+        .entry(egui::FontFamily::Proportional)
+        .or_default()
+        .push(name);
     ctx.set_fonts(fonts);
 }
 

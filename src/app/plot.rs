@@ -107,10 +107,10 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32) {
     if let (Some(lo), Some(hi)) = (figure.x.min, figure.x.max) {
         plot = plot.include_x(lo).include_x(hi);
     }
-    if let (Some(lo), Some(hi)) = (figure.y.min, figure.y.max) {
-        if let (Some(lo), Some(hi)) = (to_plot(ys, lo), to_plot(ys, hi)) {
-            plot = plot.include_y(lo).include_y(hi);
-        }
+    if let (Some(lo), Some(hi)) = (figure.y.min, figure.y.max)
+        && let (Some(lo), Some(hi)) = (to_plot(ys, lo), to_plot(ys, hi))
+    {
+        plot = plot.include_y(lo).include_y(hi);
     }
     plot.show(ui, |plot_ui| {
         if let Some(heatmap) = &figure.heatmap {

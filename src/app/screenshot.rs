@@ -22,14 +22,14 @@ pub struct Plan {
 impl Plan {
     pub fn new(path: PathBuf, steps: u64) -> Result<Plan, UsageError> {
         // Fail before a window opens if the folder is not there.
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if !dir.is_dir() {
-                return Err(UsageError(format!(
-                    "--screenshot {}: the folder {} does not exist",
-                    path.display(),
-                    dir.display()
-                )));
-            }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && !dir.is_dir()
+        {
+            return Err(UsageError(format!(
+                "--screenshot {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            )));
         }
         Ok(Plan {
             path,

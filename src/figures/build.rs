@@ -162,28 +162,28 @@ pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: 
             points,
         ));
     }
-    if activation == Activation::Sigmoid {
-        if let Some((_, stats)) = runs.first() {
-            let out = stats
-                .layers
-                .last()
-                .map_or(0.0, |l| f64::from(l.grad_weight_norm));
-            if out > 0.0 && out.is_finite() {
-                let last = layers as f64;
-                let points = (1..=layers)
-                    .map(|l| [l as f64, out * 0.25f64.powf(last - l as f64)])
-                    .collect();
-                let mut reference = Series::line(
-                    lang.pick(
-                        "0.25^(L−l) × output layer",
-                        "0,25^(L−l) × livello di uscita",
-                    ),
-                    GREY,
-                    points,
-                );
-                reference.dashed = true;
-                figure.series.push(reference);
-            }
+    if activation == Activation::Sigmoid
+        && let Some((_, stats)) = runs.first()
+    {
+        let out = stats
+            .layers
+            .last()
+            .map_or(0.0, |l| f64::from(l.grad_weight_norm));
+        if out > 0.0 && out.is_finite() {
+            let last = layers as f64;
+            let points = (1..=layers)
+                .map(|l| [l as f64, out * 0.25f64.powf(last - l as f64)])
+                .collect();
+            let mut reference = Series::line(
+                lang.pick(
+                    "0.25^(L−l) × output layer",
+                    "0,25^(L−l) × livello di uscita",
+                ),
+                GREY,
+                points,
+            );
+            reference.dashed = true;
+            figure.series.push(reference);
         }
     }
     let nonfinite = runs

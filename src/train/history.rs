@@ -220,26 +220,31 @@ impl History {
         while bucket.steps() > self.stride {
             self.halve();
         }
-        if let Some(last) = self.buckets.last_mut() {
-            if last.steps() + bucket.steps() <= self.stride
-                && last.last_step + 1 == bucket.first_step
-            {
-                last.merge(&bucket);
-                return;
-            }
+        if self.merge_into_last(&bucket) {
+            return;
         }
         if self.buckets.len() == self.capacity {
             self.halve();
-            if let Some(last) = self.buckets.last_mut() {
-                if last.steps() + bucket.steps() <= self.stride
-                    && last.last_step + 1 == bucket.first_step
-                {
-                    last.merge(&bucket);
-                    return;
-                }
+            if self.merge_into_last(&bucket) {
+                return;
             }
         }
         self.buckets.push(bucket);
+    }
+
+    /// Folds `bucket` into the last one if it follows it and both fit in
+    /// one stride.
+    fn merge_into_last(&mut self, bucket: &Bucket) -> bool {
+        match self.buckets.last_mut() {
+            Some(last)
+                if last.steps() + bucket.steps() <= self.stride
+                    && last.last_step + 1 == bucket.first_step =>
+            {
+                last.merge(bucket);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Merges neighbouring buckets pairwise: half the buckets, twice the stride.

@@ -567,10 +567,10 @@ mod tests {
     fn wait_for(trainer: &Trainer, what: impl Fn(&Update) -> bool) -> Update {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Some(update) = trainer.recv_timeout(Duration::from_millis(100)) {
-                if what(&update) {
-                    return update;
-                }
+            if let Some(update) = trainer.recv_timeout(Duration::from_millis(100))
+                && what(&update)
+            {
+                return update;
             }
         }
         panic!("the trainer did not reach the expected state in 20 s");
