@@ -107,3 +107,21 @@ fn the_language_switch_changes_the_labels() {
             .is_some()
     );
 }
+
+#[test]
+fn compare_mode_trains_plain_and_residual_twins() {
+    let mut h = harness("residual-rescue", Lang::En);
+    until(&mut h, |app| app.steps() > 0);
+    h.get_by_label("compare: plain and residual twins").click();
+    h.run_steps(2);
+    h.get_by_label("Reset with these settings").click();
+    until(&mut h, |app| {
+        app.run_names() == ["plain", "residual"] && app.steps() > 10
+    });
+    // The plain twin has no skips; the residual twin has all of them.
+    until(&mut h, |app| app.skips().iter().all(|&on| on));
+    assert!(
+        h.query_by_label_contains("train (plain)").is_some()
+            || h.query_by_label_contains("plain").is_some()
+    );
+}

@@ -9,14 +9,15 @@
 
 pub mod plot;
 mod screenshot;
+mod settings;
 
 use crate::cli::{UsageError, WindowFlags};
 use crate::figures::build;
 use crate::headless::activation_range;
 use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
-use crate::nn::{Config, Histogram, NonFinite, Phase, StepStats};
-use crate::train::{Command, EventKind, HistogramRequest, History, State, Trainer, Update};
+use crate::nn::{Config, Histogram, NonFinite, Phase, SkipStyle, StepStats};
+use crate::train::{Command, EventKind, HistogramRequest, History, Mode, State, Trainer, Update};
 
 /// What the window knows of one run.
 #[derive(Default)]
@@ -26,6 +27,7 @@ struct RunView {
     latest: Option<StepStats>,
     histogram: Option<Histogram>,
     skips: Vec<bool>,
+    style: SkipStyle,
 }
 
 pub struct GradscopeApp {
@@ -43,6 +45,11 @@ pub struct GradscopeApp {
     config: Config,
     /// The first NaN or Inf of the current runs.
     diverged: Option<NonFinite>,
+    /// The mode the trainer runs.
+    mode: Mode,
+    /// The settings panel's values, applied at the next reset.
+    draft: Config,
+    draft_mode: Mode,
 }
 
 impl GradscopeApp {
@@ -69,6 +76,7 @@ impl GradscopeApp {
             .get(index)
             .ok_or_else(|| UsageError("no lessons are embedded".into()))?;
         let config = first.config.clone();
+        let mode = first.mode;
         let trainer = Trainer::spawn(config.clone(), first.mode, wake)
             .map_err(|e| UsageError(e.to_string()))?;
         let app = GradscopeApp {
@@ -81,6 +89,9 @@ impl GradscopeApp {
             runs: Vec::new(),
             message: None,
             screenshot: None,
+            draft: config.clone(),
+            draft_mode: mode,
+            mode,
             config,
             diverged: None,
         };
@@ -100,6 +111,11 @@ impl GradscopeApp {
             .last()
             .map(|r| r.skips.clone())
             .unwrap_or_default()
+    }
+
+    /// The runs on screen: "" alone, or "plain" and "residual" in compare mode.
+    pub fn run_names(&self) -> Vec<String> {
+        self.runs.iter().map(|r| r.name.clone()).collect()
     }
 
     pub fn training_state(&self) -> &State {
@@ -152,6 +168,9 @@ impl GradscopeApp {
             self.epoch = update.epoch;
             self.diverged = None;
             self.message = None;
+            self.draft = settings::draft_of(&update.config);
+            self.mode = update.mode;
+            self.draft_mode = update.mode;
             self.runs = update
                 .runs
                 .iter()
@@ -176,6 +195,7 @@ impl GradscopeApp {
                 view.histogram = run.histogram;
             }
             view.skips = run.skips;
+            view.style = run.style;
         }
         self.state = update.state;
         if let Some(rejected) = update.rejected {
@@ -376,6 +396,11 @@ impl eframe::App for GradscopeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("controls").show(ui, |ui| self.controls_ui(ui));
+        egui::Panel::left("settings")
+            .resizable(false)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| self.settings_ui(ui));
+            });
         egui::CentralPanel::default().show(ui, |ui| self.plots_ui(ui));
     }
 }

@@ -51,12 +51,13 @@ impl std::fmt::Display for Skip {
 }
 
 /// Where the skip joins the block's second layer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SkipStyle {
     /// Before the activation: a[l+2] = g(z[l+2] + a[l]).
     Slides,
     /// After the activation: a[l+2] = g(z[l+2]) + a[l].
+    #[default]
     Identity,
 }
 

@@ -1,0 +1,216 @@
+//! The settings panel: every parameter of the run. Learning rate,
+//! optimiser, clipping and skips apply live, between two steps; the rest
+//! define a new network and say that they need a reset.
+
+use crate::lang::Lang;
+use crate::nn::{Activation, BranchInit, Config, Dataset, Init, OptimizerKind, Skip, SkipStyle};
+use crate::train::{Command, Mode};
+
+use super::GradscopeApp;
+
+/// A labelled row; the label names the widget for screen readers and tests.
+fn row(
+    ui: &mut egui::Ui,
+    label: &str,
+    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
+) -> egui::Response {
+    ui.horizontal(|ui| {
+        let name = ui.label(label);
+        add(ui).labelled_by(name.id)
+    })
+    .inner
+}
+
+fn choice<T: Copy + PartialEq>(
+    ui: &mut egui::Ui,
+    id: &str,
+    value: &mut T,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> egui::Response {
+    let mut response = egui::ComboBox::from_id_salt(id)
+        .selected_text(name(*value))
+        .show_ui(ui, |ui| {
+            for &option in all {
+                ui.selectable_value(value, option, name(option));
+            }
+        })
+        .response;
+    // The combo box reports a change through its value, not its response.
+    response.mark_changed();
+    response
+}
+
+impl GradscopeApp {
+    pub(super) fn settings_ui(&mut self, ui: &mut egui::Ui) {
+        let l = self.lang;
+        ui.heading(l.pick("Network", "Rete"));
+        self.live_settings_ui(ui, l);
+        ui.separator();
+        ui.label(egui::RichText::new(l.pick("Needs a reset", "Richiede di ricominciare")).strong());
+        self.reset_settings_ui(ui, l);
+        let changed = self.draft != self.config || self.draft_mode != self.mode;
+        let text = l.pick(
+            "Reset with these settings",
+            "Ricomincia con queste impostazioni",
+        );
+        if ui.add_enabled(changed, egui::Button::new(text)).clicked() {
+            match self.draft.validate() {
+                Ok(()) => {
+                    let config = self.draft.clone();
+                    let mode = self.draft_mode;
+                    self.trainer.send(Command::Reset { config, mode });
+                    self.request_histogram();
+                    self.trainer.send(Command::Play);
+                }
+                Err(e) => self.message = Some(e.to_string()),
+            }
+        }
+        if changed {
+            ui.colored_label(
+                egui::Color32::from_rgb(230, 160, 0),
+                l.pick(
+                    "Changed: takes effect after the reset.",
+                    "Modificato: vale dopo aver ricominciato.",
+                ),
+            );
+        }
+    }
+
+    /// Learning rate, optimiser, clipping, skips: sent to the trainer now.
+    fn live_settings_ui(&mut self, ui: &mut egui::Ui, l: Lang) {
+        let mut lr = self.draft.learning_rate;
+        let r = row(ui, l.pick("learning rate", "learning rate"), |ui| {
+            ui.add(
+                egui::DragValue::new(&mut lr)
+                    .range(1e-5..=10.0)
+                    .speed(0.0005)
+                    .max_decimals(5),
+            )
+        });
+        if r.changed() && lr != self.config.learning_rate {
+            self.draft.learning_rate = lr;
+            self.trainer.send(Command::SetLearningRate(lr));
+        }
+        let mut optimizer = self.draft.optimizer;
+        row(ui, l.pick("optimiser", "ottimizzatore"), |ui| {
+            choice(
+                ui,
+                "optimizer",
+                &mut optimizer,
+                &OptimizerKind::ALL,
+                OptimizerKind::name,
+            )
+        });
+        if optimizer != self.draft.optimizer {
+            self.draft.optimizer = optimizer;
+            self.trainer.send(Command::SetOptimizer(optimizer));
+        }
+        let mut clipping = self.draft.clip.is_some();
+        let mut clip = self.draft.clip.unwrap_or(1.0);
+        ui.horizontal(|ui| {
+            let label = l.pick("clip gradient norm at", "limita la norma del gradiente a");
+            let check = ui.checkbox(&mut clipping, label);
+            ui.add_enabled(
+                clipping,
+                egui::DragValue::new(&mut clip)
+                    .range(1e-3..=1e3)
+                    .speed(0.01),
+            )
+            .labelled_by(check.id);
+        });
+        let new_clip = clipping.then_some(clip);
+        if new_clip != self.draft.clip {
+            self.draft.clip = new_clip;
+            self.trainer.send(Command::SetClip(new_clip));
+        }
+        let mut style = self.runs.last().map_or(SkipStyle::Identity, |r| r.style);
+        ui.horizontal(|ui| {
+            ui.label(l.pick("skip style", "stile della skip"));
+            for option in [SkipStyle::Slides, SkipStyle::Identity] {
+                ui.radio_value(&mut style, option, option.name())
+                    .on_hover_text(option.formula());
+            }
+        });
+        if self.runs.last().is_some_and(|r| r.style != style) {
+            self.trainer.send(Command::SetSkipStyle(style));
+        }
+        ui.label(egui::RichText::new(style.formula()).monospace());
+    }
+
+    /// The parameters that define a new network.
+    fn reset_settings_ui(&mut self, ui: &mut egui::Ui, l: Lang) {
+        let d = &mut self.draft;
+        row(
+            ui,
+            l.pick("depth (hidden layers)", "profondità (livelli nascosti)"),
+            |ui| ui.add(egui::DragValue::new(&mut d.depth).range(1..=crate::nn::config::MAX_DEPTH)),
+        );
+        row(ui, l.pick("width (units)", "larghezza (unità)"), |ui| {
+            ui.add(egui::DragValue::new(&mut d.width).range(1..=crate::nn::config::MAX_WIDTH))
+        });
+        row(ui, l.pick("activation", "attivazione"), |ui| {
+            choice(
+                ui,
+                "activation",
+                &mut d.activation,
+                &Activation::ALL,
+                Activation::name,
+            )
+        });
+        row(ui, l.pick("initialisation", "inizializzazione"), |ui| {
+            choice(ui, "init", &mut d.init, &Init::ALL, Init::name)
+        });
+        row(ui, l.pick("init gain", "guadagno iniziale"), |ui| {
+            ui.add(
+                egui::DragValue::new(&mut d.init_gain)
+                    .range(1e-3..=100.0)
+                    .speed(0.05),
+            )
+        });
+        ui.label(egui::RichText::new(d.init.formula()).monospace());
+        row(ui, l.pick("skips at start", "skip all'inizio"), |ui| {
+            choice(ui, "skip", &mut d.skip, &Skip::ALL, Skip::name)
+        });
+        row(ui, l.pick("branch init", "init dei rami"), |ui| {
+            choice(
+                ui,
+                "branch",
+                &mut d.branch_init,
+                &[BranchInit::Normal, BranchInit::Zero],
+                |b| match b {
+                    BranchInit::Normal => "normal",
+                    BranchInit::Zero => "zero",
+                },
+            )
+        });
+        row(ui, l.pick("batch", "batch"), |ui| {
+            ui.add(egui::DragValue::new(&mut d.batch).range(1..=crate::nn::config::MAX_BATCH))
+        });
+        row(ui, l.pick("data set", "dataset"), |ui| {
+            choice(ui, "dataset", &mut d.dataset, &Dataset::ALL, Dataset::name)
+        });
+        row(ui, l.pick("noise", "rumore"), |ui| {
+            ui.add(
+                egui::DragValue::new(&mut d.noise)
+                    .range(0.0..=1.0)
+                    .speed(0.01),
+            )
+        });
+        row(ui, l.pick("seed", "seed"), |ui| {
+            ui.add(egui::DragValue::new(&mut d.seed))
+        });
+        let mut twins = self.draft_mode == Mode::Twins;
+        ui.checkbox(&mut twins, l.pick("compare: plain and residual twins", "confronto: gemelli plain e residuale"))
+            .on_hover_text(l.pick(
+                "Two copies of the network from the same initial weights and the same mini-batches, one without skips.",
+                "Due copie della rete con gli stessi pesi iniziali e gli stessi mini-batch, una senza skip.",
+            ));
+        self.draft_mode = if twins { Mode::Twins } else { Mode::Single };
+    }
+}
+
+/// The draft starts as the running configuration.
+pub(super) fn draft_of(config: &Config) -> Config {
+    config.clone()
+}
