@@ -125,3 +125,40 @@ fn compare_mode_trains_plain_and_residual_twins() {
             || h.query_by_label_contains("plain").is_some()
     );
 }
+
+#[test]
+fn export_all_writes_every_plot_that_decodes() {
+    let mut h = harness("vanishing", Lang::En);
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    until(&mut h, |app| app.steps() > 10);
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    let message = h.state().message().unwrap().to_string();
+    assert!(message.starts_with("Exported to "), "{message}");
+    let dir = std::path::PathBuf::from(message.trim_start_matches("Exported to "));
+    for id in ["loss", "gradients", "gradient_heatmap", "activation"] {
+        let file = std::fs::File::open(dir.join(format!("{id}.png"))).unwrap();
+        let reader = png::Decoder::new(std::io::BufReader::new(file))
+            .read_info()
+            .unwrap();
+        assert_eq!(
+            (reader.info().width, reader.info().height),
+            (1600, 1000),
+            "{id}"
+        );
+        assert!(dir.join(format!("{id}.svg")).is_file() && dir.join(format!("{id}.csv")).is_file());
+    }
+    assert!(dir.join("config.json").is_file() && dir.join("summary.json").is_file());
+    // An unwritable place gives a message, never a panic.
+    let file = root.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    h.state_mut().set_export_root(file);
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    assert!(
+        h.state().message().unwrap().contains("cannot create"),
+        "{:?}",
+        h.state().message()
+    );
+}

@@ -7,12 +7,13 @@
 //! plots. The full control set, the network diagram, export from the
 //! screen and the divergence banner come next (see the issues).
 
+mod export;
 pub mod plot;
 mod screenshot;
 mod settings;
 
 use crate::cli::{UsageError, WindowFlags};
-use crate::figures::build;
+use crate::figures::{Figure, build};
 use crate::headless::activation_range;
 use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
@@ -50,6 +51,8 @@ pub struct GradscopeApp {
     /// The settings panel's values, applied at the next reset.
     draft: Config,
     draft_mode: Mode,
+    /// Where exports go.
+    export_root: std::path::PathBuf,
 }
 
 impl GradscopeApp {
@@ -92,6 +95,7 @@ impl GradscopeApp {
             draft: config.clone(),
             draft_mode: mode,
             mode,
+            export_root: export::default_root(),
             config,
             diverged: None,
         };
@@ -111,6 +115,16 @@ impl GradscopeApp {
             .last()
             .map(|r| r.skips.clone())
             .unwrap_or_default()
+    }
+
+    /// Exports go into new folders under `root` (default ~/gradscope-exports).
+    pub fn set_export_root(&mut self, root: std::path::PathBuf) {
+        self.export_root = root;
+    }
+
+    /// The last message shown (an export's folder, a rejected command).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 
     /// The runs on screen: "" alone, or "plain" and "residual" in compare mode.
@@ -162,8 +176,9 @@ impl GradscopeApp {
         self.trainer.send(Command::Play);
     }
 
-    /// Folds the trainer's news into the window's state.
-    fn absorb(&mut self, update: Update) {
+    /// Folds the trainer's news into the window's state (called once a
+    /// frame with what the trainer sent since the last one).
+    pub fn absorb(&mut self, update: Update) {
         if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
             self.epoch = update.epoch;
             self.diverged = None;
@@ -251,6 +266,9 @@ impl GradscopeApp {
             {
                 self.trainer.send(Command::SetAllSkips(!skips_on));
             }
+            if ui.button(l.pick("Export all", "Esporta tutto")).clicked() {
+                self.export_all();
+            }
             ui.separator();
             for lang in Lang::ALL {
                 if ui
@@ -330,10 +348,10 @@ impl GradscopeApp {
             });
     }
 
-    fn plots_ui(&self, ui: &mut egui::Ui) {
+    /// Every plot, built from what the trainer measured.
+    pub fn figures(&self) -> Vec<Figure> {
         let lang = self.lang;
-        let activation = self.current().config.activation;
-        let height = (ui.available_height() / 2.0 - 40.0).max(120.0);
+        let activation = self.config.activation;
         let histories: Vec<(&str, &History)> = self
             .runs
             .iter()
@@ -344,41 +362,78 @@ impl GradscopeApp {
             .iter()
             .filter_map(|r| r.latest.as_ref().map(|s| (r.name.as_str(), s)))
             .collect();
-        ui.columns(2, |columns| {
-            plot::figure_ui(
-                &mut columns[0],
-                "loss",
-                &build::loss(&histories, lang),
-                height,
-            );
-            if !latest.is_empty() {
-                plot::figure_ui(
-                    &mut columns[1],
-                    "gradients",
-                    &build::gradient_bars(&latest, activation, lang),
-                    height,
-                );
-            }
+        let mut figures = vec![build::loss(&histories, lang)];
+        if !latest.is_empty() {
+            figures.push(build::gradient_bars(&latest, activation, lang));
+        }
+        if let Some(first) = self.runs.first() {
+            figures.push(build::gradient_heatmap(&first.history, lang));
+            let (lo, hi) = activation_range(activation);
+            let histogram = first
+                .histogram
+                .as_ref()
+                .map(|h| (h, self.histogram_layer()));
+            figures.push(build::activation(activation, histogram, lo, hi, lang));
+        }
+        figures
+    }
+
+    /// The hidden layer whose inputs the activation plot shows.
+    fn histogram_layer(&self) -> usize {
+        self.config.depth / 2
+    }
+
+    fn plots_ui(&mut self, ui: &mut egui::Ui) {
+        let height = (ui.available_height() / 2.0 - 50.0).max(120.0);
+        let figures = self.figures();
+        let mut export = None;
+        for pair in figures.chunks(2) {
+            ui.columns(2, |columns| {
+                for (column, figure) in columns.iter_mut().zip(pair) {
+                    if plot::figure_ui(column, &figure.id, figure, height, self.lang) {
+                        export = Some(figure.clone());
+                    }
+                }
+            });
+        }
+        if let Some(figure) = export {
+            self.message = Some(match export::export_figure(&self.export_root, &figure) {
+                Ok(dir) => format!(
+                    "{} {}",
+                    self.lang.pick("Saved in", "Salvato in"),
+                    dir.display()
+                ),
+                Err(e) => e,
+            });
+        }
+    }
+
+    /// Every plot, the configuration and a summary, into a new folder.
+    fn export_all(&mut self) {
+        let figures = self.figures();
+        let summary = serde_json::json!({
+            "lesson": self.current().id,
+            "mode": self.mode,
+            "steps": self.steps(),
+            "runs": self.runs.iter().map(|r| serde_json::json!({
+                "name": r.name,
+                "steps": r.history.steps(),
+                "last_loss": r.latest.as_ref().map(|s| s.loss),
+                "skips": r.skips,
+                "grad_norms": r.latest.as_ref().map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect::<Vec<_>>()),
+            })).collect::<Vec<_>>(),
+            "diverged": self.diverged,
         });
-        ui.columns(2, |columns| {
-            if let Some(first) = self.runs.first() {
-                plot::figure_ui(
-                    &mut columns[0],
-                    "heatmap",
-                    &build::gradient_heatmap(&first.history, lang),
-                    height,
-                );
-                let (lo, hi) = activation_range(activation);
-                let layer = self.current().config.depth / 2;
-                let histogram = first.histogram.as_ref().map(|h| (h, layer));
-                plot::figure_ui(
-                    &mut columns[1],
-                    "activation",
-                    &build::activation(activation, histogram, lo, hi, lang),
-                    height,
-                );
-            }
-        });
+        self.message = Some(
+            match export::export_all(&self.export_root, &figures, &self.config, &summary) {
+                Ok(dir) => format!(
+                    "{} {}",
+                    self.lang.pick("Exported to", "Esportato in"),
+                    dir.display()
+                ),
+                Err(e) => e,
+            },
+        );
     }
 }
 

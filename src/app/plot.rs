@@ -10,6 +10,7 @@ use egui_plot::{
 };
 
 use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind};
+use crate::lang::Lang;
 
 fn color(c: Rgb) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)
@@ -52,10 +53,21 @@ fn tick_label(scale: Scale, v: f64, categories: &[String]) -> String {
     }
 }
 
-/// Shows `figure` in the available width, `height` points tall. `id`
+/// Shows `figure` in the available width, `height` points tall, with an
+/// export button by its title; true when that button was clicked. `id`
 /// keeps the plot's zoom state apart from other plots.
-pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32) {
-    ui.label(egui::RichText::new(&figure.title).strong());
+pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang: Lang) -> bool {
+    let export = ui
+        .horizontal(|ui| {
+            ui.label(egui::RichText::new(&figure.title).strong());
+            ui.small_button(lang.pick("Export", "Esporta"))
+                .on_hover_text(lang.pick(
+                    "Save this plot as PNG, SVG and CSV in the export folder",
+                    "Salva questo grafico come PNG, SVG e CSV nella cartella di esportazione",
+                ))
+                .clicked()
+        })
+        .inner;
     if !figure.subtitle.is_empty() || !figure.notes.is_empty() {
         let mut line = figure.subtitle.clone();
         for note in &figure.notes {
@@ -224,6 +236,7 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32) {
             }
         }
     });
+    export
 }
 
 /// A mark at every integer in view (layers are integers), thinned to at

@@ -1,0 +1,149 @@
+//! Export from the window: one plot or all of them, through the same
+//! figure models and exporters as `gradscope run`, into a default folder
+//! that always works (no file dialog needed).
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::figures::{self, Figure};
+use crate::files::{describe, write_atomically};
+use crate::nn::Config;
+
+/// Pixel size of exported PNGs: the projector-friendly default.
+pub const PNG_SIZE: (u32, u32) = (1600, 1000);
+
+/// Where exports go: ~/gradscope-exports, or ./gradscope-exports without a
+/// home folder.
+pub fn default_root() -> PathBuf {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("gradscope-exports")
+}
+
+/// "2026-11-28_01-15-03" (UTC) for `seconds` since 1970.
+pub fn timestamp(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let secs = seconds % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}_{:02}-{:02}-{:02}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A new folder under `root` named after the time (with a suffix if that
+/// name is taken).
+fn new_folder(root: &Path) -> Result<PathBuf, String> {
+    let stamp = timestamp(now_seconds());
+    for attempt in 0..100 {
+        let name = if attempt == 0 {
+            stamp.clone()
+        } else {
+            format!("{stamp}-{attempt}")
+        };
+        let dir = root.join(name);
+        match std::fs::create_dir_all(root).and_then(|()| std::fs::create_dir(&dir)) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create {}: {}", dir.display(), describe(&e))),
+        }
+    }
+    Err(format!("cannot create a new folder in {}", root.display()))
+}
+
+/// Writes one figure (PNG, SVG, CSV) into a new folder; returns the folder.
+pub fn export_figure(root: &Path, figure: &Figure) -> Result<PathBuf, String> {
+    let dir = new_folder(root)?;
+    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1)?;
+    Ok(dir)
+}
+
+/// Writes every figure, the configuration and a summary into a new folder.
+pub fn export_all(
+    root: &Path,
+    figures: &[Figure],
+    config: &Config,
+    summary: &serde_json::Value,
+) -> Result<PathBuf, String> {
+    let dir = new_folder(root)?;
+    for figure in figures {
+        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1)?;
+    }
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        write_atomically(&path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {}", path.display(), describe(&e)))
+    };
+    write("config.json", config.to_json())?;
+    write(
+        "summary.json",
+        serde_json::to_string_pretty(summary).map_err(|e| e.to_string())?,
+    )?;
+    Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_calendar_dates() {
+        assert_eq!(timestamp(0), "1970-01-01_00-00-00");
+        assert_eq!(timestamp(951_782_400), "2000-02-29_00-00-00");
+        assert_eq!(timestamp(1_795_834_503), "2026-11-28_02-55-03");
+    }
+
+    #[test]
+    fn export_all_writes_a_new_folder_each_time() {
+        let root = tempfile::tempdir().unwrap();
+        let figure = crate::figures::build::depth_sweep(&[], 3, crate::lang::Lang::En);
+        let summary = serde_json::json!({"steps": 0});
+        let a = export_all(
+            root.path(),
+            std::slice::from_ref(&figure),
+            &Config::default(),
+            &summary,
+        )
+        .unwrap();
+        let b = export_all(
+            root.path(),
+            std::slice::from_ref(&figure),
+            &Config::default(),
+            &summary,
+        )
+        .unwrap();
+        assert_ne!(a, b);
+        for name in [
+            "depth_sweep.png",
+            "depth_sweep.svg",
+            "depth_sweep.csv",
+            "config.json",
+            "summary.json",
+        ] {
+            assert!(a.join(name).is_file(), "{name}");
+        }
+        let file = root.path().join("a-file");
+        std::fs::write(&file, "x").unwrap();
+        let err = export_all(&file, &[figure], &Config::default(), &summary).unwrap_err();
+        assert!(err.contains("a-file"), "{err}");
+    }
+}
