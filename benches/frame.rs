@@ -4,11 +4,10 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
 use gradscope::app::GradscopeApp;
 use gradscope::lang::Lang;
 use gradscope::nn::{Config, Histogram, Run};
-use gradscope::train::{History, Mode, RunUpdate, State, Update};
+use gradscope::train::{Command, History, Mode, RunUpdate, State, Update};
 
 /// A 100,000-step history of a real 64-layer network: the statistics of
 /// 500 real steps, replayed in order.
@@ -47,8 +46,7 @@ fn frame(c: &mut Criterion) {
         .build_eframe(|cc| {
             GradscopeApp::new(&cc.egui_ctx, Lang::En, Some("vanishing")).expect("the app starts")
         });
-    harness.run_steps(2);
-    harness.get_by_label("Pause").click();
+    harness.state().send(Command::Pause);
     harness.run_steps(2);
     std::thread::sleep(std::time::Duration::from_millis(200));
     harness.run_steps(2);

@@ -117,6 +117,11 @@ impl GradscopeApp {
             .unwrap_or_default()
     }
 
+    /// Sends a command to the trainer, as the window's controls do.
+    pub fn send(&self, command: Command) -> bool {
+        self.trainer.send(command)
+    }
+
     /// Exports go into new folders under `root` (default ~/gradscope-exports).
     pub fn set_export_root(&mut self, root: std::path::PathBuf) {
         self.export_root = root;

@@ -126,14 +126,8 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang
     }
     plot.show(ui, |plot_ui| {
         if let Some(heatmap) = &figure.heatmap {
-            let columns = heatmap.columns();
+            let (values, columns, width) = screen_cells(heatmap);
             if columns > 0 && heatmap.rows() > 0 {
-                let width = (heatmap.x_edges[columns] - heatmap.x_edges[0]) / columns as f64;
-                let values = heatmap
-                    .values
-                    .iter()
-                    .map(|v| if v.is_finite() { *v } else { heatmap.min })
-                    .collect();
                 plot_ui.heatmap(
                     Heatmap::new(values, columns)
                         .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
@@ -237,6 +231,36 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang
         }
     });
     export
+}
+
+/// Most columns a heatmap shows on screen: more would be finer than the
+/// pixels and cost a frame's budget to tessellate (the exports keep all).
+const SCREEN_COLUMNS: usize = 240;
+
+/// The heatmap's cells averaged down to at most `SCREEN_COLUMNS` columns:
+/// (row-major values, columns, column width in x units). Missing cells
+/// take the scale's minimum colour.
+fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
+    let (rows, columns) = (heatmap.rows(), heatmap.columns());
+    if columns == 0 || rows == 0 || heatmap.values.len() < rows * columns {
+        return (Vec::new(), 0, 1.0);
+    }
+    let group = columns.div_ceil(SCREEN_COLUMNS);
+    let shown = columns.div_ceil(group);
+    let mut values = Vec::with_capacity(rows * shown);
+    for row in 0..rows {
+        let cells = &heatmap.values[row * columns..(row + 1) * columns];
+        for chunk in cells.chunks(group) {
+            let finite: Vec<f64> = chunk.iter().copied().filter(|v| v.is_finite()).collect();
+            values.push(if finite.is_empty() {
+                heatmap.min
+            } else {
+                finite.iter().sum::<f64>() / finite.len() as f64
+            });
+        }
+    }
+    let width = (heatmap.x_edges[columns] - heatmap.x_edges[0]) / shown as f64;
+    (values, shown, width)
 }
 
 /// A mark at every integer in view (layers are integers), thinned to at
