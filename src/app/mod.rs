@@ -17,19 +17,10 @@ use crate::figures::{Figure, build};
 use crate::headless::activation_range;
 use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
-use crate::nn::{Config, Histogram, NonFinite, Phase, SkipStyle, StepStats};
-use crate::train::{Command, EventKind, HistogramRequest, History, Mode, State, Trainer, Update};
-
-/// What the window knows of one run.
-#[derive(Default)]
-struct RunView {
-    name: String,
-    history: History,
-    latest: Option<StepStats>,
-    histogram: Option<Histogram>,
-    skips: Vec<bool>,
-    style: SkipStyle,
-}
+use crate::nn::{Config, NonFinite, Phase, StepStats};
+use crate::train::{
+    Command, EventKind, HistogramRequest, History, Mode, RunUpdate, State, Trainer, Update,
+};
 
 pub struct GradscopeApp {
     trainer: Trainer,
@@ -38,7 +29,8 @@ pub struct GradscopeApp {
     lang: Lang,
     state: State,
     epoch: u64,
-    runs: Vec<RunView>,
+    /// What the window knows of each run.
+    runs: Vec<RunUpdate>,
     message: Option<String>,
     /// Set by `--screenshot`: train, capture, close.
     screenshot: Option<screenshot::Plan>,
@@ -194,10 +186,7 @@ impl GradscopeApp {
             self.runs = update
                 .runs
                 .iter()
-                .map(|r| RunView {
-                    name: r.name.clone(),
-                    ..RunView::default()
-                })
+                .map(|r| RunUpdate::named(&r.name))
                 .collect();
         }
         self.config = update.config;
@@ -207,15 +196,7 @@ impl GradscopeApp {
                     self.diverged = Some(*nonfinite);
                 }
             }
-            view.history.append(run.history);
-            if run.latest.is_some() {
-                view.latest = run.latest;
-            }
-            if run.histogram.is_some() {
-                view.histogram = run.histogram;
-            }
-            view.skips = run.skips;
-            view.style = run.style;
+            view.merge(run);
         }
         self.state = update.state;
         if let Some(rejected) = update.rejected {

@@ -97,6 +97,34 @@ pub struct RunUpdate {
     pub style: SkipStyle,
 }
 
+impl RunUpdate {
+    /// An empty record of the run named `name`, to merge updates into.
+    pub fn named(name: &str) -> RunUpdate {
+        RunUpdate {
+            name: name.to_string(),
+            history: History::default(),
+            latest: None,
+            histogram: None,
+            skips: Vec::new(),
+            style: SkipStyle::default(),
+        }
+    }
+
+    /// Folds a later update of the same run into this one: the history
+    /// appends, the latest values replace.
+    pub fn merge(&mut self, later: RunUpdate) {
+        self.history.append(later.history);
+        if later.latest.is_some() {
+            self.latest = later.latest;
+        }
+        if later.histogram.is_some() {
+            self.histogram = later.histogram;
+        }
+        self.skips = later.skips;
+        self.style = later.style;
+    }
+}
+
 /// One message from the trainer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Update {
@@ -119,15 +147,7 @@ impl Update {
             return;
         }
         for (mine, theirs) in self.runs.iter_mut().zip(later.runs) {
-            mine.history.append(theirs.history);
-            if theirs.latest.is_some() {
-                mine.latest = theirs.latest;
-            }
-            if theirs.histogram.is_some() {
-                mine.histogram = theirs.histogram;
-            }
-            mine.skips = theirs.skips;
-            mine.style = theirs.style;
+            mine.merge(theirs);
         }
         self.state = later.state;
         self.config = later.config;
