@@ -162,3 +162,20 @@ fn export_all_writes_every_plot_that_decodes() {
         h.state().message()
     );
 }
+
+#[test]
+fn the_lesson_explanation_opens_in_both_languages() {
+    let mut h = harness("degradation", Lang::It);
+    h.get_by_label("Spiegazione").click();
+    h.run_steps(2);
+    let lesson = lessons::find("degradation").unwrap();
+    let start = |text: &str, n: usize| text.chars().take(n).collect::<String>();
+    assert!(
+        h.query_by_label_contains(&start(&lesson.explanation.it, 40))
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains(&start(&lesson.question.it, 20))
+            .is_some()
+    );
+}

@@ -266,6 +266,25 @@ impl GradscopeApp {
             }
         });
         ui.label(self.current().summary.get(l));
+        let lesson = self.current();
+        egui::CollapsingHeader::new(l.pick("Explanation", "Spiegazione"))
+            .id_salt(("explanation", &lesson.id))
+            .show(ui, |ui| {
+                ui.label(lesson.explanation.get(l));
+                ui.label(format!(
+                    "{} {}",
+                    l.pick("Watch:", "Osservate:"),
+                    lesson.watch.get(l)
+                ));
+                ui.label(
+                    egui::RichText::new(format!(
+                        "{} {}",
+                        l.pick("Question:", "Domanda:"),
+                        lesson.question.get(l)
+                    ))
+                    .italics(),
+                );
+            });
         if let State::Failed(message) = self.state.clone() {
             ui.horizontal(|ui| {
                 ui.colored_label(egui::Color32::RED, message);
