@@ -179,3 +179,20 @@ fn the_lesson_explanation_opens_in_both_languages() {
             .is_some()
     );
 }
+
+#[test]
+fn clicking_a_skip_arc_toggles_that_block() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| app.steps() > 2);
+    h.run_steps(2);
+    h.get_by_label("skip 3").click();
+    until(&mut h, |app| {
+        app.skips()
+            .iter()
+            .enumerate()
+            .all(|(k, &on)| on == (k == 2))
+    });
+    h.run_steps(2);
+    h.get_by_label("skip 3").click();
+    until(&mut h, |app| app.skips().iter().all(|&on| !on));
+}

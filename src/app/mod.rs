@@ -7,6 +7,7 @@
 //! plots. The full control set, the network diagram, export from the
 //! screen and the divergence banner come next (see the issues).
 
+mod diagram;
 mod export;
 pub mod plot;
 mod screenshot;
@@ -389,6 +390,18 @@ impl GradscopeApp {
     }
 
     fn plots_ui(&mut self, ui: &mut egui::Ui) {
+        if let Some(run) = self.runs.last() {
+            let norms: Vec<f32> = run
+                .latest
+                .as_ref()
+                .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect())
+                .unwrap_or_default();
+            let skips = run.skips.clone();
+            if let Some(block) = diagram::diagram_ui(ui, &norms, &skips, self.lang) {
+                let on = !skips[block];
+                self.trainer.send(Command::SetSkip { block, on });
+            }
+        }
         let height = (ui.available_height() / 2.0 - 50.0).max(120.0);
         let figures = self.figures();
         let mut export = None;

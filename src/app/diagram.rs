@@ -1,0 +1,119 @@
+//! The network drawn as columns, one per weight layer, coloured by the
+//! size of its gradient, with the residual blocks' skip arcs above them.
+//! Clicking an arc's handle toggles that block's skip.
+
+use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, Vec2};
+
+use crate::lang::Lang;
+use crate::nn::mlp::block_layers;
+
+/// A blue-to-yellow ramp (viridis' ends) for log10 ||dL/dW||.
+fn ramp(t: f32) -> Color32 {
+    let t = t.clamp(0.0, 1.0);
+    let lerp = |a: f32, b: f32| (a + (b - a) * t) as u8;
+    Color32::from_rgb(lerp(68.0, 253.0), lerp(1.0, 231.0), lerp(84.0, 37.0))
+}
+
+/// Draws the diagram; returns the block whose handle was clicked.
+pub fn diagram_ui(
+    ui: &mut egui::Ui,
+    grad_norms: &[f32],
+    skips: &[bool],
+    lang: Lang,
+) -> Option<usize> {
+    let layers = grad_norms.len();
+    if layers == 0 {
+        return None;
+    }
+    let width = ui.available_width();
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 110.0), Sense::hover());
+    let logs: Vec<f32> = grad_norms
+        .iter()
+        .map(|g| {
+            if *g > 0.0 && g.is_finite() {
+                g.log10()
+            } else {
+                f32::NAN
+            }
+        })
+        .collect();
+    let finite = logs.iter().copied().filter(|v| v.is_finite());
+    let (lo, hi) = finite.fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = rect.width() / layers as f32;
+    let column_top = rect.top() + 50.0;
+    let centre = |i: usize| rect.left() + step * (i as f32 + 0.5);
+    let painter = ui.painter_at(rect);
+    for (i, log) in logs.iter().enumerate() {
+        let fill = if log.is_finite() {
+            ramp((log - lo) / span)
+        } else {
+            Color32::from_rgb(200, 30, 30)
+        };
+        let column = Rect::from_min_max(
+            Pos2::new(centre(i) - step * 0.35, column_top),
+            Pos2::new(centre(i) + step * 0.35, rect.bottom() - 16.0),
+        );
+        painter.rect_filled(column, 2.0, fill);
+        let label = if i + 1 == layers {
+            lang.pick("out", "usc").to_string()
+        } else {
+            (i + 1).to_string()
+        };
+        painter.text(
+            Pos2::new(centre(i), rect.bottom() - 8.0),
+            egui::Align2::CENTER_CENTER,
+            label,
+            egui::FontId::proportional(11.0),
+            ui.visuals().text_color(),
+        );
+    }
+    // The handles go in a child Ui over the diagram, so placing them does
+    // not move the parent's cursor back up.
+    let mut handles = ui.new_child(egui::UiBuilder::new().max_rect(rect));
+    let mut clicked = None;
+    for (block, &on) in skips.iter().enumerate() {
+        // The skip leaves the block's input (layer 2k, 0-based) and joins
+        // its second layer (2k + 2).
+        let (_, second) = block_layers(block);
+        let (from, to) = (second - 2, second);
+        let start = Pos2::new(centre(from), column_top);
+        let end = Pos2::new(centre(to), column_top);
+        let apex = Pos2::new((start.x + end.x) / 2.0, rect.top() + 14.0);
+        let colour = if on {
+            Color32::from_rgb(0, 158, 115)
+        } else {
+            Color32::GRAY
+        };
+        let points: Vec<Pos2> = (0..=16)
+            .map(|s| {
+                let t = s as f32 / 16.0;
+                let a = start.lerp(apex, t);
+                let b = apex.lerp(end, t);
+                a.lerp(b, t)
+            })
+            .collect();
+        let stroke = Stroke::new(if on { 3.0 } else { 1.5 }, colour);
+        if on {
+            painter.add(Shape::line(points, stroke));
+        } else {
+            painter.extend(Shape::dashed_line(&points, stroke, 4.0, 4.0));
+        }
+        let handle =
+            Rect::from_center_size(Pos2::new(apex.x, rect.top() + 22.0), Vec2::new(26.0, 18.0));
+        let text = format!("{} {}", lang.pick("skip", "skip"), block + 1);
+        let button =
+            egui::Button::new(egui::RichText::new((block + 1).to_string()).small()).fill(colour);
+        let response = handles.put(handle, button).on_hover_text(lang.pick(
+            "Click to turn this block's skip on or off",
+            "Clic per attivare o disattivare la skip di questo blocco",
+        ));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &text));
+        if response.clicked() {
+            clicked = Some(block);
+        }
+    }
+    clicked
+}
