@@ -305,3 +305,26 @@ fn sweeps_use_every_job_and_can_be_cancelled() {
     let err = run_sweep(&bad, 2, &AtomicBool::new(false), &|_, _, _| {}).unwrap_err();
     assert_eq!(err.field, "depth");
 }
+
+#[test]
+fn a_speed_cap_bounds_the_steps() {
+    use gradscope::train::Speed;
+    let trainer = spawn(config(), Mode::Single);
+    trainer.send(Command::SetSpeed(Speed::PerSecond(20.0)));
+    trainer.send(Command::Play);
+    let started = Instant::now();
+    std::thread::sleep(Duration::from_millis(500));
+    trainer.send(Command::Pause);
+    let update = collect_until(&trainer, None, |u| {
+        u.state == State::Paused && steps_of(u, 0) > 0
+    });
+    // At 20 steps/s the trainer cannot have taken more than 20 per second
+    // elapsed (plus the first): a one-sided bound a busy machine only helps.
+    let bound = 1 + (20.0 * started.elapsed().as_secs_f64()).ceil() as u64;
+    assert!(
+        steps_of(&update, 0) <= bound,
+        "{} steps > {bound}",
+        steps_of(&update, 0)
+    );
+    assert!(steps_of(&update, 0) >= 1);
+}

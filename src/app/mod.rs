@@ -20,7 +20,7 @@ use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
 use crate::nn::{Config, NonFinite, Phase, StepStats};
 use crate::train::{
-    Command, EventKind, HistogramRequest, History, Mode, RunUpdate, State, Trainer, Update,
+    Command, EventKind, HistogramRequest, History, Mode, RunUpdate, Speed, State, Trainer, Update,
 };
 
 pub struct GradscopeApp {
@@ -46,6 +46,11 @@ pub struct GradscopeApp {
     draft_mode: Mode,
     /// Where exports go.
     export_root: std::path::PathBuf,
+    /// The hidden layer (0-based) whose inputs the activation plot shows;
+    /// `None`: the middle one.
+    histogram_choice: Option<usize>,
+    /// Steps per second, or as fast as possible.
+    speed: Speed,
 }
 
 impl GradscopeApp {
@@ -89,10 +94,12 @@ impl GradscopeApp {
             draft_mode: mode,
             mode,
             export_root: export::default_root(),
+            histogram_choice: None,
+            speed: Speed::Max,
             config,
             diverged: None,
         };
-        app.request_histogram();
+        app.request_histogram(&app.config);
         app.trainer.send(Command::Play);
         Ok(app)
     }
@@ -152,25 +159,35 @@ impl GradscopeApp {
         &self.lessons[self.lesson]
     }
 
-    fn request_histogram(&self) {
-        let config = &self.current().config;
+    /// Asks the trainer for the histogram of the chosen hidden layer's
+    /// inputs, over the range the activation plot shows for `config`.
+    fn request_histogram(&self, config: &Config) {
         let (lo, hi) = activation_range(config.activation);
         self.trainer.send(Command::Histogram(Some(HistogramRequest {
-            layer: config.depth / 2,
+            layer: self.histogram_layer_of(config),
             lo: lo as f32,
             hi: hi as f32,
             bins: 60,
         })));
     }
 
+    /// The hidden layer (0-based) the activation plot shows: the chosen
+    /// one if the network has it, else the middle one.
+    fn histogram_layer_of(&self, config: &Config) -> usize {
+        match self.histogram_choice {
+            Some(layer) if layer < config.depth => layer,
+            _ => config.depth / 2,
+        }
+    }
+
     fn select_lesson(&mut self, index: usize) {
         self.lesson = index;
         let lesson = self.current().clone();
+        self.request_histogram(&lesson.config);
         self.trainer.send(Command::Reset {
             config: lesson.config,
             mode: lesson.mode,
         });
-        self.request_histogram();
         self.trainer.send(Command::Play);
     }
 
@@ -305,8 +322,8 @@ impl GradscopeApp {
     /// Starts the current lesson again with `config`.
     fn restart(&mut self, config: Config) {
         let mode = self.current().mode;
+        self.request_histogram(&config);
         self.trainer.send(Command::Reset { config, mode });
-        self.request_histogram();
         self.trainer.send(Command::Play);
     }
 
@@ -386,7 +403,7 @@ impl GradscopeApp {
 
     /// The hidden layer whose inputs the activation plot shows.
     fn histogram_layer(&self) -> usize {
-        self.config.depth / 2
+        self.histogram_layer_of(&self.config)
     }
 
     fn plots_ui(&mut self, ui: &mut egui::Ui) {

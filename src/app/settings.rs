@@ -4,7 +4,7 @@
 
 use crate::lang::Lang;
 use crate::nn::{Activation, BranchInit, Config, Dataset, Init, OptimizerKind, Skip, SkipStyle};
-use crate::train::{Command, Mode};
+use crate::train::{Command, Mode, Speed};
 
 use super::GradscopeApp;
 
@@ -59,8 +59,8 @@ impl GradscopeApp {
                 Ok(()) => {
                     let config = self.draft.clone();
                     let mode = self.draft_mode;
+                    self.request_histogram(&config);
                     self.trainer.send(Command::Reset { config, mode });
-                    self.request_histogram();
                     self.trainer.send(Command::Play);
                 }
                 Err(e) => self.message = Some(e.to_string()),
@@ -136,6 +136,50 @@ impl GradscopeApp {
             self.trainer.send(Command::SetSkipStyle(style));
         }
         ui.label(egui::RichText::new(style.formula()).monospace());
+        self.view_settings_ui(ui, l);
+    }
+
+    /// What the window shows and how fast it trains: both live.
+    fn view_settings_ui(&mut self, ui: &mut egui::Ui, l: Lang) {
+        let depth = self.config.depth;
+        let mut layer = self.histogram_layer() + 1;
+        let r = row(
+            ui,
+            l.pick("histogram of layer", "istogramma del livello"),
+            |ui| ui.add(egui::DragValue::new(&mut layer).range(1..=depth)),
+        );
+        if r.changed() && layer - 1 != self.histogram_layer() {
+            self.histogram_choice = Some(layer - 1);
+            let config = self.config.clone();
+            self.request_histogram(&config);
+        }
+        let mut limited = matches!(self.speed, Speed::PerSecond(_));
+        let mut rate = match self.speed {
+            Speed::PerSecond(r) => r,
+            Speed::Max => 50.0,
+        };
+        ui.horizontal(|ui| {
+            let check = ui.checkbox(
+                &mut limited,
+                l.pick("slow down to steps/s", "rallenta a passi/s"),
+            );
+            ui.add_enabled(
+                limited,
+                egui::DragValue::new(&mut rate)
+                    .range(0.5..=10_000.0)
+                    .speed(1.0),
+            )
+            .labelled_by(check.id);
+        });
+        let speed = if limited {
+            Speed::PerSecond(rate)
+        } else {
+            Speed::Max
+        };
+        if speed != self.speed {
+            self.speed = speed;
+            self.trainer.send(Command::SetSpeed(speed));
+        }
     }
 
     /// The parameters that define a new network.
