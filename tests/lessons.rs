@@ -250,6 +250,15 @@ fn zero_branches_start_as_identity_and_train() {
         }
         let (_, trained) = train(config.clone(), l.steps);
         assert_eq!(trained.first_nonfinite(), None, "seed {seed}");
+        // The branches do not stay frozen at zero: they learn (with ReLU,
+        // whose slope at exactly 0 is 0, they would never move).
+        for k in 0..trained.mlp.skips.len() {
+            let (_, second) = block_layers(k);
+            assert!(
+                trained.mlp.layers[second].weight.iter().any(|&w| w != 0.0),
+                "seed {seed}: block {k} frozen"
+            );
+        }
         assert!(
             final_loss(&trained) < 0.2,
             "seed {seed}: {}",
