@@ -9,11 +9,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::figures::build::activation_range;
 use crate::figures::{self, Figure, build};
 use crate::files::{describe, write_atomically};
 use crate::lang::Lang;
 use crate::model_file;
-use crate::nn::{Activation, Config, NonFinite, Run, StepStats};
+use crate::nn::{Config, NonFinite, Run, StepStats};
 use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::evaluate;
 use crate::train::{Event, EventKind, History};
@@ -89,14 +90,6 @@ fn write_figure(
         }
     }
     Ok(())
-}
-
-/// The z range the activation figure shows.
-pub fn activation_range(activation: Activation) -> (f64, f64) {
-    match activation {
-        Activation::Sigmoid => (-10.0, 10.0),
-        _ => (-5.0, 5.0),
-    }
 }
 
 /// Evaluations spread over the run: about 200, at least every step for

@@ -14,8 +14,8 @@ mod screenshot;
 mod settings;
 
 use crate::cli::{UsageError, WindowFlags};
-use crate::figures::{Figure, build};
-use crate::headless::activation_range;
+use crate::figures::Figure;
+use crate::figures::build::{self, activation_range};
 use crate::lang::Lang;
 use crate::lessons::{self, Lesson};
 use crate::nn::{Config, NonFinite, Phase, StepStats};
@@ -198,7 +198,7 @@ impl GradscopeApp {
             self.epoch = update.epoch;
             self.diverged = None;
             self.message = None;
-            self.draft = settings::draft_of(&update.config);
+            self.draft = update.config.clone();
             self.mode = update.mode;
             self.draft_mode = update.mode;
             self.runs = update

@@ -3,7 +3,7 @@
 //! define a new network and say that they need a reset.
 
 use crate::lang::Lang;
-use crate::nn::{Activation, BranchInit, Config, Dataset, Init, OptimizerKind, Skip, SkipStyle};
+use crate::nn::{Activation, BranchInit, Dataset, Init, OptimizerKind, Skip, SkipStyle};
 use crate::train::{Command, Mode, Speed};
 
 use super::GradscopeApp;
@@ -252,9 +252,4 @@ impl GradscopeApp {
             ));
         self.draft_mode = if twins { Mode::Twins } else { Mode::Single };
     }
-}
-
-/// The draft starts as the running configuration.
-pub(super) fn draft_of(config: &Config) -> Config {
-    config.clone()
 }

@@ -250,6 +250,14 @@ pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
     figure
 }
 
+/// The z range the activation figure shows: sigmoid saturates later.
+pub fn activation_range(activation: Activation) -> (f64, f64) {
+    match activation {
+        Activation::Sigmoid => (-10.0, 10.0),
+        _ => (-5.0, 5.0),
+    }
+}
+
 /// The activation and its derivative over [lo, hi], the maximum of the
 /// derivative marked, and the histogram of one layer's pre-activations
 /// scaled to the curve's height.

@@ -31,6 +31,20 @@ macro_rules! multiversion {
     };
 }
 
+/// The elements of an array the step allocated itself, in memory order.
+/// Workspace, parameter and optimiser arrays are made in standard layout
+/// and never reshaped or sliced, so they are always contiguous.
+pub fn flat<D: ndarray::Dimension>(a: &ndarray::Array<f32, D>) -> &[f32] {
+    a.as_slice()
+        .expect("arrays made by the network are contiguous")
+}
+
+/// `flat`, mutable.
+pub fn flat_mut<D: ndarray::Dimension>(a: &mut ndarray::Array<f32, D>) -> &mut [f32] {
+    a.as_slice_mut()
+        .expect("arrays made by the network are contiguous")
+}
+
 /// Lanes of the reductions: enough independent sums to fill two AVX2
 /// registers of f64.
 const LANES: usize = 8;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
 use super::init::Init;
-use super::kernels;
+use super::kernels::{self, flat, flat_mut};
 use super::linalg::matmul;
 
 /// How every residual block starts: no skips, or skips in one style.
@@ -263,7 +263,7 @@ impl Mlp {
             }
             let act = &mut rest[0];
             self.activation
-                .forward_slice(slice(pre), slice_mut(act), slice_mut(&mut ws.slope[i]));
+                .forward_slice(flat(pre), flat_mut(act), flat_mut(&mut ws.slope[i]));
             if lands && self.style == SkipStyle::Identity {
                 *act += &done[i - 2];
             }
@@ -301,7 +301,7 @@ impl Mlp {
                 below[i - 2].assign(grad);
             }
             // delta = dL/dpre = dL/da * g'(pre).
-            kernels::multiply_slope(slice_mut(grad), slice(&ws.slope[i]));
+            kernels::multiply_slope(flat_mut(grad), flat(&ws.slope[i]));
             if lands && self.style == SkipStyle::Slides {
                 // pre = z + a[i-2]: the skip receives delta, after g'.
                 below[i - 2].assign(grad);
@@ -340,20 +340,7 @@ impl Mlp {
 /// dW = delta^T input, db = column sums of delta.
 fn weight_grads(delta: &Array2<f32>, input: ArrayView2<'_, f32>, grad: &mut Dense) {
     matmul(delta.t(), input, 0.0, grad.weight.view_mut());
-    let bias = grad
-        .bias
-        .as_slice_mut()
-        .expect("parameter arrays are contiguous");
-    kernels::add_rows(slice(delta), delta.ncols(), bias);
-}
-
-fn slice(a: &Array2<f32>) -> &[f32] {
-    // Workspace arrays are allocated in standard layout and never reshaped.
-    a.as_slice().expect("workspace arrays are contiguous")
-}
-
-fn slice_mut(a: &mut Array2<f32>) -> &mut [f32] {
-    a.as_slice_mut().expect("workspace arrays are contiguous")
+    kernels::add_rows(flat(delta), delta.ncols(), flat_mut(&mut grad.bias));
 }
 
 /// Every intermediate of one forward and backward pass, allocated once per

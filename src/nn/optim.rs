@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kernels::{self, AdamStep};
+use super::kernels::{self, AdamStep, flat, flat_mut};
 use super::mlp::Dense;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -109,27 +109,27 @@ impl Optimizer {
             let (first_w, second_w, first_b, second_b) = match state {
                 Some(LayerState { first, second }) => {
                     let (sw, sb) = match second {
-                        Some(s) => (Some(slice_mut(&mut s.weight)), Some(bias_mut(&mut s.bias))),
+                        Some(s) => (Some(flat_mut(&mut s.weight)), Some(flat_mut(&mut s.bias))),
                         None => (None, None),
                     };
                     (
-                        Some(slice_mut(&mut first.weight)),
+                        Some(flat_mut(&mut first.weight)),
                         sw,
-                        Some(bias_mut(&mut first.bias)),
+                        Some(flat_mut(&mut first.bias)),
                         sb,
                     )
                 }
                 None => (None, None, None, None),
             };
             let (weight_sq, update_sq) = rule.apply(
-                slice_mut(&mut layer.weight),
-                slice(&grad.weight),
+                flat_mut(&mut layer.weight),
+                flat(&grad.weight),
                 first_w,
                 second_w,
             );
             rule.apply(
-                bias_mut(&mut layer.bias),
-                grad.bias.as_slice().expect("contiguous"),
+                flat_mut(&mut layer.bias),
+                flat(&grad.bias),
                 first_b,
                 second_b,
             );
@@ -202,18 +202,6 @@ impl Rule {
         };
         (weight_sq, update_sq)
     }
-}
-
-fn slice(a: &ndarray::Array2<f32>) -> &[f32] {
-    a.as_slice().expect("parameter arrays are contiguous")
-}
-
-fn slice_mut(a: &mut ndarray::Array2<f32>) -> &mut [f32] {
-    a.as_slice_mut().expect("parameter arrays are contiguous")
-}
-
-fn bias_mut(a: &mut ndarray::Array1<f32>) -> &mut [f32] {
-    a.as_slice_mut().expect("parameter arrays are contiguous")
 }
 
 #[cfg(test)]

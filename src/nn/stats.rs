@@ -2,11 +2,10 @@
 //! Everything here reads the buffers of the step just taken; nothing
 //! allocates once the report's vectors have their length.
 
-use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::activation::{Activation, SATURATION_SHARE};
-use super::kernels;
+use super::kernels::{self, flat};
 use super::mlp::{Dense, Workspace};
 
 /// What one weight layer did in one step.
@@ -65,10 +64,6 @@ pub struct StepStats {
     pub nonfinite: Option<NonFinite>,
 }
 
-fn values(a: &Array2<f32>) -> &[f32] {
-    a.as_slice().expect("workspace arrays are contiguous")
-}
-
 /// Fills activation statistics of every layer from a finished forward pass
 /// and returns the first layer (input side first) holding a non-finite value.
 pub fn forward_stats(
@@ -80,7 +75,7 @@ pub fn forward_stats(
     let mut first_bad = None;
     for (i, stats) in out.iter_mut().enumerate() {
         let a = if i == depth { &ws.output } else { &ws.act[i] };
-        let (sum, sq) = kernels::moments(values(a));
+        let (sum, sq) = kernels::moments(flat(a));
         let n = a.len().max(1) as f64;
         let mean = sum / n;
         stats.activation_mean = mean as f32;
@@ -92,11 +87,11 @@ pub fn forward_stats(
             0.0
         } else if activation.saturates() {
             let threshold = (activation.max_derivative() * f64::from(SATURATION_SHARE)) as f32;
-            kernels::count_below(values(&ws.slope[i]), threshold) as f32
+            kernels::count_below(flat(&ws.slope[i]), threshold) as f32
                 / ws.slope[i].len().max(1) as f32
         } else {
             let width = ws.pre[i].ncols();
-            kernels::dead_columns(values(&ws.pre[i]), width, &mut ws.scratch) as f32
+            kernels::dead_columns(flat(&ws.pre[i]), width, &mut ws.scratch) as f32
                 / width.max(1) as f32
         };
     }
@@ -115,8 +110,8 @@ pub fn backward_stats(
     let mut total = 0.0f64;
     let mut first_bad = None;
     for (i, (stats, grad)) in out.iter_mut().zip(grads).enumerate().rev() {
-        let w_sq = kernels::sum_squares(values(&grad.weight));
-        let b_sq = kernels::sum_squares(grad.bias.as_slice().expect("contiguous"));
+        let w_sq = kernels::sum_squares(flat(&grad.weight));
+        let b_sq = kernels::sum_squares(flat(&grad.bias));
         stats.grad_weight_norm = w_sq.sqrt() as f32;
         stats.grad_bias_norm = b_sq.sqrt() as f32;
         let delta = if i == depth {
@@ -124,7 +119,7 @@ pub fn backward_stats(
         } else {
             &ws.grad[i]
         };
-        let delta_sq = kernels::sum_squares(values(delta));
+        let delta_sq = kernels::sum_squares(flat(delta));
         stats.delta_rms = (delta_sq / delta.len().max(1) as f64).sqrt() as f32;
         total += w_sq + b_sq;
         if !(w_sq + b_sq).is_finite() && first_bad.is_none() {

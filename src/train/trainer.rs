@@ -433,10 +433,7 @@ impl Worker {
                             on,
                         })
                     } else {
-                        self.rejected = Some(format!(
-                            "block {block} does not exist: this network has {} residual blocks",
-                            run.mlp.skips.len()
-                        ));
+                        self.rejected = Some(no_such_block(block, run));
                         None
                     }
                 }
@@ -444,10 +441,7 @@ impl Worker {
                     if run.zero_branch(block) {
                         Some(EventKind::ZeroBranch(block))
                     } else {
-                        self.rejected = Some(format!(
-                            "block {block} does not exist: this network has {} residual blocks",
-                            run.mlp.skips.len()
-                        ));
+                        self.rejected = Some(no_such_block(block, run));
                         None
                     }
                 }
@@ -566,6 +560,14 @@ impl Worker {
             rejected: self.rejected.take(),
         }
     }
+}
+
+/// The message for a block number the network does not have.
+fn no_such_block(block: usize, run: &Run) -> String {
+    format!(
+        "block {block} does not exist: this network has {} residual blocks",
+        run.mlp.skips.len()
+    )
 }
 
 /// Loss on the training and test sets, now.
