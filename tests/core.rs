@@ -327,6 +327,53 @@ fn training_learns_the_spiral() {
 }
 
 #[test]
+fn the_decision_grid_is_the_network_prediction_at_each_cell_centre() {
+    let mut run = Run::new(Config {
+        depth: 2,
+        width: 16,
+        activation: Activation::Relu,
+        init: Init::He,
+        dataset: gradscope::nn::Dataset::Gaussians,
+        learning_rate: 0.05,
+        ..Config::default()
+    })
+    .unwrap();
+    for _ in 0..200 {
+        run.step();
+    }
+    let grid = run.decision_grid(20);
+    assert_eq!((grid.class.len(), grid.confidence.len()), (400, 400));
+    assert_eq!(grid.points, run.data.train);
+    assert_eq!(grid.step, 200);
+    // The box holds every point.
+    for row in run.data.train.x.rows() {
+        assert!(grid.x_range.0 < row[0] && row[0] < grid.x_range.1);
+        assert!(grid.y_range.0 < row[1] && row[1] < grid.y_range.1);
+    }
+    // Cell (column 3, row 7) by hand: its centre through the network.
+    let cell = |(lo, hi): (f32, f32), i: usize| lo + (hi - lo) * (i as f32 + 0.5) / 20.0;
+    let centre =
+        Array2::from_shape_vec((1, 2), vec![cell(grid.x_range, 3), cell(grid.y_range, 7)]).unwrap();
+    let out = run.mlp.predict(centre.view());
+    let logits: Vec<f64> = out.iter().map(|&v| f64::from(v)).collect();
+    let best = (0..logits.len()).fold(0, |b, i| if logits[i] > logits[b] { i } else { b });
+    let p = 1.0 / logits.iter().map(|v| (v - logits[best]).exp()).sum::<f64>();
+    assert_eq!(grid.class[7 * 20 + 3], best);
+    assert!((f64::from(grid.confidence[7 * 20 + 3]) - p).abs() < 1e-5);
+    // A trained network on separated blobs predicts every class somewhere,
+    // and each probability is between chance and certainty.
+    for k in 0..run.data.classes {
+        assert!(grid.class.contains(&k), "class {k} never predicted");
+    }
+    let chance = 1.0 / run.data.classes as f32;
+    assert!(
+        grid.confidence
+            .iter()
+            .all(|&p| p >= chance - 1e-6 && p <= 1.0)
+    );
+}
+
+#[test]
 fn divergence_is_detected_with_step_layer_and_phase() {
     let mut run = Run::new(Config {
         depth: 8,

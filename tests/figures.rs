@@ -99,6 +99,7 @@ fn heatmap_figure() -> Figure {
         value_label: "log10 ||dL/dW||".into(),
         min: -10.0,
         max: 2.0,
+        classes: Vec::new(),
     });
     f
 }
@@ -528,6 +529,7 @@ fn big_heatmap_figure() -> Figure {
         value_label: "log10 ||dL/dW||".into(),
         min: -13.0,
         max: 1.0,
+        classes: Vec::new(),
     });
     f
 }

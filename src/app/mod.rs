@@ -10,6 +10,7 @@
 mod diagram;
 mod export;
 pub mod plot;
+mod readout;
 mod screenshot;
 mod settings;
 
@@ -398,6 +399,9 @@ impl GradscopeApp {
                 .map(|h| (h, self.histogram_layer()));
             figures.push(build::activation(activation, histogram, lo, hi, lang));
         }
+        if let Some(grid) = self.runs.last().and_then(|r| r.grid.as_ref()) {
+            figures.push(build::decision_boundary(grid, lang));
+        }
         figures
     }
 
@@ -419,14 +423,23 @@ impl GradscopeApp {
                 self.trainer.send(Command::SetSkip { block, on });
             }
         }
+        // Three plots a row; the readout takes the last slot.
         let height = (ui.available_height() / 2.0 - 50.0).max(120.0);
         let figures = self.figures();
         let mut export = None;
-        for pair in figures.chunks(2) {
-            ui.columns(2, |columns| {
-                for (column, figure) in columns.iter_mut().zip(pair) {
-                    if plot::figure_ui(column, &figure.id, figure, height, self.lang) {
-                        export = Some(figure.clone());
+        let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
+        slots.resize(6, None);
+        for (row, trio) in slots.chunks(3).enumerate() {
+            ui.columns(3, |columns| {
+                for (column, slot) in columns.iter_mut().zip(trio) {
+                    match slot {
+                        Some(figure) => {
+                            if plot::figure_ui(column, &figure.id, figure, height, self.lang) {
+                                export = Some((*figure).clone());
+                            }
+                        }
+                        None if row == 1 => readout::readout_ui(column, &self.runs, self.lang),
+                        None => {}
                     }
                 }
             });

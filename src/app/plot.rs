@@ -9,7 +9,7 @@ use egui_plot::{
     VLine,
 };
 
-use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind};
+use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind, region_color};
 use crate::lang::Lang;
 
 fn color(c: Rgb) -> Color32 {
@@ -43,13 +43,7 @@ fn tick_label(scale: Scale, v: f64, categories: &[String]) -> String {
                 format!("{}", (v * 1e6).round() / 1e6)
             }
         }
-        Scale::Log10 => {
-            if (v - v.round()).abs() < 1e-6 {
-                format!("1e{}", v.round() as i64)
-            } else {
-                String::new()
-            }
-        }
+        Scale::Log10 => log_label(v),
     }
 }
 
@@ -108,7 +102,10 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang
         .custom_y_axes(vec![y_axis])
         .allow_scroll(false);
     if ys == Scale::Log10 {
-        plot = plot.y_grid_spacer(egui_plot::log_grid_spacer(10));
+        plot = plot.y_grid_spacer(log_marks);
+    }
+    if xs == Scale::Log10 {
+        plot = plot.x_grid_spacer(log_marks);
     }
     if !figure.x.categories.is_empty() {
         plot = plot.x_grid_spacer(integer_marks);
@@ -128,14 +125,20 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang
         if let Some(heatmap) = &figure.heatmap {
             let (values, columns, width) = screen_cells(heatmap);
             if columns > 0 && heatmap.rows() > 0 {
-                plot_ui.heatmap(
-                    Heatmap::new(values, columns)
-                        .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
-                        .tile_size(width as f32, 1.0)
-                        .range(heatmap.min, heatmap.max)
-                        .show_labels(false)
-                        .name(heatmap.value_label.clone()),
-                );
+                let height =
+                    (heatmap.y_edges[heatmap.rows()] - heatmap.y_edges[0]) / heatmap.rows() as f64;
+                let mut tiles = Heatmap::new(values, columns)
+                    .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
+                    .tile_size(width as f32, height as f32)
+                    .range(heatmap.min, heatmap.max)
+                    .show_labels(false)
+                    .name(heatmap.value_label.clone());
+                if !heatmap.classes.is_empty() {
+                    let classes = heatmap.classes.clone();
+                    tiles =
+                        tiles.custom_mapping(Box::new(move |v| color(region_color(&classes, v))));
+                }
+                plot_ui.heatmap(tiles);
             }
         }
         let bar_series = figure
@@ -263,22 +266,121 @@ fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
     (values, shown, width)
 }
 
-/// A mark at every integer in view (layers are integers), thinned to at
-/// most about 40 so labels never collide.
+/// A mark at every integer in view (layers are integers). Each mark's
+/// step size is the coarsest of 1, 2, 5, 10, ... that divides it, so
+/// egui_plot labels every integer when rows are tall and every 2nd, 5th or
+/// 10th when they are not, never letting labels collide.
 fn integer_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
-    let span = (hi - lo).max(1.0);
-    let step = (span / 40.0).ceil().max(1.0);
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 100_000.0 {
+        return Vec::new();
+    }
     let mut marks = Vec::new();
-    let mut v = (lo / step).ceil() * step;
+    let mut v = lo.ceil();
     while v <= hi {
+        let step = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0]
+            .into_iter()
+            .find(|&s| v % s == 0.0)
+            .unwrap_or(1.0);
         marks.push(egui_plot::GridMark {
             value: v,
             step_size: step,
         });
-        v += step;
+        v += 1.0;
     }
     marks
+}
+
+/// Marks on a log10 axis. Over a decade or more: every power of ten (every
+/// 2nd, 5th, ... when there are many), and inside a decade 2 and 5 times
+/// it, then every integer multiple. Inside less than a decade (a loss
+/// between 1.09 and 1.3): round values a linear axis would pick. Each
+/// mark's step size is its distance to the next, so egui_plot labels only
+/// those with room.
+fn log_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || hi - lo > 1000.0 {
+        return Vec::new();
+    }
+    if hi - lo < 1.0 {
+        return fine_log_marks(lo, hi);
+    }
+    let mut marks = Vec::new();
+    for decade in (lo.floor() as i64)..=(hi.ceil() as i64) {
+        let step = [100, 50, 20, 10, 5, 2]
+            .into_iter()
+            .find(|&s| decade % s == 0)
+            .unwrap_or(1);
+        marks.push(egui_plot::GridMark {
+            value: decade as f64,
+            step_size: step as f64,
+        });
+        for multiple in 2..=9 {
+            let value = decade as f64 + f64::from(multiple).log10();
+            if value < lo || value > hi {
+                continue;
+            }
+            let step_size = if multiple == 2 || multiple == 5 {
+                0.3
+            } else {
+                0.05
+            };
+            marks.push(egui_plot::GridMark { value, step_size });
+        }
+    }
+    marks
+}
+
+/// Round values (steps of 1, 2 or 5 times a power of ten, about ten in
+/// view) between 10^lo and 10^hi, at their log10 positions.
+fn fine_log_marks(lo: f64, hi: f64) -> Vec<egui_plot::GridMark> {
+    let (a, b) = (10f64.powf(lo), 10f64.powf(hi));
+    let rough = (b - a) / 10.0;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&s| s >= rough)
+        .unwrap_or(10.0 * power);
+    let mut marks = Vec::new();
+    let mut k = (a / step).ceil();
+    while k * step <= b && marks.len() < 100 {
+        let value = k * step;
+        marks.push(egui_plot::GridMark {
+            value: value.log10(),
+            step_size: ((value + step) / value).log10(),
+        });
+        k += 1.0;
+    }
+    marks
+}
+
+/// The label of a mark at log10 value `v`: the real value, plainly
+/// between 0.001 and 10 000 ("0.5", "1.15", "300"), else as "2e-5".
+fn log_label(v: f64) -> String {
+    let real = 10f64.powf(v);
+    if !real.is_finite() || real <= 0.0 {
+        return String::new();
+    }
+    if (1e-3..1e4).contains(&real) {
+        // Four significant digits, trailing zeros dropped.
+        let decimals = (3 - real.log10().floor() as i32).max(0) as usize;
+        let text = format!("{real:.decimals$}");
+        if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        }
+    } else {
+        let decade = real.log10().floor();
+        let mantissa = real / 10f64.powf(decade);
+        let rounded = (mantissa * 100.0).round() / 100.0;
+        if rounded >= 10.0 {
+            format!("1e{}", decade as i64 + 1)
+        } else {
+            format!("{rounded}e{}", decade as i64)
+        }
+    }
 }
 
 /// The min..max band behind a decimated line.
@@ -306,5 +408,62 @@ fn band(
             FilledArea::new(format!("{} (min-max)", series.name), &x, &lo, &hi)
                 .fill_color(Color32::from_rgba_unmultiplied(c.0, c.1, c.2, 50)),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_labels_read_as_plain_numbers_near_one() {
+        assert_eq!(log_label(0.0), "1");
+        assert_eq!(log_label(-3.0), "0.001");
+        assert_eq!(log_label(-4.0), "1e-4");
+        assert_eq!(log_label(2f64.log10() - 1.0), "0.2");
+        assert_eq!(log_label(5f64.log10() + 4.0), "5e4");
+        assert_eq!(log_label(1.15f64.log10()), "1.15");
+        assert_eq!(log_label(2.5f64.log10() - 7.0), "2.5e-7");
+    }
+
+    #[test]
+    fn a_narrow_range_gets_round_values() {
+        let marks = log_marks(egui_plot::GridInput {
+            bounds: (1.09f64.log10(), 1.3f64.log10()),
+            base_step_size: 0.001,
+        });
+        let labels: Vec<String> = marks.iter().map(|m| log_label(m.value)).collect();
+        assert_eq!(labels, ["1.1", "1.15", "1.2", "1.25", "1.3"]);
+    }
+
+    #[test]
+    fn a_decade_gets_marks_at_its_multiples() {
+        let marks = log_marks(egui_plot::GridInput {
+            bounds: (-0.6, 0.05),
+            base_step_size: 0.01,
+        });
+        let labels: Vec<String> = marks.iter().map(|m| log_label(m.value)).collect();
+        for expected in ["0.3", "0.5", "0.9", "1"] {
+            assert!(labels.iter().any(|l| l == expected), "{labels:?}");
+        }
+        assert!(
+            marks
+                .iter()
+                .all(|m| (-0.6..=0.05).contains(&m.value) || m.value.fract() == 0.0)
+        );
+    }
+
+    #[test]
+    fn integer_marks_are_coarser_on_round_numbers() {
+        let marks = integer_marks(egui_plot::GridInput {
+            bounds: (0.5, 20.5),
+            base_step_size: 0.1,
+        });
+        assert_eq!(marks.len(), 20);
+        let step = |v: f64| marks.iter().find(|m| m.value == v).map(|m| m.step_size);
+        assert_eq!(step(1.0), Some(1.0));
+        assert_eq!(step(4.0), Some(2.0));
+        assert_eq!(step(15.0), Some(5.0));
+        assert_eq!(step(20.0), Some(20.0));
     }
 }

@@ -3,7 +3,7 @@
 //! language; numbers exactly as measured.
 
 use crate::lang::Lang;
-use crate::nn::{Activation, Histogram, StepStats};
+use crate::nn::{Activation, DecisionGrid, Histogram, StepStats};
 use crate::train::sweep::SweepRecord;
 use crate::train::{EventKind, History};
 
@@ -246,7 +246,74 @@ pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
         value_label: "log10 ||dL/dW||".into(),
         min,
         max,
+        classes: Vec::new(),
     });
+    figure
+}
+
+/// Most training points the decision-boundary plot draws (the split is
+/// shuffled, so these are a random sample).
+const MAX_BOUNDARY_POINTS: usize = 1000;
+
+/// The class the network predicts over the input plane (regions shaded by
+/// its certainty) with the training points on top, coloured by their true
+/// class: where region and point colours disagree, the network is wrong.
+pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
+    let (x0, x1) = (f64::from(grid.x_range.0), f64::from(grid.x_range.1));
+    let (y0, y1) = (f64::from(grid.y_range.0), f64::from(grid.y_range.1));
+    let mut figure = Figure::new(
+        "decision_boundary",
+        lang.pick("Decision boundary", "Confine di decisione"),
+        Axis::linear("x1").with_range(x0, x1),
+        Axis::linear("x2").with_range(y0, y1),
+    );
+    figure.subtitle = format!("{} {}", lang.pick("step", "passo"), grid.step);
+    let n = grid.resolution;
+    let edges = |lo: f64, hi: f64| -> Vec<f64> {
+        (0..=n)
+            .map(|i| lo + (hi - lo) * i as f64 / n as f64)
+            .collect()
+    };
+    let chance = 1.0 / grid.classes.max(1) as f64;
+    let values = grid
+        .class
+        .iter()
+        .zip(&grid.confidence)
+        .map(|(&class, &p)| {
+            let certainty = ((f64::from(p) - chance) / (1.0 - chance)).clamp(0.0, 0.999);
+            class as f64 + certainty
+        })
+        .collect();
+    let colors: Vec<Rgb> = (0..grid.classes)
+        .map(|k| PALETTE[k % PALETTE.len()])
+        .collect();
+    figure.heatmap = Some(Heatmap {
+        x_edges: edges(x0, x1),
+        y_edges: edges(y0, y1),
+        values,
+        value_label: lang
+            .pick("predicted class + certainty", "classe prevista + certezza")
+            .into(),
+        min: 0.0,
+        max: grid.classes as f64,
+        classes: colors.clone(),
+    });
+    let shown = grid.points.len().min(MAX_BOUNDARY_POINTS);
+    for (k, &color) in colors.iter().enumerate() {
+        let points: Vec<[f64; 2]> = (0..shown)
+            .filter(|&i| grid.points.y[i] == k)
+            .map(|i| {
+                let row = grid.points.x.row(i);
+                [f64::from(row[0]), f64::from(row[1])]
+            })
+            .collect();
+        figure.series.push(Series::points(
+            format!("{} {k}", lang.pick("class", "classe")),
+            color,
+            3.0,
+            points,
+        ));
+    }
     figure
 }
 

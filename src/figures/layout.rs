@@ -6,7 +6,9 @@
 //! axis labels 24 px, tick labels 20 px) and scale with the image.
 
 use super::font;
-use super::model::{Axis, Figure, Heatmap, Orientation, Rgb, Scale, Series, SeriesKind};
+use super::model::{
+    Axis, Figure, Heatmap, Orientation, Rgb, Scale, Series, SeriesKind, region_color,
+};
 use super::scale::{self, AxisMap, Extent, Span, Tick, Ticks, Transform};
 
 /// A colour with opacity.
@@ -297,7 +299,12 @@ fn build(figure: &Figure, width: u32, height: u32, placement: Placement) -> (Sce
     let y_span = scale::fit(&figure.y, &y_extent(figure));
     let y_ticks = axis_ticks(&figure.y, y_span, bottom - top, &sz, false);
     let left = left_margin(figure, &y_ticks, &sz);
-    let colorbar = figure.heatmap.as_ref().map(|hm| ColorBar::new(hm, &sz));
+    // Class regions explain themselves through the legend of their points.
+    let colorbar = figure
+        .heatmap
+        .as_ref()
+        .filter(|hm| hm.classes.is_empty())
+        .map(|hm| ColorBar::new(hm, &sz));
     let right = colorbar.as_ref().map_or(sz.pad * 2.0, |c| c.room);
     let plot = plot_frame(left, top, w - right, bottom);
     let x_ticks = axis_ticks(&figure.x, x_span, plot.width(), &sz, true);
@@ -1442,6 +1449,9 @@ pub(super) fn colormap(t: f64) -> Rgb {
 }
 
 fn cell_color(hm: &Heatmap, value: f64) -> Rgba {
+    if !hm.classes.is_empty() {
+        return Rgba::solid(region_color(&hm.classes, value));
+    }
     if value.is_nan() {
         return MISSING;
     }
@@ -1716,6 +1726,7 @@ mod tests {
             value_label: "v".into(),
             min: 0.0,
             max: 10.0,
+            classes: Vec::new(),
         });
         let scene = layout(&f, 800, 500);
         let cells: Vec<Rgba> = scene

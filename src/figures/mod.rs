@@ -18,4 +18,5 @@ pub mod svg;
 pub use export::write_all;
 pub use model::{
     Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Scale, Series, SeriesKind,
+    region_color,
 };

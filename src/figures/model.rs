@@ -167,6 +167,26 @@ pub struct Heatmap {
     /// Colour scale bounds; values outside are clamped.
     pub min: f64,
     pub max: f64,
+    /// Empty: a sequential colour scale from `min` to `max`. Otherwise the
+    /// cells are class regions: a value `k + p` (p in 0..1) is class k,
+    /// shaded by p from pale (p = 0, a toss-up) to the class colour's
+    /// strongest tint (p near 1, certain); see `region_color`.
+    pub classes: Vec<Rgb>,
+}
+
+/// The fill of a class-region cell whose value is `class + certainty`:
+/// the class colour over white, more opaque as the network is surer. NaN
+/// (no finite prediction) is grey.
+pub fn region_color(classes: &[Rgb], value: f64) -> Rgb {
+    if !value.is_finite() || classes.is_empty() || value < 0.0 {
+        return Rgb(200, 200, 200);
+    }
+    let class = (value.floor() as usize).min(classes.len() - 1);
+    let certainty = (value - value.floor()).clamp(0.0, 1.0);
+    let alpha = 0.12 + 0.5 * certainty;
+    let c = classes[class];
+    let mix = |v: u8| (255.0 + (v as f64 - 255.0) * alpha).round() as u8;
+    Rgb(mix(c.0), mix(c.1), mix(c.2))
 }
 
 impl Heatmap {

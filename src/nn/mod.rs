@@ -25,5 +25,5 @@ pub use init::Init;
 pub use loss::{Loss, Targets};
 pub use mlp::{BranchInit, Dense, Mlp, Shape, Skip, SkipStyle, Workspace};
 pub use optim::{Optimizer, OptimizerKind};
-pub use run::{Evaluation, Run};
+pub use run::{DecisionGrid, Evaluation, Run};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};

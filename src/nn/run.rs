@@ -223,6 +223,39 @@ impl Run {
         }
     }
 
+    /// The predicted class over a `resolution` × `resolution` grid that
+    /// covers the data with a margin: what the decision-boundary plot
+    /// colours (allocates; a few times a second at most).
+    pub fn decision_grid(&self, resolution: usize) -> DecisionGrid {
+        let resolution = resolution.max(2);
+        let (x_range, y_range) = data_bounds(&self.data);
+        let cell =
+            |(lo, hi): (f32, f32), i: usize| lo + (hi - lo) * (i as f32 + 0.5) / resolution as f32;
+        let inputs = Array2::from_shape_fn((resolution * resolution, Config::INPUTS), |(i, j)| {
+            if j == 0 {
+                cell(x_range, i % resolution)
+            } else {
+                cell(y_range, i / resolution)
+            }
+        });
+        let output = self.mlp.predict(inputs.view());
+        let (class, confidence) = output
+            .rows()
+            .into_iter()
+            .map(|row| winner(row.as_slice().unwrap_or(&[])))
+            .unzip();
+        DecisionGrid {
+            x_range,
+            y_range,
+            resolution,
+            classes: self.data.classes,
+            class,
+            confidence,
+            points: self.data.train.clone(),
+            step: self.steps_done,
+        }
+    }
+
     /// Histogram of one hidden layer's pre-activations (the argument of g)
     /// in the last step's batch.
     pub fn pre_activation_histogram(
@@ -274,4 +307,61 @@ impl Run {
         layer.bias.fill(0.0);
         true
     }
+}
+
+/// A network's class prediction over a square grid covering its data, and
+/// the training points: everything the decision-boundary plot shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionGrid {
+    /// The grid spans x_range × y_range in input units.
+    pub x_range: (f32, f32),
+    pub y_range: (f32, f32),
+    /// Cells per side.
+    pub resolution: usize,
+    pub classes: usize,
+    /// Row-major, rows from the lowest y: the predicted class of each cell's
+    /// centre, and its softmax probability (1/classes .. 1; NaN when the
+    /// network's output is not finite).
+    pub class: Vec<usize>,
+    pub confidence: Vec<f32>,
+    pub points: Split,
+    /// Steps the network had taken.
+    pub step: u64,
+}
+
+/// The square-ish box around every point, 10% wider on each side.
+fn data_bounds(data: &Data) -> ((f32, f32), (f32, f32)) {
+    let mut lo = [f32::INFINITY; 2];
+    let mut hi = [f32::NEG_INFINITY; 2];
+    for split in [&data.train, &data.test] {
+        for row in split.x.rows() {
+            for j in 0..2 {
+                lo[j] = lo[j].min(row[j]);
+                hi[j] = hi[j].max(row[j]);
+            }
+        }
+    }
+    let range = |j: usize| {
+        if !(lo[j].is_finite() && hi[j].is_finite()) {
+            return (-1.0, 1.0);
+        }
+        let margin = ((hi[j] - lo[j]) * 0.1).max(0.1);
+        (lo[j] - margin, hi[j] + margin)
+    };
+    (range(0), range(1))
+}
+
+/// The index of the largest output and its softmax probability.
+fn winner(outputs: &[f32]) -> (usize, f32) {
+    let mut best = 0;
+    for (i, &v) in outputs.iter().enumerate() {
+        if v > outputs[best] {
+            best = i;
+        }
+    }
+    let Some(&top) = outputs.get(best) else {
+        return (0, f32::NAN);
+    };
+    let total: f32 = outputs.iter().map(|&v| (v - top).exp()).sum();
+    (best, 1.0 / total)
 }

@@ -8,7 +8,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::nn::{Config, ConfigError, Histogram, OptimizerKind, Run, SkipStyle, StepStats};
+use crate::nn::{
+    Config, ConfigError, DecisionGrid, Histogram, OptimizerKind, Run, SkipStyle, StepStats,
+};
 
 use super::history::{EvalPoint, Event, EventKind, History};
 
@@ -92,6 +94,8 @@ pub struct RunUpdate {
     /// The statistics of the last step taken.
     pub latest: Option<StepStats>,
     pub histogram: Option<Histogram>,
+    /// The class predicted over the input plane, a few times a second.
+    pub grid: Option<DecisionGrid>,
     /// The skip state after the last command.
     pub skips: Vec<bool>,
     pub style: SkipStyle,
@@ -105,6 +109,7 @@ impl RunUpdate {
             history: History::default(),
             latest: None,
             histogram: None,
+            grid: None,
             skips: Vec::new(),
             style: SkipStyle::default(),
         }
@@ -119,6 +124,9 @@ impl RunUpdate {
         }
         if later.histogram.is_some() {
             self.histogram = later.histogram;
+        }
+        if later.grid.is_some() {
+            self.grid = later.grid;
         }
         self.skips = later.skips;
         self.style = later.style;
@@ -158,6 +166,14 @@ impl Update {
 
 /// At most this many wake-ups of the watcher per second.
 const SENDS_PER_SECOND: f64 = 30.0;
+/// Cells per side of the decision grid, and the least time between two
+/// grids while training.
+const GRID_RESOLUTION: usize = 50;
+const GRID_INTERVAL: Duration = Duration::from_millis(250);
+
+/// (epoch, steps, skips): the network a decision grid was computed from.
+type GridKey = (u64, u64, Vec<bool>);
+
 /// Updates waiting in the channel before the trainer starts merging.
 const CHANNEL_SLOTS: usize = 4;
 /// Buckets of history a pending update holds before it decimates.
@@ -264,6 +280,8 @@ struct Worker {
     updates: SyncSender<Update>,
     held: Option<Update>,
     last_send: Instant,
+    /// What the last decision grid showed (epoch, step, skips) and when.
+    last_grid: Option<(GridKey, Instant)>,
     dirty: bool,
     wake: Box<dyn Fn() + Send>,
     #[cfg(test)]
@@ -297,6 +315,7 @@ impl Worker {
             updates,
             held: None,
             last_send: Instant::now(),
+            last_grid: None,
             dirty: true,
             wake,
             #[cfg(test)]
@@ -535,8 +554,29 @@ impl Worker {
         }
     }
 
+    /// Whether the decision grids are due: the network changed since the
+    /// last ones, and they are at least `GRID_INTERVAL` old while playing
+    /// (a grid costs about a forward pass over 2 500 points).
+    fn grid_due(&mut self) -> bool {
+        let Some((_, run)) = self.runs.first() else {
+            return false;
+        };
+        let key = (self.epoch, run.steps_done(), run.mlp.skips.clone());
+        let due = match &self.last_grid {
+            None => true,
+            Some((last, at)) => {
+                *last != key && (self.state != State::Playing || at.elapsed() >= GRID_INTERVAL)
+            }
+        };
+        if due {
+            self.last_grid = Some((key, Instant::now()));
+        }
+        due
+    }
+
     fn snapshot(&mut self) -> Update {
         let histogram = self.histogram;
+        let grid_due = self.grid_due();
         let runs = self
             .runs
             .iter()
@@ -547,6 +587,7 @@ impl Worker {
                 latest: (run.steps_done() > 0).then(|| run.last_stats().clone()),
                 histogram: histogram
                     .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
+                grid: grid_due.then(|| run.decision_grid(GRID_RESOLUTION)),
                 skips: run.mlp.skips.clone(),
                 style: run.mlp.style,
             })
