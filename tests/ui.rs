@@ -196,3 +196,70 @@ fn clicking_a_skip_arc_toggles_that_block() {
     h.get_by_label("skip 3").click();
     until(&mut h, |app| app.skips().iter().all(|&on| !on));
 }
+
+/// The first plot's export menu, then `item`; the message it leaves.
+fn export_loss_plot(h: &mut Harness<'static, GradscopeApp>, item: &str) -> String {
+    h.get_all_by_label("Export").next().unwrap().click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    // The capture arrives with a later frame.
+    for _ in 0..10 {
+        h.run_steps(1);
+        if h.state()
+            .message()
+            .is_some_and(|m| !m.starts_with("Capturing"))
+        {
+            break;
+        }
+    }
+    h.state().message().unwrap_or_default().to_string()
+}
+
+fn png_size(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let file = std::fs::File::open(path).unwrap();
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(info.buffer_size());
+    (info.width, info.height, pixels)
+}
+
+#[test]
+fn a_plot_exports_as_on_screen_at_2x_and_to_the_clipboard() {
+    let mut h = harness("vanishing", Lang::En);
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    until(&mut h, |app| app.steps() > 10);
+    h.get_by_label("Pause").click();
+    until(&mut h, |app| *app.training_state() == State::Paused);
+
+    let message = export_loss_plot(&mut h, "PNG as on screen");
+    let path = std::path::PathBuf::from(message.trim_start_matches("Saved "));
+    assert_eq!(path.file_name().unwrap(), "loss.png", "{message}");
+    let (width, height, pixels) = png_size(&path);
+    // A third of a 1400-point window, a little less than half its height.
+    assert!(
+        (300..=480).contains(&width) && (200..=420).contains(&height),
+        "{width}x{height}"
+    );
+    // Axes, lines and legend: many colours, not a blank rectangle.
+    let colours: std::collections::HashSet<&[u8]> = pixels.chunks(4).collect();
+    assert!(colours.len() > 50, "{} colours", colours.len());
+
+    let message = export_loss_plot(&mut h, "PNG at 2× resolution");
+    let sharp = std::path::PathBuf::from(message.trim_start_matches("Saved "));
+    let (sharp_width, sharp_height, _) = png_size(&sharp);
+    // Twice the plot's size (to a pixel: the crop rounds each edge).
+    assert!(
+        sharp_width.abs_diff(2 * width) <= 2 && sharp_height.abs_diff(2 * height) <= 2,
+        "{message}: {sharp_width}x{sharp_height}"
+    );
+
+    let message = export_loss_plot(&mut h, "Copy image");
+    assert_eq!(
+        message,
+        format!("Image copied to the clipboard ({width}×{height} px)")
+    );
+}

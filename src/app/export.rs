@@ -77,6 +77,29 @@ pub fn export_figure(root: &Path, figure: &Figure) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// Writes `bytes` as `<id>.png` into a new folder; returns the file.
+pub fn export_png(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+    let path = new_folder(root)?.join(format!("{id}.png"));
+    write_atomically(&path, bytes)
+        .map_err(|e| format!("cannot write {}: {}", path.display(), describe(&e)))?;
+    Ok(path)
+}
+
+/// The part of a window screenshot under `rect` (in points), clipped to the
+/// image; `None` when nothing of it is on screen.
+pub fn crop(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Option<egui::ColorImage> {
+    let [width, height] = image.size;
+    let to_pixels =
+        |v: f32, limit: usize| ((v * pixels_per_point).round().max(0.0) as usize).min(limit);
+    let (x0, x1) = (to_pixels(rect.min.x, width), to_pixels(rect.max.x, width));
+    let (y0, y1) = (to_pixels(rect.min.y, height), to_pixels(rect.max.y, height));
+    (x1 > x0 && y1 > y0).then(|| image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0]))
+}
+
 /// Writes every figure, the configuration and a summary into a new folder.
 pub fn export_all(
     root: &Path,
@@ -104,6 +127,19 @@ pub fn export_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crops_stay_inside_the_screenshot() {
+        let image = egui::ColorImage::new([100, 50], vec![egui::Color32::RED; 5000]);
+        let rect =
+            |x0, y0, x1, y1| egui::Rect::from_min_max(egui::pos2(x0, y0), egui::pos2(x1, y1));
+        let inside = crop(&image, rect(10.0, 5.0, 30.0, 15.0), 2.0).unwrap();
+        assert_eq!(inside.size, [40, 20]);
+        let clipped = crop(&image, rect(40.0, 20.0, 80.0, 40.0), 2.0).unwrap();
+        assert_eq!(clipped.size, [20, 10]);
+        assert!(crop(&image, rect(60.0, 0.0, 70.0, 10.0), 2.0).is_none());
+        assert!(crop(&image, rect(-5.0, -5.0, -1.0, -1.0), 1.0).is_none());
+    }
 
     #[test]
     fn timestamps_are_calendar_dates() {

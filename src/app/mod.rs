@@ -14,6 +14,10 @@ mod readout;
 mod screenshot;
 mod settings;
 
+use std::sync::{Arc, Mutex};
+
+use plot::PlotAction;
+
 use crate::cli::{UsageError, WindowFlags};
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
@@ -52,6 +56,17 @@ pub struct GradscopeApp {
     histogram_choice: Option<usize>,
     /// Steps per second, or as fast as possible.
     speed: Speed,
+    /// A plot's screen capture on its way.
+    capture: Option<Capture>,
+}
+
+/// A screenshot requested for one plot: where the plot was and what to do
+/// with it once the image arrives.
+struct Capture {
+    id: String,
+    rect: egui::Rect,
+    copy: bool,
+    image: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
 }
 
 impl GradscopeApp {
@@ -97,6 +112,7 @@ impl GradscopeApp {
             export_root: export::default_root(),
             histogram_choice: None,
             speed: Speed::Max,
+            capture: None,
             config,
             diverged: None,
         };
@@ -315,9 +331,31 @@ impl GradscopeApp {
         if let Some(event) = self.diverged {
             self.divergence_banner_ui(ui, event);
         }
-        if let Some(message) = &self.message {
-            ui.colored_label(egui::Color32::DARK_RED, message);
-        }
+    }
+
+    /// One line at the bottom, always there so the plots never jump: the
+    /// last message (an export's path, an error) and where exports go.
+    fn status_ui(&mut self, ui: &mut egui::Ui) {
+        let l = self.lang;
+        ui.horizontal(|ui| match &self.message {
+            Some(message) => {
+                ui.label(egui::RichText::new(message).strong());
+                if ui
+                    .small_button("×")
+                    .on_hover_text(l.pick("Dismiss", "Chiudi"))
+                    .clicked()
+                {
+                    self.message = None;
+                }
+            }
+            None => {
+                ui.weak(format!(
+                    "{} {}",
+                    l.pick("Exports go to", "Le esportazioni vanno in"),
+                    self.export_root.display()
+                ));
+            }
+        });
     }
 
     /// Starts the current lesson again with `config`.
@@ -426,34 +464,124 @@ impl GradscopeApp {
         // Three plots a row; the readout takes the last slot.
         let height = (ui.available_height() / 2.0 - 50.0).max(120.0);
         let figures = self.figures();
-        let mut export = None;
+        let mut action = None;
         let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
         slots.resize(6, None);
         for (row, trio) in slots.chunks(3).enumerate() {
+            let last_row = row == 1;
             ui.columns(3, |columns| {
-                for (column, slot) in columns.iter_mut().zip(trio) {
+                for (index, (column, slot)) in columns.iter_mut().zip(trio).enumerate() {
                     match slot {
                         Some(figure) => {
-                            if plot::figure_ui(column, &figure.id, figure, height, self.lang) {
-                                export = Some((*figure).clone());
+                            // Each plot's widgets (its export menu) get ids of their own.
+                            let (chosen, rect) = column
+                                .push_id(&figure.id, |ui| {
+                                    plot::figure_ui(ui, &figure.id, figure, height, self.lang)
+                                })
+                                .inner;
+                            if let Some(chosen) = chosen {
+                                action = Some((chosen, (*figure).clone(), rect));
                             }
                         }
-                        None if row == 1 => readout::readout_ui(column, &self.runs, self.lang),
+                        None if last_row && index == 2 => {
+                            readout::readout_ui(column, &self.runs, self.lang)
+                        }
                         None => {}
                     }
                 }
             });
         }
-        if let Some(figure) = export {
-            self.message = Some(match export::export_figure(&self.export_root, &figure) {
-                Ok(dir) => format!(
-                    "{} {}",
-                    self.lang.pick("Saved in", "Salvato in"),
-                    dir.display()
-                ),
-                Err(e) => e,
-            });
+        if let Some((chosen, figure, rect)) = action {
+            self.plot_action(ui.ctx(), chosen, figure, rect);
         }
+    }
+
+    /// Carries out a plot's export menu choice. Screen captures arrive a
+    /// frame later (see `finish_capture`).
+    fn plot_action(
+        &mut self,
+        ctx: &egui::Context,
+        action: PlotAction,
+        figure: Figure,
+        rect: egui::Rect,
+    ) {
+        let l = self.lang;
+        self.message = Some(match action {
+            PlotAction::Files => match export::export_figure(&self.export_root, &figure) {
+                Ok(dir) => format!("{} {}", l.pick("Saved in", "Salvato in"), dir.display()),
+                Err(e) => e,
+            },
+            PlotAction::SharpPng => {
+                let ppp = ctx.pixels_per_point();
+                let size = |points: f32| ((points * ppp * 2.0).round() as u32).clamp(200, 8000);
+                let written =
+                    crate::figures::png::to_png(&figure, size(rect.width()), size(rect.height()))
+                        .and_then(|bytes| {
+                            export::export_png(&self.export_root, &figure.id, &bytes)
+                        });
+                match written {
+                    Ok(path) => format!("{} {}", l.pick("Saved", "Salvato"), path.display()),
+                    Err(e) => e,
+                }
+            }
+            PlotAction::ScreenPng | PlotAction::Copy => {
+                let image = Arc::new(Mutex::new(None));
+                let slot = image.clone();
+                let repaint = ctx.clone();
+                ctx.request_screenshot(move |shot| {
+                    if let Ok(mut slot) = slot.lock() {
+                        *slot = Some(shot);
+                    }
+                    repaint.request_repaint();
+                });
+                self.capture = Some(Capture {
+                    id: figure.id,
+                    rect,
+                    copy: action == PlotAction::Copy,
+                    image,
+                });
+                l.pick("Capturing the plot…", "Cattura del grafico…")
+                    .to_string()
+            }
+        });
+    }
+
+    /// Crops a requested screenshot to its plot, then saves or copies it.
+    fn finish_capture(&mut self, ctx: &egui::Context) {
+        let Some(capture) = &self.capture else {
+            return;
+        };
+        let Some(shot) = capture.image.lock().ok().and_then(|mut slot| slot.take()) else {
+            return;
+        };
+        let l = self.lang;
+        let cropped = export::crop(&shot, capture.rect, ctx.pixels_per_point());
+        self.message = Some(match cropped {
+            None => l
+                .pick(
+                    "The plot is not on screen: nothing captured.",
+                    "Il grafico non è sullo schermo: niente catturato.",
+                )
+                .to_string(),
+            Some(image) if capture.copy => {
+                let [w, h] = image.size;
+                ctx.copy_image(image);
+                format!(
+                    "{} ({w}×{h} px)",
+                    l.pick(
+                        "Image copied to the clipboard",
+                        "Immagine copiata negli appunti"
+                    )
+                )
+            }
+            Some(image) => match screenshot::encode(&image)
+                .and_then(|bytes| export::export_png(&self.export_root, &capture.id, &bytes))
+            {
+                Ok(path) => format!("{} {}", l.pick("Saved", "Salvato"), path.display()),
+                Err(e) => e,
+            },
+        });
+        self.capture = None;
     }
 
     /// Every plot, the configuration and a summary, into a new folder.
@@ -490,6 +618,7 @@ impl eframe::App for GradscopeApp {
         if let Some(update) = self.trainer.drain() {
             self.absorb(update);
         }
+        self.finish_capture(ctx);
         if let Some(plan) = self.screenshot.as_mut() {
             let steps = self.runs.first().map_or(0, |r| r.history.steps());
             let done = steps >= plan.steps || (steps > 0 && self.state != State::Playing);
@@ -499,6 +628,7 @@ impl eframe::App for GradscopeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::Panel::top("controls").show(ui, |ui| self.controls_ui(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("settings")
             .resizable(false)
             .show(ui, |ui| {

@@ -47,19 +47,34 @@ fn tick_label(scale: Scale, v: f64, categories: &[String]) -> String {
     }
 }
 
+/// What the user asked of a plot through its export menu.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlotAction {
+    /// PNG, SVG and CSV from the figure model, into the export folder.
+    Files,
+    /// PNG of the plot exactly as on screen (axes and legend included).
+    ScreenPng,
+    /// PNG at twice the plot's on-screen pixels, drawn from the model.
+    SharpPng,
+    /// The plot as on screen, to the clipboard.
+    Copy,
+}
+
 /// Shows `figure` in the available width, `height` points tall, with an
-/// export button by its title; true when that button was clicked. `id`
-/// keeps the plot's zoom state apart from other plots.
-pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang: Lang) -> bool {
-    let export = ui
+/// export menu by its title. Returns the menu's choice, if any, and the
+/// plot's rectangle (axes and legend included) for cropping screenshots.
+/// `id` keeps the plot's zoom state apart from other plots.
+pub fn figure_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    figure: &Figure,
+    height: f32,
+    lang: Lang,
+) -> (Option<PlotAction>, egui::Rect) {
+    let action = ui
         .horizontal(|ui| {
             ui.label(egui::RichText::new(&figure.title).strong());
-            ui.small_button(lang.pick("Export", "Esporta"))
-                .on_hover_text(lang.pick(
-                    "Save this plot as PNG, SVG and CSV in the export folder",
-                    "Salva questo grafico come PNG, SVG e CSV nella cartella di esportazione",
-                ))
-                .clicked()
+            export_menu_ui(ui, lang)
         })
         .inner;
     if !figure.subtitle.is_empty() || !figure.notes.is_empty() {
@@ -121,119 +136,170 @@ pub fn figure_ui(ui: &mut egui::Ui, id: &str, figure: &Figure, height: f32, lang
     {
         plot = plot.include_y(lo).include_y(hi);
     }
-    plot.show(ui, |plot_ui| {
-        if let Some(heatmap) = &figure.heatmap {
-            let (values, columns, width) = screen_cells(heatmap);
-            if columns > 0 && heatmap.rows() > 0 {
-                let height =
-                    (heatmap.y_edges[heatmap.rows()] - heatmap.y_edges[0]) / heatmap.rows() as f64;
-                let mut tiles = Heatmap::new(values, columns)
-                    .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
-                    .tile_size(width as f32, height as f32)
-                    .range(heatmap.min, heatmap.max)
-                    .show_labels(false)
-                    .name(heatmap.value_label.clone());
-                if !heatmap.classes.is_empty() {
-                    let classes = heatmap.classes.clone();
-                    tiles =
-                        tiles.custom_mapping(Box::new(move |v| color(region_color(&classes, v))));
+    // The scope's rectangle holds the axes too (the plot's own is the frame).
+    let shown = ui.scope(|ui| {
+        plot.show(ui, |plot_ui| {
+            if let Some(heatmap) = &figure.heatmap {
+                let (values, columns, width) = screen_cells(heatmap);
+                if columns > 0 && heatmap.rows() > 0 {
+                    let height = (heatmap.y_edges[heatmap.rows()] - heatmap.y_edges[0])
+                        / heatmap.rows() as f64;
+                    let mut tiles = Heatmap::new(values, columns)
+                        .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
+                        .tile_size(width as f32, height as f32)
+                        .range(heatmap.min, heatmap.max)
+                        .show_labels(false)
+                        .name(heatmap.value_label.clone());
+                    if !heatmap.classes.is_empty() {
+                        let classes = heatmap.classes.clone();
+                        tiles = tiles
+                            .custom_mapping(Box::new(move |v| color(region_color(&classes, v))));
+                    }
+                    plot_ui.heatmap(tiles);
                 }
-                plot_ui.heatmap(tiles);
             }
-        }
-        let bar_series = figure
-            .series
-            .iter()
-            .filter(|s| matches!(s.kind, SeriesKind::Bars { .. }))
-            .count();
-        let mut bar_index = 0;
-        for series in &figure.series {
-            let points: Vec<[f64; 2]> = series
-                .points
+            let bar_series = figure
+                .series
                 .iter()
-                .filter_map(|p| Some([to_plot(xs, p[0])?, to_plot(ys, p[1])?]))
-                .collect();
-            match series.kind {
-                SeriesKind::Line { width } => {
-                    if !series.range.is_empty() {
-                        band(plot_ui, series, xs, ys);
-                    }
-                    let style = if series.dashed {
-                        LineStyle::dashed_loose()
-                    } else {
-                        LineStyle::Solid
-                    };
-                    plot_ui.line(
-                        Line::new(series.name.clone(), points)
-                            .color(color(series.color))
-                            .width(width)
-                            .style(style),
-                    );
-                }
-                SeriesKind::Points { radius } => {
-                    plot_ui.points(
-                        Points::new(series.name.clone(), points)
-                            .color(color(series.color))
-                            .radius(radius),
-                    );
-                }
-                SeriesKind::Bars { width } => {
-                    // Side by side: offset each series within its slot.
-                    let offset = (bar_index as f64 - (bar_series as f64 - 1.0) / 2.0) * width;
-                    bar_index += 1;
-                    let base = if ys == Scale::Log10 {
-                        points
-                            .iter()
-                            .map(|p| p[1])
-                            .fold(f64::INFINITY, f64::min)
-                            .floor()
-                            - 1.0
-                    } else {
-                        0.0
-                    };
-                    let bars = points
-                        .iter()
-                        .map(|p| {
-                            Bar::new(p[0] + offset, p[1] - base)
-                                .base_offset(base)
+                .filter(|s| matches!(s.kind, SeriesKind::Bars { .. }))
+                .count();
+            let mut bar_index = 0;
+            for series in &figure.series {
+                let points: Vec<[f64; 2]> = series
+                    .points
+                    .iter()
+                    .filter_map(|p| Some([to_plot(xs, p[0])?, to_plot(ys, p[1])?]))
+                    .collect();
+                match series.kind {
+                    SeriesKind::Line { width } => {
+                        if !series.range.is_empty() {
+                            band(plot_ui, series, xs, ys);
+                        }
+                        let style = if series.dashed {
+                            LineStyle::dashed_loose()
+                        } else {
+                            LineStyle::Solid
+                        };
+                        plot_ui.line(
+                            Line::new(series.name.clone(), points)
+                                .color(color(series.color))
                                 .width(width)
-                        })
-                        .collect();
-                    plot_ui.bar_chart(
-                        BarChart::new(series.name.clone(), bars).color(color(series.color)),
-                    );
+                                .style(style),
+                        );
+                    }
+                    SeriesKind::Points { radius } => {
+                        plot_ui.points(
+                            Points::new(series.name.clone(), points)
+                                .color(color(series.color))
+                                .radius(radius),
+                        );
+                    }
+                    SeriesKind::Bars { width } => {
+                        // Side by side: offset each series within its slot.
+                        let offset = (bar_index as f64 - (bar_series as f64 - 1.0) / 2.0) * width;
+                        bar_index += 1;
+                        let base = if ys == Scale::Log10 {
+                            points
+                                .iter()
+                                .map(|p| p[1])
+                                .fold(f64::INFINITY, f64::min)
+                                .floor()
+                                - 1.0
+                        } else {
+                            0.0
+                        };
+                        let bars = points
+                            .iter()
+                            .map(|p| {
+                                Bar::new(p[0] + offset, p[1] - base)
+                                    .base_offset(base)
+                                    .width(width)
+                            })
+                            .collect();
+                        plot_ui.bar_chart(
+                            BarChart::new(series.name.clone(), bars).color(color(series.color)),
+                        );
+                    }
                 }
             }
-        }
-        for marker in &figure.markers {
-            let style = if marker.dashed {
-                LineStyle::dashed_loose()
-            } else {
-                LineStyle::Solid
-            };
-            match marker.orientation {
-                Orientation::Vertical => {
-                    if let Some(x) = to_plot(xs, marker.value) {
-                        plot_ui.vline(
-                            VLine::new(marker.label.clone(), x)
-                                .color(color(marker.color))
-                                .style(style),
-                        );
+            for marker in &figure.markers {
+                let style = if marker.dashed {
+                    LineStyle::dashed_loose()
+                } else {
+                    LineStyle::Solid
+                };
+                match marker.orientation {
+                    Orientation::Vertical => {
+                        if let Some(x) = to_plot(xs, marker.value) {
+                            plot_ui.vline(
+                                VLine::new(marker.label.clone(), x)
+                                    .color(color(marker.color))
+                                    .style(style),
+                            );
+                        }
+                    }
+                    Orientation::Horizontal => {
+                        if let Some(y) = to_plot(ys, marker.value) {
+                            plot_ui.hline(
+                                HLine::new(marker.label.clone(), y)
+                                    .color(color(marker.color))
+                                    .style(style),
+                            );
+                        }
                     }
                 }
-                Orientation::Horizontal => {
-                    if let Some(y) = to_plot(ys, marker.value) {
-                        plot_ui.hline(
-                            HLine::new(marker.label.clone(), y)
-                                .color(color(marker.color))
-                                .style(style),
-                        );
-                    }
-                }
+            }
+        })
+    });
+    (action, shown.response.rect)
+}
+
+/// The export menu of one plot.
+fn export_menu_ui(ui: &mut egui::Ui, lang: Lang) -> Option<PlotAction> {
+    let mut action = None;
+    ui.menu_button(lang.pick("Export", "Esporta"), |ui| {
+        let items = [
+            (
+                PlotAction::ScreenPng,
+                lang.pick("PNG as on screen", "PNG come sullo schermo"),
+                lang.pick(
+                    "The plot exactly as shown, axes and legend included",
+                    "Il grafico esattamente come mostrato, assi e legenda compresi",
+                ),
+            ),
+            (
+                PlotAction::SharpPng,
+                lang.pick("PNG at 2× resolution", "PNG a risoluzione 2×"),
+                lang.pick(
+                    "Twice the on-screen pixels, drawn from the plot's data: sharp on slides",
+                    "Il doppio dei pixel dello schermo, disegnato dai dati del grafico: nitido nelle slide",
+                ),
+            ),
+            (
+                PlotAction::Copy,
+                lang.pick("Copy image", "Copia immagine"),
+                lang.pick(
+                    "The plot as on screen, to the clipboard",
+                    "Il grafico come sullo schermo, negli appunti",
+                ),
+            ),
+            (
+                PlotAction::Files,
+                lang.pick("PNG, SVG and CSV files", "File PNG, SVG e CSV"),
+                lang.pick(
+                    "Vector image and data table for handouts, in the export folder",
+                    "Immagine vettoriale e tabella dei dati per le dispense, nella cartella di esportazione",
+                ),
+            ),
+        ];
+        for (choice, label, hover) in items {
+            if ui.button(label).on_hover_text(hover).clicked() {
+                action = Some(choice);
+                ui.close();
             }
         }
     });
-    export
+    action
 }
 
 /// Most columns a heatmap shows on screen: more would be finer than the

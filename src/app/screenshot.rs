@@ -77,7 +77,7 @@ impl Plan {
 }
 
 /// RGBA PNG of an egui image.
-fn encode(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
+pub(super) fn encode(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
     let [width, height] = image.size;
     let mut bytes = Vec::new();
     {
