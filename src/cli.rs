@@ -49,6 +49,9 @@ pub struct WindowFlags {
     /// Train --steps steps, save a PNG screenshot of the window here, and exit.
     #[arg(long, requires = "steps")]
     pub screenshot: Option<PathBuf>,
+    /// Open with training paused (press Play, or space, to start).
+    #[arg(long)]
+    pub paused: bool,
     /// Steps to train before the screenshot.
     #[arg(long, requires = "screenshot", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub steps: Option<u64>,

@@ -115,5 +115,45 @@ pub fn diagram_ui(
             clicked = Some(block);
         }
     }
+    legend_ui(ui, lo, hi, !skips.is_empty(), lang);
     clicked
+}
+
+/// What the colours and arcs mean, with this step's range of ||dL/dW||.
+fn legend_ui(ui: &mut egui::Ui, lo: f32, hi: f32, has_blocks: bool, lang: Lang) {
+    ui.horizontal(|ui| {
+        ui.weak(lang.pick(
+            "colour: ||dL/dW|| of the layer",
+            "colore: ||dL/dW|| del livello",
+        ));
+        if lo.is_finite() {
+            ui.weak(format!("{:.0e}", 10f32.powf(lo)));
+        }
+        let (strip, _) = ui.allocate_exact_size(Vec2::new(90.0, 10.0), Sense::hover());
+        let painter = ui.painter_at(strip);
+        let parts = 30;
+        for i in 0..parts {
+            let x0 = strip.left() + strip.width() * i as f32 / parts as f32;
+            let x1 = strip.left() + strip.width() * (i + 1) as f32 / parts as f32;
+            let cell = Rect::from_min_max(
+                Pos2::new(x0, strip.top()),
+                Pos2::new(x1 + 0.5, strip.bottom()),
+            );
+            painter.rect_filled(cell, 0.0, ramp((i as f32 + 0.5) / parts as f32));
+        }
+        if hi.is_finite() {
+            ui.weak(format!("{:.0e}", 10f32.powf(hi)));
+        }
+        ui.weak(lang.pick(
+            "(this step; red: not finite)",
+            "(questo passo; rosso: non finito)",
+        ));
+        if has_blocks {
+            ui.separator();
+            ui.weak(lang.pick(
+                "green arc: skip on, dashed: off; click a number to switch it",
+                "arco verde: skip attiva, tratteggiato: spenta; clic su un numero per cambiarla",
+            ));
+        }
+    });
 }

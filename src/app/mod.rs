@@ -669,6 +669,7 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
     };
     let lang = flags.lang.unwrap_or_else(Lang::from_env);
     let lesson = flags.lesson.clone();
+    let paused = flags.paused;
     let plan = match (&flags.screenshot, flags.steps) {
         (Some(path), Some(steps)) => Some(screenshot::Plan::new(path.clone(), steps)?),
         _ => None,
@@ -684,6 +685,9 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
         Box::new(move |cc| {
             let mut app =
                 GradscopeApp::new(&cc.egui_ctx, lang, lesson.as_deref()).map_err(|e| e.0)?;
+            if paused {
+                app.trainer.send(Command::Pause);
+            }
             if let Some(plan) = plan {
                 app.trainer.send(Command::Pause);
                 app.trainer.send(Command::Step(plan.steps));

@@ -98,7 +98,7 @@ pub fn figure_ui(
         18.0..=24.0
     };
     let y_spacing = if y_categories.is_empty() {
-        20.0..=30.0
+        16.0..=24.0
     } else {
         14.0..=20.0
     };
