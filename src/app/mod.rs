@@ -7,8 +7,12 @@
 //! plots. The full control set, the network diagram, export from the
 //! screen and the divergence banner come next (see the issues).
 
+mod backprop;
+mod deeper;
 mod diagram;
 mod export;
+mod guide;
+mod keys;
 pub mod plot;
 mod readout;
 mod screenshot;
@@ -58,6 +62,48 @@ pub struct GradscopeApp {
     speed: Speed,
     /// A plot's screen capture on its way.
     capture: Option<Capture>,
+    /// The tab on screen.
+    view: View,
+    backprop: backprop::BackpropView,
+    deeper: deeper::DeeperView,
+    /// The guided lesson's step, when it is on.
+    guide: Option<usize>,
+    /// Zoomed, light, thick lines: for projectors.
+    presentation: bool,
+    /// The keyboard shortcuts overlay.
+    help: bool,
+}
+
+/// The tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum View {
+    /// The trainer and its plots.
+    Live,
+    /// The 2-2-2 network of the first slide.
+    Backprop,
+    /// The depth sweep and the identity demonstration.
+    Deeper,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Live, View::Backprop, View::Deeper];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            View::Live => "live",
+            View::Backprop => "backprop",
+            View::Deeper => "deeper",
+        }
+    }
+
+    pub fn title(self, lang: Lang) -> &'static str {
+        match self {
+            View::Live => lang.pick("Live training", "Addestramento dal vivo"),
+            View::Backprop => lang.pick("Backprop step by step", "Backprop passo per passo"),
+            View::Deeper => lang.pick("Going deeper", "Andare più in profondità"),
+        }
+    }
 }
 
 /// A screenshot requested for one plot: where the plot was and what to do
@@ -113,6 +159,12 @@ impl GradscopeApp {
             histogram_choice: None,
             speed: Speed::Max,
             capture: None,
+            view: View::Live,
+            backprop: backprop::BackpropView::default(),
+            deeper: deeper::DeeperView::default(),
+            guide: None,
+            presentation: false,
+            help: false,
             config,
             diverged: None,
         };
@@ -152,6 +204,42 @@ impl GradscopeApp {
     /// The runs on screen: "" alone, or "plain" and "residual" in compare mode.
     pub fn run_names(&self) -> Vec<String> {
         self.runs.iter().map(|r| r.name.clone()).collect()
+    }
+
+    /// The tab on screen.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn set_view(&mut self, view: View) {
+        self.view = view;
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// The backprop tab's network (for tests: its numbers are the core's).
+    pub fn backprop(&self) -> &crate::nn::textbook::Textbook {
+        &self.backprop.model
+    }
+
+    /// The sweep tab: (networks trained, networks planned, still running).
+    pub fn sweep_progress(&self) -> (usize, usize, bool) {
+        (
+            self.deeper.records.len(),
+            self.deeper.total,
+            self.deeper.is_running(),
+        )
+    }
+
+    /// The guided lesson's step, if it is on.
+    pub fn guide_step(&self) -> Option<usize> {
+        self.guide
+    }
+
+    pub fn presentation(&self) -> bool {
+        self.presentation
     }
 
     pub fn training_state(&self) -> &State {
@@ -198,14 +286,19 @@ impl GradscopeApp {
     }
 
     fn select_lesson(&mut self, index: usize) {
-        self.lesson = index;
+        self.set_up_lesson(index);
+        self.trainer.send(Command::Play);
+    }
+
+    /// Resets to lesson `index`'s network, paused.
+    fn set_up_lesson(&mut self, index: usize) {
+        self.lesson = index.min(self.lessons.len() - 1);
         let lesson = self.current().clone();
         self.request_histogram(&lesson.config);
         self.trainer.send(Command::Reset {
             config: lesson.config,
             mode: lesson.mode,
         });
-        self.trainer.send(Command::Play);
     }
 
     /// Folds the trainer's news into the window's state (called once a
@@ -237,6 +330,77 @@ impl GradscopeApp {
         if let Some(rejected) = update.rejected {
             self.message = Some(rejected);
         }
+    }
+
+    /// The tabs, the guided lesson, presentation mode, help, language.
+    fn tabs_ui(&mut self, ui: &mut egui::Ui) {
+        let l = self.lang;
+        ui.horizontal_wrapped(|ui| {
+            for view in View::ALL {
+                if ui
+                    .selectable_label(self.view == view, egui::RichText::new(view.title(l)).strong())
+                    .clicked()
+                {
+                    self.view = view;
+                }
+            }
+            ui.separator();
+            let guided = self.guide.is_some();
+            if ui
+                .selectable_label(guided, l.pick("Guided lesson", "Lezione guidata"))
+                .on_hover_text(l.pick(
+                    "Follow the slides in order: each step sets up its experiment and asks its question first (← → to move)",
+                    "Seguite le slide in ordine: ogni passo prepara il suo esperimento e prima pone la sua domanda (← → per spostarsi)",
+                ))
+                .clicked()
+            {
+                if guided {
+                    self.guide = None;
+                } else {
+                    self.go_to_guide_step(0);
+                }
+            }
+            if ui
+                .selectable_label(self.presentation, l.pick("Presentation", "Presentazione"))
+                .on_hover_text(l.pick(
+                    "Larger text, light theme and thicker lines for a projector (P)",
+                    "Testo più grande, tema chiaro e linee più spesse per il proiettore (P)",
+                ))
+                .clicked()
+            {
+                self.set_presentation(ui.ctx(), !self.presentation);
+            }
+            if ui
+                .selectable_label(self.help, l.pick("Shortcuts", "Scorciatoie"))
+                .on_hover_text(l.pick("Keyboard shortcuts (H)", "Scorciatoie da tastiera (H)"))
+                .clicked()
+            {
+                self.help = !self.help;
+            }
+            ui.separator();
+            for lang in Lang::ALL {
+                if ui
+                    .selectable_label(self.lang == lang, lang.code().to_uppercase())
+                    .clicked()
+                {
+                    self.lang = lang;
+                }
+            }
+        });
+        if let Some(step) = self.guide {
+            self.guide_ui(ui, step);
+        }
+    }
+
+    /// Zoom, theme and line widths for a projector, or back.
+    pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
+        self.presentation = on;
+        ctx.set_zoom_factor(if on { 1.4 } else { 1.0 });
+        ctx.set_theme(if on {
+            egui::Theme::Light
+        } else {
+            egui::Theme::Dark
+        });
     }
 
     fn controls_ui(&mut self, ui: &mut egui::Ui) {
@@ -289,15 +453,6 @@ impl GradscopeApp {
             }
             if ui.button(l.pick("Export all", "Esporta tutto")).clicked() {
                 self.export_all();
-            }
-            ui.separator();
-            for lang in Lang::ALL {
-                if ui
-                    .selectable_label(self.lang == lang, lang.code().to_uppercase())
-                    .clicked()
-                {
-                    self.lang = lang;
-                }
             }
         });
         ui.label(self.current().summary.get(l));
@@ -443,6 +598,11 @@ impl GradscopeApp {
         figures
     }
 
+    /// Lines in plots are this much thicker in presentation mode.
+    fn line_scale(&self) -> f32 {
+        if self.presentation { 1.8 } else { 1.0 }
+    }
+
     /// The hidden layer whose inputs the activation plot shows.
     fn histogram_layer(&self) -> usize {
         self.histogram_layer_of(&self.config)
@@ -476,7 +636,14 @@ impl GradscopeApp {
                             // Each plot's widgets (its export menu) get ids of their own.
                             let (chosen, rect) = column
                                 .push_id(&figure.id, |ui| {
-                                    plot::figure_ui(ui, &figure.id, figure, height, self.lang)
+                                    plot::figure_ui(
+                                        ui,
+                                        &figure.id,
+                                        figure,
+                                        height,
+                                        self.lang,
+                                        self.line_scale(),
+                                    )
                                 })
                                 .inner;
                             if let Some(chosen) = chosen {
@@ -621,20 +788,51 @@ impl eframe::App for GradscopeApp {
         self.finish_capture(ctx);
         if let Some(plan) = self.screenshot.as_mut() {
             let steps = self.runs.first().map_or(0, |r| r.history.steps());
-            let done = steps >= plan.steps || (steps > 0 && self.state != State::Playing);
+            let done = (steps >= plan.steps || (steps > 0 && self.state != State::Playing))
+                && !self.deeper.is_running();
             plan.advance(ctx, done);
         }
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        egui::Panel::top("controls").show(ui, |ui| self.controls_ui(ui));
+        self.shortcuts(ui.ctx());
+        egui::Panel::top("controls").show(ui, |ui| {
+            self.tabs_ui(ui);
+            if self.view == View::Live {
+                ui.separator();
+                self.controls_ui(ui);
+            }
+        });
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
-        egui::Panel::left("settings")
-            .resizable(false)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.settings_ui(ui));
-            });
-        egui::CentralPanel::default().show(ui, |ui| self.plots_ui(ui));
+        let lang = self.lang;
+        let line_scale = self.line_scale();
+        let export = match self.view {
+            View::Live => {
+                egui::Panel::left("settings")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical().show(ui, |ui| self.settings_ui(ui));
+                    });
+                egui::CentralPanel::default().show(ui, |ui| self.plots_ui(ui));
+                None
+            }
+            View::Backprop => {
+                egui::CentralPanel::default()
+                    .show(ui, |ui| self.backprop.ui(ui, lang, line_scale))
+                    .inner
+            }
+            View::Deeper => {
+                egui::CentralPanel::default()
+                    .show(ui, |ui| self.deeper.ui(ui, lang, line_scale))
+                    .inner
+            }
+        };
+        if let Some((action, figure, rect)) = export {
+            self.plot_action(ui.ctx(), action, figure, rect);
+        }
+        if self.help {
+            self.help_ui(ui.ctx());
+        }
     }
 }
 
@@ -670,6 +868,7 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
     let lang = flags.lang.unwrap_or_else(Lang::from_env);
     let lesson = flags.lesson.clone();
     let paused = flags.paused;
+    let view = flags.view;
     let plan = match (&flags.screenshot, flags.steps) {
         (Some(path), Some(steps)) => Some(screenshot::Plan::new(path.clone(), steps)?),
         _ => None,
@@ -688,9 +887,23 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
             if paused {
                 app.trainer.send(Command::Pause);
             }
+            if let Some(view) = view {
+                app.view = view;
+            }
             if let Some(plan) = plan {
                 app.trainer.send(Command::Pause);
                 app.trainer.send(Command::Step(plan.steps));
+                // Give the other tabs something to show, computed as a
+                // teacher would: a run of the 2-2-2 network, a sweep.
+                match app.view {
+                    View::Live => {}
+                    View::Backprop => app.backprop.run(plan.steps.min(100_000) as u32),
+                    View::Deeper => {
+                        app.deeper.steps = plan.steps.clamp(10, 100_000);
+                        app.deeper.start(&cc.egui_ctx);
+                        app.deeper.check_identity();
+                    }
+                }
                 app.screenshot = Some(plan);
             }
             Ok(Box::new(app))

@@ -70,6 +70,7 @@ pub fn figure_ui(
     figure: &Figure,
     height: f32,
     lang: Lang,
+    line_scale: f32,
 ) -> (Option<PlotAction>, egui::Rect) {
     let action = ui
         .horizontal(|ui| {
@@ -183,7 +184,7 @@ pub fn figure_ui(
                         plot_ui.line(
                             Line::new(series.name.clone(), points)
                                 .color(color(series.color))
-                                .width(width)
+                                .width(width * line_scale)
                                 .style(style),
                         );
                     }
@@ -191,7 +192,7 @@ pub fn figure_ui(
                         plot_ui.points(
                             Points::new(series.name.clone(), points)
                                 .color(color(series.color))
-                                .radius(radius),
+                                .radius(radius * line_scale.sqrt()),
                         );
                     }
                     SeriesKind::Bars { width } => {

@@ -317,6 +317,32 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
     figure
 }
 
+/// E_total of the slide's 2-2-2 network after each gradient step
+/// (`errors[0]` before any).
+pub fn textbook_error(errors: &[f64], lang: Lang) -> Figure {
+    let mut figure = Figure::new(
+        "backprop_error",
+        lang.pick(
+            "Total error of the 2-2-2 network",
+            "Errore totale della rete 2-2-2",
+        ),
+        Axis::linear(lang.pick("step", "passo")),
+        Axis::log("E_total"),
+    );
+    if let Some(last) = errors.last() {
+        figure.subtitle = format!("E_total = {last:.9}");
+    }
+    let points = errors
+        .iter()
+        .enumerate()
+        .map(|(step, &e)| [step as f64, e])
+        .collect();
+    figure
+        .series
+        .push(Series::line("E_total", PALETTE[0], points));
+    figure
+}
+
 /// The z range the activation figure shows: sigmoid saturates later.
 pub fn activation_range(activation: Activation) -> (f64, f64) {
     match activation {

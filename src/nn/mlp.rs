@@ -328,6 +328,24 @@ impl Mlp {
         ws.output
     }
 
+    /// Block `block`'s input and output for the inputs `x`: the hidden
+    /// activations entering its first layer and leaving its second (None
+    /// if there is no such block). With a zero branch and the identity
+    /// style (or the slides' style and ReLU) the two are equal.
+    pub fn block_input_output(
+        &self,
+        block: usize,
+        x: ArrayView2<'_, f32>,
+    ) -> Option<(Array2<f32>, Array2<f32>)> {
+        if block >= self.skips.len() {
+            return None;
+        }
+        let mut ws = Workspace::new(&self.shape(), x.nrows());
+        self.forward(x, &mut ws);
+        let (_, second) = block_layers(block);
+        Some((ws.act[second - 2].clone(), ws.act[second].clone()))
+    }
+
     /// Zero-filled gradient buffers shaped like the parameters.
     pub fn zero_grads(&self) -> Vec<Dense> {
         self.layers

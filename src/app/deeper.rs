@@ -1,0 +1,446 @@
+//! The degradation slides, live: a depth sweep (plain and residual, a few
+//! seeds) trained in the background and plotted as it fills in, and the
+//! identity demonstration: zero one block's branch and compare the
+//! block's output with its input.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::JoinHandle;
+
+use egui::Rect;
+
+use crate::figures::{Figure, build};
+use crate::lang::Lang;
+use crate::lessons;
+use crate::nn::{Activation, Config, Run, Skip, config::MAX_DEPTH};
+use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
+
+use super::plot::{self, PlotAction};
+
+/// What the sweep thread reports.
+enum SweepNews {
+    Record(SweepRecord),
+    Finished(Result<(), String>),
+}
+
+/// A sweep on its way; dropping it cancels it and waits for its threads.
+struct RunningSweep {
+    cancel: Arc<AtomicBool>,
+    news: Receiver<SweepNews>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Drop for RunningSweep {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The identity demonstration's result for one block.
+pub struct IdentityCheck {
+    pub style: Skip,
+    pub activation: Activation,
+    /// max |output − input| over a batch, with the block's own branch and
+    /// with the branch zeroed.
+    pub before: f32,
+    pub after: f32,
+    /// The first point's first units: (input, output) with the zero branch.
+    pub sample: Vec<(f32, f32)>,
+}
+
+pub struct DeeperView {
+    /// The depths to sweep, as typed ("2, 4, 8, 16, 32").
+    pub depths: String,
+    pub seeds: u64,
+    pub steps: u64,
+    running: Option<RunningSweep>,
+    pub records: Vec<SweepRecord>,
+    /// Jobs in the sweep that runs (or ran last).
+    pub total: usize,
+    pub error: Option<String>,
+    pub finished: bool,
+    pub style: Skip,
+    pub activation: Activation,
+    pub identity: Option<IdentityCheck>,
+}
+
+impl Default for DeeperView {
+    fn default() -> Self {
+        DeeperView {
+            depths: "2, 4, 8, 16, 32".into(),
+            seeds: 2,
+            steps: 600,
+            running: None,
+            records: Vec::new(),
+            total: 0,
+            error: None,
+            finished: false,
+            style: Skip::Identity,
+            activation: Activation::Relu,
+            identity: None,
+        }
+    }
+}
+
+/// "2, 4, 8" as depths, or a message naming the problem and the range.
+pub fn parse_depths(text: &str) -> Result<Vec<usize>, String> {
+    let depths: Result<Vec<usize>, String> = text
+        .split([',', ' ', ';'])
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<usize>()
+                .ok()
+                .filter(|d| (1..=MAX_DEPTH).contains(d))
+                .ok_or_else(|| {
+                    format!("depths: \"{t}\" is not a whole number from 1 to {MAX_DEPTH}")
+                })
+        })
+        .collect();
+    let depths = depths?;
+    if depths.is_empty() {
+        return Err(format!(
+            "depths: give one or more whole numbers from 1 to {MAX_DEPTH}, separated by commas"
+        ));
+    }
+    Ok(depths)
+}
+
+impl DeeperView {
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// The degradation lesson's network at each depth, plain and with
+    /// identity skips, `seeds` seeds each, on every core.
+    pub fn start(&mut self, ctx: &egui::Context) {
+        let depths = match parse_depths(&self.depths) {
+            Ok(depths) => depths,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        let base = match lessons::find("degradation") {
+            Ok(lesson) => lesson.config,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        let plan = SweepPlan {
+            base,
+            depths,
+            skips: vec![Skip::Off, Skip::Identity],
+            seeds: (1..=self.seeds.max(1)).collect(),
+            steps: self.steps,
+        };
+        let total = match plan.jobs() {
+            Ok(jobs) => jobs.len(),
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        self.running = None;
+        let (sender, news) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = cancel.clone();
+        let repaint = ctx.clone();
+        let thread = std::thread::Builder::new()
+            .name("gradscope-sweep".into())
+            .spawn(move || {
+                let report = |_: usize, _: usize, record: &SweepRecord| {
+                    let _ = sender.send(SweepNews::Record(record.clone()));
+                    repaint.request_repaint();
+                };
+                let result = run_sweep(&plan, available_threads(), &stop, &report);
+                let _ = sender.send(SweepNews::Finished(
+                    result.map(|_| ()).map_err(|e| e.to_string()),
+                ));
+                repaint.request_repaint();
+            });
+        match thread {
+            Ok(thread) => {
+                self.records.clear();
+                self.total = total;
+                self.error = None;
+                self.finished = false;
+                self.running = Some(RunningSweep {
+                    cancel,
+                    news,
+                    thread: Some(thread),
+                });
+            }
+            Err(e) => self.error = Some(format!("cannot start the sweep: {e}")),
+        }
+    }
+
+    pub fn cancel(&mut self) {
+        if let Some(running) = &self.running {
+            running.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes what the sweep finished since the last frame.
+    pub fn poll(&mut self) {
+        let Some(running) = &self.running else {
+            return;
+        };
+        let mut ended = None;
+        while let Ok(news) = running.news.try_recv() {
+            match news {
+                SweepNews::Record(record) => self.records.push(record),
+                SweepNews::Finished(result) => ended = Some(result),
+            }
+        }
+        if let Some(result) = ended {
+            self.finished = result.is_ok() && self.records.len() == self.total;
+            if let Err(e) = result {
+                self.error = Some(e);
+            }
+            self.running = None;
+        }
+    }
+
+    /// Zeroes block 2's branch (block 1 if the network has one block) of a
+    /// fresh 8-layer network and measures |output − input| of the block.
+    pub fn check_identity(&mut self) {
+        let config = Config {
+            depth: 8,
+            width: 16,
+            activation: self.activation,
+            skip: self.style,
+            ..Config::default()
+        };
+        let mut run = match Run::new(config) {
+            Ok(run) => run,
+            Err(e) => {
+                self.error = Some(e.to_string());
+                return;
+            }
+        };
+        let block = 1;
+        let inputs = run.data.train.x.clone();
+        let difference = |run: &Run| {
+            run.mlp
+                .block_input_output(block, inputs.view())
+                .map(|(input, output)| {
+                    let diff = input
+                        .iter()
+                        .zip(&output)
+                        .map(|(a, b)| (a - b).abs())
+                        .fold(0.0f32, f32::max);
+                    let sample: Vec<(f32, f32)> = input
+                        .row(0)
+                        .iter()
+                        .zip(output.row(0))
+                        .take(6)
+                        .map(|(&a, &b)| (a, b))
+                        .collect();
+                    (diff, sample)
+                })
+        };
+        let Some((before, _)) = difference(&run) else {
+            return;
+        };
+        run.zero_branch(block);
+        let Some((after, sample)) = difference(&run) else {
+            return;
+        };
+        self.identity = Some(IdentityCheck {
+            style: self.style,
+            activation: self.activation,
+            before,
+            after,
+            sample,
+        });
+    }
+
+    /// Draws the tab; returns an export request for the sweep plot.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        lang: Lang,
+        line_scale: f32,
+    ) -> Option<(PlotAction, Figure, Rect)> {
+        self.poll();
+        let mut export = None;
+        egui::Panel::left("deeper_controls")
+            .resizable(false)
+            .default_size(320.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    self.sweep_controls_ui(ui, lang);
+                    ui.separator();
+                    self.identity_ui(ui, lang);
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Ok(lesson) = lessons::find("degradation") {
+                ui.label(egui::RichText::new(lesson.title.get(lang)).strong());
+                ui.label(lesson.explanation.get(lang));
+            }
+            let classes = lessons::find("degradation").map_or(3, |l| l.config.outputs());
+            let figure = build::depth_sweep(&self.records, classes, lang);
+            let height = (ui.available_height() - 40.0).max(200.0);
+            let (action, rect) = plot::figure_ui(ui, &figure.id, &figure, height, lang, line_scale);
+            if let Some(action) = action {
+                export = Some((action, figure, rect));
+            }
+        });
+        export
+    }
+
+    fn sweep_controls_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        ui.heading(lang.pick("Depth sweep", "Sweep sulla profondità"));
+        ui.label(lang.pick(
+            "The degradation lesson's tanh network at each depth, plain and with identity skips, trained for the same number of steps.",
+            "La rete tanh della lezione sulla degradation a ogni profondità, plain e con skip identità, addestrata per lo stesso numero di passi.",
+        ));
+        let running = self.is_running();
+        ui.add_enabled_ui(!running, |ui| {
+            egui::Grid::new("sweep_fields")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let label = ui.label(lang.pick("depths", "profondità"));
+                    ui.add(egui::TextEdit::singleline(&mut self.depths).desired_width(140.0))
+                        .labelled_by(label.id)
+                        .on_hover_text(format!(
+                            "{} {MAX_DEPTH}",
+                            lang.pick(
+                                "Hidden layers, separated by commas, each from 1 to",
+                                "Livelli nascosti, separati da virgole, ciascuno da 1 a",
+                            )
+                        ));
+                    ui.end_row();
+                    let label = ui.label(lang.pick("seeds", "seed"));
+                    ui.add(egui::DragValue::new(&mut self.seeds).range(1..=10))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label(lang.pick("steps per network", "passi per rete"));
+                    ui.add(egui::DragValue::new(&mut self.steps).range(10..=100_000))
+                        .labelled_by(label.id);
+                    ui.end_row();
+                });
+        });
+        ui.horizontal(|ui| {
+            if running {
+                if ui
+                    .button(lang.pick("Cancel sweep", "Annulla sweep"))
+                    .clicked()
+                {
+                    self.cancel();
+                }
+            } else if ui.button(lang.pick("Run sweep", "Avvia sweep")).clicked() {
+                self.start(ui.ctx());
+            }
+        });
+        if self.total > 0 {
+            let done = self.records.len();
+            let fraction = done as f32 / self.total as f32;
+            ui.add(egui::ProgressBar::new(fraction).text(format!(
+                "{done} / {} {}",
+                self.total,
+                lang.pick("networks trained", "reti addestrate")
+            )));
+            if !running && !self.finished {
+                ui.label(lang.pick("Stopped before the end.", "Fermato prima della fine."));
+            }
+        }
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+    }
+
+    fn identity_ui(&mut self, ui: &mut egui::Ui, lang: Lang) {
+        ui.heading(lang.pick(
+            "A block can be the identity",
+            "Un blocco può essere l'identità",
+        ));
+        ui.label(lang.pick(
+            "Zero the weights and biases of a block's second layer and compare what leaves the block with what entered it.",
+            "Azzerate pesi e bias del secondo livello di un blocco e confrontate ciò che esce dal blocco con ciò che vi è entrato.",
+        ));
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("style", "stile"));
+            ui.radio_value(&mut self.style, Skip::Identity, "identity: g(z) + a");
+            ui.radio_value(&mut self.style, Skip::Slides, "slides: g(z + a)");
+        });
+        ui.horizontal(|ui| {
+            ui.label(lang.pick("activation", "attivazione"));
+            for activation in Activation::ALL {
+                ui.radio_value(&mut self.activation, activation, activation.name());
+            }
+        });
+        if ui
+            .button(lang.pick(
+                "Zero block 2's branch and compare",
+                "Azzera il ramo del blocco 2 e confronta",
+            ))
+            .clicked()
+        {
+            self.check_identity();
+        }
+        let Some(check) = &self.identity else {
+            return;
+        };
+        let mono = |t: String| egui::RichText::new(t).monospace();
+        ui.label(mono(format!(
+            "{} {:.3e}",
+            lang.pick(
+                "max |out − in|, trained-from-scratch branch:",
+                "max |out − in|, ramo appena inizializzato:"
+            ),
+            check.before
+        )));
+        ui.label(mono(format!(
+            "{} {}",
+            lang.pick(
+                "max |out − in|, zero branch:",
+                "max |out − in|, ramo a zero:"
+            ),
+            if check.after == 0.0 {
+                lang.pick("0 (exactly)", "0 (esattamente)").to_string()
+            } else {
+                format!("{:.3e}", check.after)
+            }
+        )));
+        egui::Grid::new("identity_sample")
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label(lang.pick("unit", "unità"));
+                ui.label(lang.pick("in", "ingresso"));
+                ui.label(lang.pick("out", "uscita"));
+                ui.end_row();
+                for (k, (input, output)) in check.sample.iter().enumerate() {
+                    ui.label((k + 1).to_string());
+                    ui.monospace(format!("{input:.6}"));
+                    ui.monospace(format!("{output:.6}"));
+                    ui.end_row();
+                }
+            });
+        let verdict = match (check.after == 0.0, check.style, check.activation) {
+            (true, Skip::Identity, _) => lang.pick(
+                "The block passes its input through unchanged: g(0) = 0, so the output is exactly a.",
+                "Il blocco lascia passare l'ingresso invariato: g(0) = 0, quindi l'uscita è esattamente a.",
+            ),
+            (true, _, _) => lang.pick(
+                "With ReLU and inputs ≥ 0, g(0 + a) = a: the slides' block is the identity too.",
+                "Con ReLU e ingressi ≥ 0, g(0 + a) = a: anche il blocco delle slide è l'identità.",
+            ),
+            (false, Skip::Identity, _) => lang.pick(
+                "Not the identity: this activation has g(0) ≠ 0 (sigmoid's is 0.5), which is added to a.",
+                "Non è l'identità: questa attivazione ha g(0) ≠ 0 (per la sigmoide 0,5), che si somma ad a.",
+            ),
+            (false, _, _) => lang.pick(
+                "Not the identity: the slides' block applies g to a, and g(a) = a only for ReLU with a ≥ 0.",
+                "Non è l'identità: il blocco delle slide applica g ad a, e g(a) = a solo per ReLU con a ≥ 0.",
+            ),
+        };
+        ui.label(verdict);
+    }
+}
