@@ -94,7 +94,7 @@ pub fn figure_ui(
     // Category axes (layers) label every integer: allow labels closer
     // together than egui_plot's default 60 points.
     let x_spacing = if x_categories.is_empty() {
-        60.0..=80.0
+        40.0..=60.0
     } else {
         18.0..=24.0
     };

@@ -1,0 +1,121 @@
+//! Each view in each language, rendered on the CPU (wgpu on Mesa's
+//! llvmpipe) and compared with the images in tests/snapshots/. The
+//! trainer is deterministic, so a fixed number of steps from a reset draws
+//! the same pixels every time. After a deliberate change to the look, run
+//! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and look at the new
+//! images before committing them.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use gradscope::app::{GradscopeApp, View};
+use gradscope::lang::Lang;
+use gradscope::lessons;
+use gradscope::train::{Command, State};
+
+fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !done(harness.state()) {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not get there in 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+}
+
+/// The app on `view`, in a state that depends on nothing but the code.
+fn settled(view: View, lang: Lang) -> Harness<'static, GradscopeApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(&cc.egui_ctx, lang, Some("residual-rescue")).unwrap()
+        });
+    h.state_mut().set_export_root("/exports".into());
+    let lesson = lessons::find("residual-rescue").unwrap();
+    h.state().send(Command::Pause);
+    h.state().send(Command::Reset {
+        config: lesson.config,
+        mode: lesson.mode,
+    });
+    h.state().send(Command::Step(60));
+    until(&mut h, |app| {
+        app.steps() == 60 && *app.training_state() == State::Paused
+    });
+    h.state_mut().set_view(view);
+    h.run_steps(2);
+    match view {
+        View::Live => {}
+        View::Backprop => {
+            let run = if lang == Lang::En {
+                "Run N steps"
+            } else {
+                "Esegui N passi"
+            };
+            h.get_by_label(run).click();
+        }
+        View::Deeper => {
+            let depths = if lang == Lang::En {
+                "depths"
+            } else {
+                "profondità"
+            };
+            h.get_by_label(depths).set_text_value_accesskit("2, 3, 4");
+            h.run_steps(1);
+            let run = if lang == Lang::En {
+                "Run sweep"
+            } else {
+                "Avvia sweep"
+            };
+            h.get_by_label(run).click();
+            h.run_steps(1);
+            until(&mut h, |app| !app.sweep_progress().2);
+            let check = if lang == Lang::En {
+                "Zero block 2's branch and compare"
+            } else {
+                "Azzera il ramo del blocco 2 e confronta"
+            };
+            h.get_by_label(check).click();
+        }
+    }
+    // The last update's plots, then a quiet frame.
+    h.run_steps(4);
+    h
+}
+
+fn looks_as_recorded(view: View, lang: Lang) {
+    let mut h = settled(view, lang);
+    h.snapshot(format!("{}_{}", view.code(), lang.code()));
+}
+
+#[test]
+fn live_en() {
+    looks_as_recorded(View::Live, Lang::En);
+}
+
+#[test]
+fn live_it() {
+    looks_as_recorded(View::Live, Lang::It);
+}
+
+#[test]
+fn backprop_en() {
+    looks_as_recorded(View::Backprop, Lang::En);
+}
+
+#[test]
+fn backprop_it() {
+    looks_as_recorded(View::Backprop, Lang::It);
+}
+
+#[test]
+fn deeper_en() {
+    looks_as_recorded(View::Deeper, Lang::En);
+}
+
+#[test]
+fn deeper_it() {
+    looks_as_recorded(View::Deeper, Lang::It);
+}

@@ -1,0 +1,280 @@
+//! The teaching views, driven through the real App: the backprop tab's
+//! numbers are the core's, the sweep fills in and cancels, the guided
+//! lesson walks the slides, shortcuts act, and every visible string exists
+//! in both languages.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable, by};
+use gradscope::app::{GradscopeApp, View};
+use gradscope::lang::Lang;
+use gradscope::nn::textbook::Textbook;
+use gradscope::train::{Command, State};
+
+fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
+    harness.state().send(Command::Pause);
+    harness.run_steps(2);
+    harness
+}
+
+fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !done(harness.state()) {
+        assert!(
+            Instant::now() < deadline,
+            "the app did not get there in 120 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+}
+
+#[test]
+fn the_backprop_tab_shows_the_cores_numbers_and_steps() {
+    let mut h = harness("vanishing", Lang::En);
+    h.get_by_label("Backprop step by step").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Backprop);
+    let textbook = Textbook::default();
+    // The slide's total error, from the core.
+    let e = format!("E_total = {:.9}", textbook.forward().e_total);
+    assert!(e.starts_with("E_total = 0.29837"), "{e}");
+    // w1's chain rule: click its edge, read its gradient.
+    h.get_by_label("w1 = 0.1500").click();
+    h.run_steps(2);
+    let chain = textbook.chain(0).unwrap();
+    let gradient = format!("{:.9}", chain.gradient);
+    assert!(
+        h.query_by_label_contains(&gradient).is_some(),
+        "no label shows dE/dw1 = {gradient}"
+    );
+    // One step changes every weight exactly as the core's step does.
+    h.get_by_label("Step: update every weight once").click();
+    h.run_steps(2);
+    let mut expected = Textbook::default();
+    expected.step(false);
+    assert_eq!(h.state().backprop().params, expected.params);
+    // The slide's w5+ = 0.35891648.
+    assert!((h.state().backprop().params[4] - 0.358_916_48).abs() < 1e-8);
+    // The before/after table shows the slide's w5+.
+    assert!(h.query_by_label_contains("0.358916480").is_some());
+    h.get_by_label("Reset to the slide's values").click();
+    h.run_steps(2);
+    assert_eq!(h.state().backprop().params, Textbook::default().params);
+}
+
+#[test]
+fn the_sweep_fills_in_and_can_be_cancelled() {
+    let mut h = harness("vanishing", Lang::En);
+    h.get_by_label("Going deeper").click();
+    h.run_steps(2);
+    // A small sweep, typed in: 2 depths x 2 skips x 1 seed.
+    h.get_by_label("depths").set_text_value_accesskit("2, 3");
+    h.run_steps(2);
+    h.get_by_label("Run sweep").click();
+    h.run_steps(1);
+    until(&mut h, |app| !app.sweep_progress().2);
+    let (done, total, _) = h.state().sweep_progress();
+    assert_eq!((done, total), (8, 8), "2 depths x 2 skips x 2 seeds");
+    // A bad depth is a message, and nothing starts.
+    h.get_by_label("depths").set_text_value_accesskit("4, deep");
+    h.run_steps(2);
+    h.get_by_label("Run sweep").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("\"deep\" is not a whole number from 1 to")
+            .is_some()
+    );
+    assert_eq!(h.state().sweep_progress(), (8, 8, false));
+    // A long sweep, cancelled after its first network.
+    h.get_by_label("depths")
+        .set_text_value_accesskit("2, 64, 128, 200");
+    h.run_steps(2);
+    h.get_by_label("Run sweep").click();
+    h.run_steps(1);
+    until(&mut h, |app| app.sweep_progress().0 >= 1);
+    h.get_by_label("Cancel sweep").click();
+    until(&mut h, |app| !app.sweep_progress().2);
+    let (done, total, _) = h.state().sweep_progress();
+    assert!(
+        done < total,
+        "{done} of {total}: the cancel came too late to matter"
+    );
+    assert!(h.query_by_label("Stopped before the end.").is_some());
+}
+
+#[test]
+fn the_identity_demonstration_shows_an_exact_identity() {
+    let mut h = harness("vanishing", Lang::En);
+    h.get_by_label("Going deeper").click();
+    h.run_steps(2);
+    h.get_by_label("Zero block 2's branch and compare").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("zero branch: 0 (exactly)")
+            .is_some()
+    );
+    h.get_by_label("sigmoid").click();
+    h.run_steps(1);
+    h.get_by_label("Zero block 2's branch and compare").click();
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("g(0) ≠ 0").is_some());
+}
+
+#[test]
+fn the_guided_lesson_walks_the_slides_with_the_keyboard() {
+    let mut h = harness("vanishing", Lang::En);
+    h.get_by_label("Guided lesson").click();
+    h.run_steps(2);
+    assert_eq!(h.state().guide_step(), Some(0));
+    assert_eq!(h.state().view(), View::Backprop);
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(h.state().guide_step(), Some(1));
+    assert_eq!(h.state().view(), View::Live);
+    // Set up paused: the question comes before the run.
+    until(&mut h, |app| {
+        app.lesson_id() == "vanishing" && *app.training_state() == State::Paused
+    });
+    assert!(h.query_by_label_contains("Ask the class:").is_some());
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(2);
+    assert_eq!(h.state().guide_step(), Some(2));
+    until(&mut h, |app| {
+        app.config().skip != gradscope::nn::Skip::Off || app.lesson_id() != "vanishing"
+    });
+    h.get_by_label("Run").click();
+    until(&mut h, |app| app.steps() > 5);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run_steps(2);
+    assert_eq!(h.state().guide_step(), Some(1));
+    h.get_by_label("End the guided lesson").click();
+    h.run_steps(2);
+    assert_eq!(h.state().guide_step(), None);
+}
+
+#[test]
+fn shortcuts_play_step_toggle_skips_and_show_their_list() {
+    let mut h = harness("vanishing", Lang::En);
+    until(&mut h, |app| *app.training_state() == State::Paused);
+    let before = h.state().steps();
+    h.key_press(egui::Key::S);
+    until(&mut h, |app| app.steps() == before + 1);
+    h.key_press(egui::Key::K);
+    until(&mut h, |app| {
+        !app.skips().is_empty() && app.skips().iter().all(|&on| on)
+    });
+    h.key_press(egui::Key::Space);
+    until(&mut h, |app| *app.training_state() == State::Playing);
+    h.key_press(egui::Key::Space);
+    until(&mut h, |app| *app.training_state() == State::Paused);
+    h.key_press(egui::Key::H);
+    h.run_steps(2);
+    assert!(h.query_by_label("Keyboard shortcuts").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.query_by_label("Keyboard shortcuts").is_none());
+    h.key_press(egui::Key::P);
+    h.run_steps(2);
+    assert!(h.state().presentation());
+}
+
+/// Every text the accessibility tree has on screen.
+fn visible_texts(h: &Harness<'static, GradscopeApp>) -> BTreeSet<String> {
+    h.query_all(by().include_labels())
+        .filter_map(|node| node.accesskit_node().label())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Texts that read the same in both languages: formulas, names, numbers,
+/// and the English terms Italian courses use as they are.
+fn language_neutral(text: &str) -> bool {
+    const SAME: [&str; 38] = [
+        "EN",
+        "IT",
+        "Loss",
+        "loss",
+        "batch",
+        "dataset",
+        "seed",
+        "learning",
+        "rate",
+        "skip",
+        "target",
+        "slides",
+        "identity",
+        "sigmoid",
+        "tanh",
+        "relu",
+        "leaky",
+        "adam",
+        "sgd",
+        "momentum",
+        "lecun",
+        "he",
+        "xavier",
+        "uniform",
+        "normal",
+        "zero",
+        "off",
+        "spiral",
+        "circles",
+        "xor",
+        "moons",
+        "gaussians",
+        "E_total",
+        "test",
+        "plain",
+        "residual",
+        "max",
+        "log10",
+    ];
+    // Every word is a shared term or a symbol's name ("w1", "dL", "g").
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| word.chars().any(char::is_alphabetic))
+        .all(|word| word.chars().count() <= 2 || SAME.contains(&word))
+}
+
+#[test]
+fn every_visible_string_exists_in_both_languages() {
+    let mut untranslated = BTreeSet::new();
+    for view in View::ALL {
+        let mut texts = Vec::new();
+        for lang in Lang::ALL {
+            let mut h = harness("residual-rescue", lang);
+            h.state_mut().set_view(view);
+            h.state().send(Command::Step(3));
+            until(&mut h, |app| app.steps() >= 3);
+            h.run_steps(3);
+            texts.push(visible_texts(&h));
+            // Plot texts are painted, not in the tree: check the models.
+            for figure in h.state().figures() {
+                texts
+                    .last_mut()
+                    .unwrap()
+                    .extend([figure.title, figure.x.label, figure.y.label]);
+            }
+        }
+        assert!(
+            texts[0].len() > 20,
+            "{view:?}: only {} texts",
+            texts[0].len()
+        );
+        for text in texts[0].intersection(&texts[1]) {
+            if !language_neutral(text) {
+                untranslated.insert(format!("{view:?}: {text}"));
+            }
+        }
+    }
+    assert!(
+        untranslated.is_empty(),
+        "the same in English and Italian: {untranslated:#?}"
+    );
+}
