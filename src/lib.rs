@@ -23,4 +23,5 @@ pub mod lang;
 pub mod lessons;
 pub mod model_file;
 pub mod nn;
+pub mod session;
 pub mod train;

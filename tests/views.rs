@@ -161,7 +161,16 @@ fn the_guided_lesson_walks_the_slides_with_the_keyboard() {
 #[test]
 fn shortcuts_play_step_toggle_skips_and_show_their_list() {
     let mut h = harness("vanishing", Lang::En);
-    until(&mut h, |app| *app.training_state() == State::Paused);
+    // From a reset, so no step from before the pause can arrive late.
+    let lesson = gradscope::lessons::find("vanishing").unwrap();
+    h.state().send(Command::Reset {
+        config: lesson.config,
+        mode: lesson.mode,
+    });
+    h.key_press(egui::Key::S);
+    until(&mut h, |app| {
+        app.steps() == 1 && *app.training_state() == State::Paused
+    });
     let before = h.state().steps();
     h.key_press(egui::Key::S);
     until(&mut h, |app| app.steps() == before + 1);
@@ -277,4 +286,96 @@ fn every_visible_string_exists_in_both_languages() {
         untranslated.is_empty(),
         "the same in English and Italian: {untranslated:#?}"
     );
+}
+
+/// Opens the session menu, types `path`, clicks `button`; the message.
+fn session_action(
+    h: &mut Harness<'static, GradscopeApp>,
+    path: &std::path::Path,
+    button: &str,
+) -> String {
+    let italian = h.state().lang() == Lang::It;
+    h.get_by_label(if italian { "Sessione" } else { "Session" })
+        .click();
+    h.run_steps(2);
+    h.get_by_label(if italian {
+        "file di sessione"
+    } else {
+        "session file"
+    })
+    .set_text_value_accesskit(&path.display().to_string());
+    h.run_steps(2);
+    h.get_by_label(button).click();
+    h.run_steps(2);
+    h.state().message().unwrap_or_default().to_string()
+}
+
+#[test]
+fn a_session_saves_and_reopens_to_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class").join("monday.json");
+    let mut h = harness("residual-rescue", Lang::It);
+    h.state().send(Command::Step(30));
+    until(&mut h, |app| {
+        app.steps() >= 30 && *app.training_state() == State::Paused
+    });
+    h.state().send(Command::SetSkip {
+        block: 2,
+        on: false,
+    });
+    until(&mut h, |app| app.skips().get(2) == Some(&false));
+    let saved_skips = h.state().skips();
+    let saved_figures = h.state().figures();
+    let message = session_action(&mut h, &path, "Salva sessione");
+    assert!(message.starts_with("Sessione salvata in"), "{message}");
+    assert!(path.is_file());
+
+    // Change everything: language, lesson, steps.
+    h.get_by_label("EN").click();
+    h.run_steps(1);
+    h.state().send(Command::Step(20));
+    until(&mut h, |app| {
+        app.steps() >= 50 && *app.training_state() == State::Paused
+    });
+
+    // A damaged file and a foreign one change nothing.
+    let damaged = dir.path().join("damaged.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&damaged, &text[..text.len() / 2]).unwrap();
+    let message = session_action(&mut h, &damaged, "Open session");
+    assert!(
+        message.contains("not a gradscope session file"),
+        "{message}"
+    );
+    let foreign = dir.path().join("foreign.json");
+    std::fs::write(&foreign, text.replace("\"gradscope-session\"", "\"notes\"")).unwrap();
+    let message = session_action(&mut h, &foreign, "Open session");
+    assert!(
+        message.contains("not a gradscope session (format \"notes\")"),
+        "{message}"
+    );
+    let missing = dir.path().join("missing.json");
+    let message = session_action(&mut h, &missing, "Open session");
+    assert!(message.starts_with("cannot open the session"), "{message}");
+    h.run_steps(3);
+    assert_eq!(h.state().steps(), 50);
+    assert_eq!(h.state().lang(), Lang::En);
+
+    // The saved one restores language, steps, skips and every plot.
+    let message = session_action(&mut h, &path, "Open session");
+    assert!(message.starts_with("Sessione aperta da"), "{message}");
+    until(&mut h, |app| app.steps() == 30);
+    h.run_steps(3);
+    assert_eq!(h.state().lang(), Lang::It);
+    assert_eq!(h.state().skips(), saved_skips);
+    let reopened = h.state().figures();
+    for (saved, now) in saved_figures.iter().zip(&reopened) {
+        if saved.id == "loss" || saved.id == "gradient_heatmap" {
+            assert_eq!(saved.series, now.series, "{}", saved.id);
+            assert_eq!(saved.heatmap, now.heatmap, "{}", saved.id);
+        }
+    }
+    // And it trains on from step 30.
+    h.state().send(Command::Step(5));
+    until(&mut h, |app| app.steps() == 35);
 }

@@ -14,6 +14,7 @@ mod export;
 mod guide;
 mod keys;
 pub mod plot;
+mod prefs;
 mod readout;
 mod screenshot;
 mod settings;
@@ -72,6 +73,11 @@ pub struct GradscopeApp {
     presentation: bool,
     /// The keyboard shortcuts overlay.
     help: bool,
+    /// The session file "Save" and "Open" use.
+    session_path: String,
+    /// What was last written to the preferences file (`None`: do not write,
+    /// as in tests).
+    remembered: Option<prefs::Prefs>,
 }
 
 /// The tabs.
@@ -165,6 +171,8 @@ impl GradscopeApp {
             guide: None,
             presentation: false,
             help: false,
+            session_path: default_session_path().display().to_string(),
+            remembered: None,
             config,
             diverged: None,
         };
@@ -370,6 +378,7 @@ impl GradscopeApp {
             {
                 self.set_presentation(ui.ctx(), !self.presentation);
             }
+            self.session_ui(ui);
             if ui
                 .selectable_label(self.help, l.pick("Shortcuts", "Scorciatoie"))
                 .on_hover_text(l.pick("Keyboard shortcuts (H)", "Scorciatoie da tastiera (H)"))
@@ -390,6 +399,123 @@ impl GradscopeApp {
         if let Some(step) = self.guide {
             self.guide_ui(ui, step);
         }
+    }
+
+    /// The preferences as they are now.
+    fn prefs(&self) -> prefs::Prefs {
+        prefs::Prefs {
+            lang: Some(self.lang),
+            lesson: Some(self.current().id.clone()),
+            view: self.view,
+            presentation: self.presentation,
+            session_path: Some(self.session_path.clone().into()),
+        }
+    }
+
+    /// Writes the preferences when they changed (only in the real window).
+    fn remember(&mut self) {
+        if let Some(remembered) = &self.remembered {
+            let now = self.prefs();
+            if *remembered != now {
+                prefs::save(&now);
+                self.remembered = Some(now);
+            }
+        }
+    }
+
+    /// Saves config, weights, histories and language to `path`.
+    pub fn save_session(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let (reply, networks) = std::sync::mpsc::channel();
+        self.trainer.send(Command::Networks(reply));
+        let networks = networks
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .map_err(|_| "cannot save the session: the trainer did not answer".to_string())?;
+        let runs: Vec<crate::session::RunState> = networks
+            .into_iter()
+            .zip(&self.runs)
+            .map(|(mut state, view)| {
+                state.history = view.history.clone();
+                state
+            })
+            .collect();
+        let session = crate::session::Session::new(
+            self.lang,
+            &self.current().id,
+            self.mode,
+            &self.config,
+            &runs,
+        );
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                format!(
+                    "cannot create {}: {}",
+                    dir.display(),
+                    crate::files::describe(&e)
+                )
+            })?;
+        }
+        crate::session::save(path, &session)
+    }
+
+    /// Replaces the runs, the lesson and the language by a saved session's;
+    /// a bad file changes nothing.
+    pub fn open_session(&mut self, path: &std::path::Path) -> Result<(), String> {
+        let (session, runs) = crate::session::load(path)?;
+        self.lang = session.lang;
+        if let Some(index) = self.lessons.iter().position(|l| l.id == session.lesson) {
+            self.lesson = index;
+        }
+        self.request_histogram(&session.config);
+        self.trainer.send(Command::Restore {
+            config: session.config,
+            mode: session.mode,
+            runs,
+        });
+        Ok(())
+    }
+
+    /// The session menu: a path, save, open.
+    fn session_ui(&mut self, ui: &mut egui::Ui) {
+        let l = self.lang;
+        ui.menu_button(l.pick("Session", "Sessione"), |ui| {
+            ui.label(l.pick(
+                "Config, weights, plots and language in one file",
+                "Configurazione, pesi, grafici e lingua in un file",
+            ));
+            let label = ui.label(l.pick("session file", "file di sessione"));
+            ui.add(egui::TextEdit::singleline(&mut self.session_path).desired_width(360.0))
+                .labelled_by(label.id);
+            let path = std::path::PathBuf::from(self.session_path.trim());
+            ui.horizontal(|ui| {
+                if ui
+                    .button(l.pick("Save session", "Salva sessione"))
+                    .clicked()
+                {
+                    self.message = Some(match self.save_session(&path) {
+                        Ok(()) => format!(
+                            "{} {}",
+                            l.pick("Session saved to", "Sessione salvata in"),
+                            path.display()
+                        ),
+                        Err(e) => e,
+                    });
+                    ui.close();
+                }
+                if ui.button(l.pick("Open session", "Apri sessione")).clicked() {
+                    let result = self.open_session(&path);
+                    let l = self.lang;
+                    self.message = Some(match result {
+                        Ok(()) => format!(
+                            "{} {}",
+                            l.pick("Session opened from", "Sessione aperta da"),
+                            path.display()
+                        ),
+                        Err(e) => e,
+                    });
+                    ui.close();
+                }
+            });
+        });
     }
 
     /// Zoom, theme and line widths for a projector, or back.
@@ -786,6 +912,7 @@ impl eframe::App for GradscopeApp {
             self.absorb(update);
         }
         self.finish_capture(ctx);
+        self.remember();
         if let Some(plan) = self.screenshot.as_mut() {
             let steps = self.runs.first().map_or(0, |r| r.history.steps());
             let done = (steps >= plan.steps || (steps > 0 && self.state != State::Playing))
@@ -836,6 +963,15 @@ impl eframe::App for GradscopeApp {
     }
 }
 
+/// ~/gradscope-sessions/session.json, or ./session.json without a home.
+fn default_session_path() -> std::path::PathBuf {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| std::path::PathBuf::from(h).join("gradscope-sessions"))
+        .unwrap_or_default()
+        .join("session.json")
+}
+
 /// egui's fonts, with Hack behind the proportional font:
 /// Ubuntu Light lacks arrows and several mathematical symbols (→, ×, ≤, ÷)
 /// that the labels and lessons use.
@@ -865,10 +1001,22 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
             .with_title("gradscope"),
         ..Default::default()
     };
-    let lang = flags.lang.unwrap_or_else(Lang::from_env);
-    let lesson = flags.lesson.clone();
+    // The command line wins over what the last launch remembered.
+    let remembered = prefs::load();
+    let lang = flags
+        .lang
+        .or(remembered.lang)
+        .unwrap_or_else(Lang::from_env);
+    let lesson = flags.lesson.clone().or_else(|| {
+        remembered
+            .lesson
+            .clone()
+            .filter(|id| lessons::find(id).is_ok())
+    });
     let paused = flags.paused;
-    let view = flags.view;
+    let view = flags.view.or(Some(remembered.view));
+    let presentation = remembered.presentation && flags.screenshot.is_none();
+    let session_path = remembered.session_path.clone();
     let plan = match (&flags.screenshot, flags.steps) {
         (Some(path), Some(steps)) => Some(screenshot::Plan::new(path.clone(), steps)?),
         _ => None,
@@ -889,6 +1037,14 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
             }
             if let Some(view) = view {
                 app.view = view;
+            }
+            if let Some(path) = session_path {
+                app.session_path = path.display().to_string();
+            }
+            app.set_presentation(&cc.egui_ctx, presentation);
+            // Screenshots (CI) leave the preferences alone.
+            if app.screenshot.is_none() && plan.is_none() {
+                app.remembered = Some(app.prefs());
             }
             if let Some(plan) = plan {
                 app.trainer.send(Command::Pause);

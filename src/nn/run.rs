@@ -130,6 +130,11 @@ impl Run {
     }
 
     /// Steps taken so far.
+    /// Counts steps on from `steps` (a network restored from a session).
+    pub fn continue_from(&mut self, steps: u64) {
+        self.steps_done = steps;
+    }
+
     pub fn steps_done(&self) -> u64 {
         self.steps_done
     }

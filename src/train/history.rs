@@ -6,13 +6,13 @@
 //! minimum and the maximum of what it covers, so a spike stays visible
 //! however long the run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::nn::{NonFinite, SkipStyle, StepStats};
 
 /// Mean, minimum and maximum of the finite values seen, and how many were
 /// not finite.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Agg {
     pub sum: f64,
     pub min: f32,
@@ -70,7 +70,7 @@ impl Agg {
 }
 
 /// The steps `first..=last` of a run, summarised.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
     pub first_step: u64,
     pub last_step: u64,
@@ -109,7 +109,7 @@ impl Bucket {
 }
 
 /// A loss and accuracy measured on a whole split.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EvalPoint {
     pub step: u64,
     pub train_loss: f64,
@@ -118,7 +118,7 @@ pub struct EvalPoint {
 }
 
 /// Something that changed the run between two steps, for plots to mark.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventKind {
     /// One block's skip (`Some(block)`) or all of them (`None`) on or off.
     Skip {
@@ -135,7 +135,7 @@ pub enum EventKind {
     Diverged(NonFinite),
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The first step taken with the change in effect.
     pub step: u64,

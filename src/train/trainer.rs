@@ -13,6 +13,7 @@ use crate::nn::{
 };
 
 use super::history::{EvalPoint, Event, EventKind, History};
+use crate::session::RunState;
 
 /// How fast to train.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -35,7 +36,7 @@ pub enum Mode {
 }
 
 /// What the owner asks of the trainer. Each takes effect between two steps.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Command {
     Play,
     Pause,
@@ -63,6 +64,15 @@ pub enum Command {
     Histogram(Option<HistogramRequest>),
     /// Evaluate on the test set every this many steps (at least 1).
     EvalEvery(u64),
+    /// Send every run's network and step count (histories stay with the
+    /// watcher, which has them all): for saving a session.
+    Networks(mpsc::Sender<Vec<RunState>>),
+    /// Start over from saved networks and their histories, paused.
+    Restore {
+        config: Config,
+        mode: Mode,
+        runs: Vec<RunState>,
+    },
     /// Makes the next step panic: the recovery path, tested.
     #[cfg(test)]
     Panic,
@@ -399,6 +409,21 @@ impl Worker {
                 }
                 Err(e) => self.rejected = Some(e.to_string()),
             },
+            Command::Networks(reply) => {
+                let networks = self
+                    .runs
+                    .iter()
+                    .map(|(name, run)| RunState {
+                        name: name.clone(),
+                        mlp: run.mlp.clone(),
+                        steps: run.steps_done(),
+                        history: History::default(),
+                    })
+                    .collect();
+                // The window may have given up waiting; nothing to do then.
+                let _ = reply.send(networks);
+            }
+            Command::Restore { config, mode, runs } => self.restore(config, mode, runs),
             Command::SetSpeed(speed) => self.speed = speed,
             Command::Histogram(request) => self.histogram = request,
             Command::EvalEvery(n) => self.eval_every = n.max(1),
@@ -407,6 +432,29 @@ impl Worker {
             Command::Play | Command::Pause | Command::Step(_) => {}
             change => self.change_runs(change),
         }
+    }
+
+    /// Replaces the runs by saved ones; their histories go out with the
+    /// next update.
+    fn restore(&mut self, config: Config, mode: Mode, saved: Vec<RunState>) {
+        let mut runs = Vec::with_capacity(saved.len());
+        let mut pending = Vec::with_capacity(saved.len());
+        for state in saved {
+            let mut run = Run::with_network(config.clone(), state.mlp);
+            run.continue_from(state.steps);
+            let mut history = History::new(PENDING_CAPACITY);
+            history.append(state.history);
+            runs.push((state.name, run));
+            pending.push(history);
+        }
+        self.runs = runs;
+        self.pending = pending;
+        self.config = config;
+        self.mode = mode;
+        self.epoch += 1;
+        self.held = None;
+        self.state = State::Paused;
+        self.dirty = true;
     }
 
     /// Commands that change the runs themselves, recorded as events.

@@ -1,0 +1,349 @@
+//! Session files: a lesson's state saved to continue later. One JSON file
+//! holds the language, the lesson, the configuration, every run's weights
+//! and skips, and its history (the plots). Loading checks everything
+//! against a validated configuration before anything is replaced, so a
+//! damaged or foreign file gives one clear message and changes nothing.
+//!
+//! Restored runs continue from their weights and step count; the
+//! optimiser's moments and the mini-batch order start afresh (a session is
+//! for teaching, not for bit-exact continuation).
+
+use std::io::Read;
+use std::path::Path;
+
+use ndarray::{Array1, Array2};
+use serde::{Deserialize, Serialize};
+
+use crate::files::{describe, write_atomically};
+use crate::lang::Lang;
+use crate::nn::mlp::block_count;
+use crate::nn::{Config, Dense, Mlp, SkipStyle};
+use crate::train::history::{Agg, Bucket, EvalPoint, Event};
+use crate::train::{History, Mode};
+
+/// What the file says it is.
+pub const FORMAT: &str = "gradscope-session";
+pub const VERSION: u32 = 1;
+/// Larger files are refused unread: two 256-layer networks of width 1024
+/// with full histories stay well below.
+pub const MAX_SESSION_BYTES: u64 = 1 << 30;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    pub format: String,
+    pub version: u32,
+    pub lang: Lang,
+    /// The lesson the window showed (its id).
+    pub lesson: String,
+    pub mode: Mode,
+    pub config: Config,
+    pub runs: Vec<SavedRun>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedRun {
+    pub name: String,
+    pub steps: u64,
+    pub style: SkipStyle,
+    pub skips: Vec<bool>,
+    /// Hidden layers, then the output layer: weight [out][in] row-major.
+    pub layers: Vec<SavedLayer>,
+    pub buckets: Vec<SavedBucket>,
+    pub evals: Vec<SavedEval>,
+    pub events: Vec<Event>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedLayer {
+    pub weight: Vec<Option<f32>>,
+    pub bias: Vec<Option<f32>>,
+}
+
+/// A history bucket; JSON has no NaN or infinity, so those are null.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedBucket {
+    pub first_step: u64,
+    pub last_step: u64,
+    pub loss: SavedAgg,
+    pub grad_norms: Vec<SavedAgg>,
+}
+
+/// [sum, min, max, finite values, non-finite values].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedAgg(Option<f64>, Option<f32>, Option<f32>, u32, u32);
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedEval {
+    pub step: u64,
+    pub train_loss: Option<f64>,
+    pub test_loss: Option<f64>,
+    pub test_accuracy: Option<f64>,
+}
+
+/// A run as the trainer and the window know it.
+#[derive(Clone, Debug)]
+pub struct RunState {
+    pub name: String,
+    pub mlp: Mlp,
+    pub steps: u64,
+    pub history: History,
+}
+
+fn finite32(v: f32) -> Option<f32> {
+    v.is_finite().then_some(v)
+}
+
+fn finite64(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+impl Session {
+    pub fn new(
+        lang: Lang,
+        lesson: &str,
+        mode: Mode,
+        config: &Config,
+        runs: &[RunState],
+    ) -> Session {
+        Session {
+            format: FORMAT.into(),
+            version: VERSION,
+            lang,
+            lesson: lesson.into(),
+            mode,
+            config: config.clone(),
+            runs: runs.iter().map(save_run).collect(),
+        }
+    }
+
+    /// The runs, checked against the configuration.
+    pub fn restore(&self) -> Result<Vec<RunState>, String> {
+        if self.format != FORMAT {
+            return Err(format!(
+                "not a gradscope session (format \"{}\")",
+                self.format
+            ));
+        }
+        if self.version != VERSION {
+            return Err(format!(
+                "session version {} is not supported (this gradscope reads version {VERSION})",
+                self.version
+            ));
+        }
+        self.config
+            .validate()
+            .map_err(|e| format!("its configuration is invalid: {e}"))?;
+        let expected = match self.mode {
+            Mode::Single => 1,
+            Mode::Twins => 2,
+        };
+        if self.runs.len() != expected {
+            return Err(format!(
+                "a {} session has {expected} run(s), this one {}",
+                serde_json::to_string(&self.mode).unwrap_or_default(),
+                self.runs.len()
+            ));
+        }
+        self.runs
+            .iter()
+            .map(|run| restore_run(run, &self.config))
+            .collect()
+    }
+}
+
+fn save_run(run: &RunState) -> SavedRun {
+    let saved_agg = |a: &Agg| {
+        SavedAgg(
+            finite64(a.sum),
+            finite32(a.min),
+            finite32(a.max),
+            a.finite,
+            a.nonfinite,
+        )
+    };
+    SavedRun {
+        name: run.name.clone(),
+        steps: run.steps,
+        style: run.mlp.style,
+        skips: run.mlp.skips.clone(),
+        layers: run
+            .mlp
+            .layers
+            .iter()
+            .map(|l| SavedLayer {
+                weight: l.weight.iter().map(|&v| finite32(v)).collect(),
+                bias: l.bias.iter().map(|&v| finite32(v)).collect(),
+            })
+            .collect(),
+        buckets: run
+            .history
+            .buckets()
+            .iter()
+            .map(|b| SavedBucket {
+                first_step: b.first_step,
+                last_step: b.last_step,
+                loss: saved_agg(&b.loss),
+                grad_norms: b.grad_norms.iter().map(saved_agg).collect(),
+            })
+            .collect(),
+        evals: run
+            .history
+            .evals()
+            .iter()
+            .map(|e| SavedEval {
+                step: e.step,
+                train_loss: finite64(e.train_loss),
+                test_loss: finite64(e.test_loss),
+                test_accuracy: finite64(e.test_accuracy),
+            })
+            .collect(),
+        events: run.history.events().to_vec(),
+    }
+}
+
+fn restore_agg(a: &SavedAgg) -> Result<Agg, String> {
+    let SavedAgg(sum, min, max, finite, nonfinite) = *a;
+    let default = Agg::default();
+    match (finite, sum, min, max) {
+        (0, _, _, _) => Ok(Agg {
+            nonfinite,
+            ..default
+        }),
+        (_, Some(sum), Some(min), Some(max)) if min <= max => Ok(Agg {
+            sum,
+            min,
+            max,
+            finite,
+            nonfinite,
+        }),
+        _ => Err("a history value is missing".into()),
+    }
+}
+
+fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
+    let name = &run.name;
+    let depth = config.depth;
+    if run.layers.len() != depth + 1 {
+        return Err(format!(
+            "run \"{name}\" has {} layers, its configuration {}",
+            run.layers.len(),
+            depth + 1
+        ));
+    }
+    if run.skips.len() != block_count(depth) {
+        return Err(format!(
+            "run \"{name}\" has {} skips, its network {} blocks",
+            run.skips.len(),
+            block_count(depth)
+        ));
+    }
+    let mut layers = Vec::with_capacity(depth + 1);
+    for (i, saved) in run.layers.iter().enumerate() {
+        let fan_in = if i == 0 { Config::INPUTS } else { config.width };
+        let fan_out = if i == depth {
+            config.outputs()
+        } else {
+            config.width
+        };
+        if saved.weight.len() != fan_in * fan_out || saved.bias.len() != fan_out {
+            return Err(format!(
+                "run \"{name}\", layer {}: the weights do not have the configuration's shape {fan_out}×{fan_in}",
+                i + 1
+            ));
+        }
+        let value = |v: &Option<f32>| v.unwrap_or(f32::NAN);
+        let weight =
+            Array2::from_shape_vec((fan_out, fan_in), saved.weight.iter().map(value).collect())
+                .map_err(|e| e.to_string())?;
+        let bias = Array1::from(saved.bias.iter().map(value).collect::<Vec<_>>());
+        layers.push(Dense { weight, bias });
+    }
+    let mlp = Mlp {
+        layers,
+        activation: config.activation,
+        style: run.style,
+        skips: run.skips.clone(),
+    };
+    let mut history = History::default();
+    let mut next_step = 0;
+    for saved in &run.buckets {
+        if saved.first_step < next_step
+            || saved.last_step < saved.first_step
+            || saved.last_step >= run.steps
+        {
+            return Err(format!(
+                "run \"{name}\": its history's steps are out of order"
+            ));
+        }
+        if saved.grad_norms.len() != depth + 1 {
+            return Err(format!(
+                "run \"{name}\": its history does not match its layers"
+            ));
+        }
+        next_step = saved.last_step + 1;
+        history.push_bucket(Bucket {
+            first_step: saved.first_step,
+            last_step: saved.last_step,
+            loss: restore_agg(&saved.loss)?,
+            grad_norms: saved
+                .grad_norms
+                .iter()
+                .map(restore_agg)
+                .collect::<Result<_, _>>()?,
+        });
+    }
+    for e in &run.evals {
+        history.push_eval(EvalPoint {
+            step: e.step,
+            train_loss: e.train_loss.unwrap_or(f64::NAN),
+            test_loss: e.test_loss.unwrap_or(f64::NAN),
+            test_accuracy: e.test_accuracy.unwrap_or(f64::NAN),
+        });
+    }
+    for event in &run.events {
+        history.push_event(event.clone());
+    }
+    Ok(RunState {
+        name: name.clone(),
+        mlp,
+        steps: run.steps,
+        history,
+    })
+}
+
+/// Writes `session` to `path` (atomically: a failed save leaves the old file).
+pub fn save(path: &Path, session: &Session) -> Result<(), String> {
+    let text = serde_json::to_string(session).map_err(|e| e.to_string())?;
+    write_atomically(path, text.as_bytes()).map_err(|e| {
+        format!(
+            "cannot save the session to {}: {}",
+            path.display(),
+            describe(&e)
+        )
+    })
+}
+
+/// Reads and checks a session file; the message names the file and the problem.
+pub fn load(path: &Path) -> Result<(Session, Vec<RunState>), String> {
+    let fail = |what: String| format!("cannot open the session {}: {what}", path.display());
+    let file = std::fs::File::open(path).map_err(|e| fail(describe(&e)))?;
+    let len = file.metadata().map_err(|e| fail(describe(&e)))?.len();
+    if len > MAX_SESSION_BYTES {
+        return Err(fail(format!(
+            "the file is {len} bytes, more than a session can be ({MAX_SESSION_BYTES})"
+        )));
+    }
+    let mut text = String::new();
+    file.take(MAX_SESSION_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(format!("not a text file ({})", describe(&e))))?;
+    let session: Session = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("not a gradscope session file ({e})")))?;
+    let runs = session.restore().map_err(fail)?;
+    Ok((session, runs))
+}
