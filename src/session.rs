@@ -347,3 +347,100 @@ pub fn load(path: &Path) -> Result<(Session, Vec<RunState>), String> {
     let runs = session.restore().map_err(fail)?;
     Ok((session, runs))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::Run;
+
+    fn session() -> Session {
+        let config = Config {
+            depth: 3,
+            width: 4,
+            ..Config::default()
+        };
+        let mut run = Run::new(config.clone()).unwrap();
+        let mut history = History::default();
+        for _ in 0..5 {
+            history.push(run.step());
+        }
+        let state = RunState {
+            name: String::new(),
+            mlp: run.mlp.clone(),
+            steps: 5,
+            history,
+        };
+        Session::new(Lang::It, "vanishing", Mode::Single, &config, &[state])
+    }
+
+    #[test]
+    fn a_session_round_trips_through_json() {
+        let saved = session();
+        let text = serde_json::to_string(&saved).unwrap();
+        let read: Session = serde_json::from_str(&text).unwrap();
+        assert_eq!(read, saved);
+        let runs = read.restore().unwrap();
+        assert_eq!(runs[0].steps, 5);
+        assert_eq!(runs[0].history.steps(), 5);
+    }
+
+    #[test]
+    fn inconsistent_sessions_are_refused_with_a_reason() {
+        let cases: Vec<(Box<dyn Fn(&mut Session)>, &str)> = vec![
+            (Box::new(|s| s.version = 9), "version 9 is not supported"),
+            (Box::new(|s| s.config.depth = 0), "configuration is invalid"),
+            (
+                Box::new(|s| s.mode = Mode::Twins),
+                "has 2 run(s), this one 1",
+            ),
+            (
+                Box::new(|s| s.runs[0].layers.pop().map(drop).unwrap_or(())),
+                "has 3 layers",
+            ),
+            (
+                Box::new(|s| s.runs[0].layers[1].weight.push(Some(1.0))),
+                "layer 2",
+            ),
+            (Box::new(|s| s.runs[0].skips.push(true)), "skips"),
+            (Box::new(|s| s.runs[0].buckets.swap(0, 1)), "out of order"),
+            (Box::new(|s| s.runs[0].steps = 2), "out of order"),
+            (
+                Box::new(|s| {
+                    s.runs[0].buckets[0]
+                        .grad_norms
+                        .pop()
+                        .map(drop)
+                        .unwrap_or(())
+                }),
+                "does not match",
+            ),
+            (Box::new(|s| s.runs[0].buckets[0].loss.0 = None), "missing"),
+        ];
+        for (spoil, expected) in cases {
+            let mut s = session();
+            spoil(&mut s);
+            let err = s.restore().unwrap_err();
+            assert!(err.contains(expected), "{err} (expected {expected:?})");
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_sessions_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.json");
+        std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(load(&garbage).unwrap_err().contains("not a text file"));
+        let other = dir.path().join("other.json");
+        std::fs::write(&other, "{\"name\": \"a config\"}").unwrap();
+        assert!(
+            load(&other)
+                .unwrap_err()
+                .contains("not a gradscope session file")
+        );
+        assert!(
+            load(dir.path())
+                .unwrap_err()
+                .starts_with("cannot open the session")
+        );
+    }
+}
