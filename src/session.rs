@@ -384,9 +384,12 @@ mod tests {
         assert_eq!(runs[0].history.steps(), 5);
     }
 
+    /// A change that makes a session inconsistent.
+    type Spoil = Box<dyn Fn(&mut Session)>;
+
     #[test]
     fn inconsistent_sessions_are_refused_with_a_reason() {
-        let cases: Vec<(Box<dyn Fn(&mut Session)>, &str)> = vec![
+        let cases: Vec<(Spoil, &str)> = vec![
             (Box::new(|s| s.version = 9), "version 9 is not supported"),
             (Box::new(|s| s.config.depth = 0), "configuration is invalid"),
             (
