@@ -206,9 +206,19 @@ fn run_figures(
     lang: Lang,
 ) -> Vec<Figure> {
     let activation = run.mlp.activation;
-    let mut initial = build::gradient_bars(&[("", first)], activation, lang);
+    let mut initial = build::gradient_bars(
+        &[("", first)],
+        activation,
+        build::GradientMeasure::Weights,
+        lang,
+    );
     initial.id = "gradients_initial".into();
-    let final_bars = build::gradient_bars(&[("", last)], activation, lang);
+    let final_bars = build::gradient_bars(
+        &[("", last)],
+        activation,
+        build::GradientMeasure::Weights,
+        lang,
+    );
     let (lo, hi) = activation_range(activation);
     let histogram = run.pre_activation_histogram(histogram_layer, lo as f32, hi as f32, 60);
     vec![

@@ -17,7 +17,13 @@ fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
+    // Paused at step 0: a reset, so no step taken before the pause counts.
+    let start = gradscope::lessons::find(lesson).unwrap();
     harness.state().send(Command::Pause);
+    harness.state().send(Command::Reset {
+        config: start.config,
+        mode: start.mode,
+    });
     harness.run_steps(2);
     harness
 }
@@ -205,7 +211,7 @@ fn visible_texts(h: &Harness<'static, GradscopeApp>) -> BTreeSet<String> {
 /// Texts that read the same in both languages: formulas, names, numbers,
 /// and the English terms Italian courses use as they are.
 fn language_neutral(text: &str) -> bool {
-    const SAME: [&str; 38] = [
+    const SAME: [&str; 39] = [
         "EN",
         "IT",
         "Loss",
@@ -244,6 +250,7 @@ fn language_neutral(text: &str) -> bool {
         "residual",
         "max",
         "log10",
+        "RMS",
     ];
     // Every word is a shared term or a symbol's name ("w1", "dL", "g").
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -378,4 +385,24 @@ fn a_session_saves_and_reopens_to_the_same_state() {
     // And it trains on from step 30.
     h.state().send(Command::Step(5));
     until(&mut h, |app| app.steps() == 35);
+}
+
+#[test]
+fn the_relu_init_lesson_shows_the_error_signal_and_the_bars_can_switch() {
+    let mut h = harness("relu-init", Lang::En);
+    h.state().send(Command::Step(2));
+    until(&mut h, |app| app.steps() >= 2);
+    let ids = |app: &GradscopeApp| app.figures().into_iter().map(|f| f.id).collect::<Vec<_>>();
+    assert!(
+        ids(h.state()).contains(&"deltas".to_string()),
+        "{:?}",
+        ids(h.state())
+    );
+    h.get_by_label("||dL/dW||").click();
+    h.run_steps(2);
+    assert!(
+        ids(h.state()).contains(&"gradients".to_string()),
+        "{:?}",
+        ids(h.state())
+    );
 }

@@ -73,6 +73,8 @@ pub struct GradscopeApp {
     presentation: bool,
     /// The keyboard shortcuts overlay.
     help: bool,
+    /// What the gradient bars show.
+    measure: build::GradientMeasure,
     /// The session file "Save" and "Open" use.
     session_path: String,
     /// What was last written to the preferences file (`None`: do not write,
@@ -145,6 +147,7 @@ impl GradscopeApp {
             .get(index)
             .ok_or_else(|| UsageError("no lessons are embedded".into()))?;
         let config = first.config.clone();
+        let measure = first.bars;
         let mode = first.mode;
         let trainer = Trainer::spawn(config.clone(), first.mode, wake)
             .map_err(|e| UsageError(e.to_string()))?;
@@ -171,6 +174,7 @@ impl GradscopeApp {
             guide: None,
             presentation: false,
             help: false,
+            measure,
             session_path: default_session_path().display().to_string(),
             remembered: None,
             config,
@@ -302,6 +306,7 @@ impl GradscopeApp {
     fn set_up_lesson(&mut self, index: usize) {
         self.lesson = index.min(self.lessons.len() - 1);
         let lesson = self.current().clone();
+        self.measure = lesson.bars;
         self.request_histogram(&lesson.config);
         self.trainer.send(Command::Reset {
             config: lesson.config,
@@ -707,7 +712,12 @@ impl GradscopeApp {
             .collect();
         let mut figures = vec![build::loss(&histories, lang)];
         if !latest.is_empty() {
-            figures.push(build::gradient_bars(&latest, activation, lang));
+            figures.push(build::gradient_bars(
+                &latest,
+                activation,
+                self.measure,
+                lang,
+            ));
         }
         if let Some(first) = self.runs.first() {
             figures.push(build::gradient_heatmap(&first.history, lang));

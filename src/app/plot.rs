@@ -378,10 +378,13 @@ fn log_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
             .into_iter()
             .find(|&s| decade % s == 0)
             .unwrap_or(1);
-        marks.push(egui_plot::GridMark {
-            value: decade as f64,
-            step_size: step as f64,
-        });
+        // egui_plot draws a mark's label even outside the plot: keep to the view.
+        if (lo..=hi).contains(&(decade as f64)) {
+            marks.push(egui_plot::GridMark {
+                value: decade as f64,
+                step_size: step as f64,
+            });
+        }
         for multiple in 2..=9 {
             let value = decade as f64 + f64::from(multiple).log10();
             if value < lo || value > hi {

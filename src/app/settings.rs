@@ -79,6 +79,22 @@ impl GradscopeApp {
 
     /// Learning rate, optimiser, clipping, skips: sent to the trainer now.
     fn live_settings_ui(&mut self, ui: &mut egui::Ui, l: Lang) {
+        ui.horizontal(|ui| {
+            ui.label(l.pick("bars show", "le barre mostrano"));
+            for measure in crate::figures::build::GradientMeasure::ALL {
+                ui.radio_value(&mut self.measure, measure, measure.symbol())
+                    .on_hover_text(match measure {
+                        crate::figures::build::GradientMeasure::Weights => l.pick(
+                            "The gradient of each layer's weights: what the optimiser gets",
+                            "Il gradiente dei pesi di ogni livello: ciò che riceve l'ottimizzatore",
+                        ),
+                        crate::figures::build::GradientMeasure::Deltas => l.pick(
+                            "The error signal dL/dz the backward pass carries through each layer",
+                            "Il segnale d'errore dL/dz che la backpropagation porta attraverso ogni livello",
+                        ),
+                    });
+            }
+        });
         let mut lr = self.draft.learning_rate;
         let r = row(ui, l.pick("learning rate", "learning rate"), |ui| {
             ui.add(

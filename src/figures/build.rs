@@ -127,9 +127,48 @@ fn layer_categories(layers: usize, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// ||dL/dW|| of every layer at one step, input side left, one bar series
-/// per run; for sigmoid, the bound 0.25^(L-l) times the output layer's norm.
-pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: Lang) -> Figure {
+/// What the gradient bars measure per layer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GradientMeasure {
+    /// ||dL/dW||: what the optimiser gets.
+    #[default]
+    Weights,
+    /// RMS of dL/dz: the error signal the backward pass carries. In a ReLU
+    /// network with a wrongly scaled initialisation the forward shrink and
+    /// the backward shrink cancel in dW = δᵀa, so ||dL/dW|| stays level
+    /// while dL/dz shows the trouble.
+    Deltas,
+}
+
+impl GradientMeasure {
+    pub const ALL: [GradientMeasure; 2] = [GradientMeasure::Weights, GradientMeasure::Deltas];
+
+    /// The measure's symbol: the y axis and the legend.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            GradientMeasure::Weights => "||dL/dW||",
+            GradientMeasure::Deltas => "RMS dL/dz",
+        }
+    }
+
+    pub fn of(self, layer: &crate::nn::LayerStats) -> f32 {
+        match self {
+            GradientMeasure::Weights => layer.grad_weight_norm,
+            GradientMeasure::Deltas => layer.delta_rms,
+        }
+    }
+}
+
+/// ||dL/dW|| (or RMS dL/dz) of every layer at one step, input side left,
+/// one bar series per run; for sigmoid, the bound 0.25^(L-l) times the
+/// output layer's value.
+pub fn gradient_bars(
+    runs: &[(&str, &StepStats)],
+    activation: Activation,
+    measure: GradientMeasure,
+    lang: Lang,
+) -> Figure {
     let layers = runs.first().map_or(0, |(_, s)| s.layers.len());
     let step = runs.first().map_or(0, |(_, s)| s.step);
     let mut x = Axis::linear(lang.pick("layer (input → output)", "livello (ingresso → uscita)"));
@@ -143,8 +182,14 @@ pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: 
             "Grandezza del gradiente per livello",
         ),
         x,
-        Axis::log("||dL/dW||"),
+        Axis::log(measure.symbol()),
     );
+    if measure == GradientMeasure::Deltas {
+        figure.id = "deltas".into();
+        figure.title = lang
+            .pick("Error signal per layer", "Segnale d'errore per livello")
+            .into();
+    }
     figure.subtitle = format!("{} {step}", lang.pick("step", "passo"));
     let width = 0.8 / runs.len().max(1) as f64;
     for (index, (name, stats)) in runs.iter().enumerate() {
@@ -152,9 +197,9 @@ pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: 
             .layers
             .iter()
             .enumerate()
-            .map(|(i, l)| [(i + 1) as f64, f64::from(l.grad_weight_norm)])
+            .map(|(i, l)| [(i + 1) as f64, f64::from(measure.of(l))])
             .collect();
-        let label = run_label(name, "||dL/dW||");
+        let label = run_label(name, measure.symbol());
         figure.series.push(Series::bars(
             label,
             PALETTE[index % PALETTE.len()],
@@ -168,7 +213,7 @@ pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: 
         let out = stats
             .layers
             .last()
-            .map_or(0.0, |l| f64::from(l.grad_weight_norm));
+            .map_or(0.0, |l| f64::from(measure.of(l)));
         if out > 0.0 && out.is_finite() {
             let last = layers as f64;
             let points = (1..=layers)
@@ -189,7 +234,7 @@ pub fn gradient_bars(runs: &[(&str, &StepStats)], activation: Activation, lang: 
     let nonfinite = runs
         .iter()
         .flat_map(|(_, s)| &s.layers)
-        .filter(|l| !l.grad_weight_norm.is_finite())
+        .filter(|l| !measure.of(l).is_finite())
         .count();
     if nonfinite > 0 {
         figure.notes.push(format!(

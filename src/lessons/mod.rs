@@ -3,6 +3,7 @@
 //! and Italian. They live as JSON in assets/lessons/ and are embedded in the
 //! binary.
 
+use crate::figures::build::GradientMeasure;
 use serde::Deserialize;
 
 use crate::lang::Text;
@@ -28,6 +29,9 @@ pub struct Lesson {
     pub steps: u64,
     #[serde(default = "single")]
     pub mode: Mode,
+    /// What the gradient bars show first (default ||dL/dW||).
+    #[serde(default)]
+    pub bars: GradientMeasure,
     pub config: Config,
 }
 
