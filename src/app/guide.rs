@@ -130,18 +130,15 @@ impl GradscopeApp {
         };
         let (claim, watch, question) = self.guide_texts(step, l);
         egui::Frame::group(ui.style()).show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(
-                    egui::RichText::new(format!(
-                        "{} {} / {}",
-                        l.pick("Step", "Passo"),
-                        index + 1,
-                        steps.len()
-                    ))
-                    .strong(),
-                );
-                ui.label(egui::RichText::new(claim).strong());
-            });
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {} / {}:  {claim}",
+                    l.pick("Step", "Passo"),
+                    index + 1,
+                    steps.len()
+                ))
+                .strong(),
+            );
             ui.label(
                 egui::RichText::new(format!(
                     "{} {question}",

@@ -75,6 +75,8 @@ pub struct GradscopeApp {
     help: bool,
     /// What the gradient bars show.
     measure: build::GradientMeasure,
+    /// The settings panel (hidden in presentation mode, to give the plots room).
+    show_settings: bool,
     /// The session file "Save" and "Open" use.
     session_path: String,
     /// What was last written to the preferences file (`None`: do not write,
@@ -175,6 +177,7 @@ impl GradscopeApp {
             presentation: false,
             help: false,
             measure,
+            show_settings: true,
             session_path: default_session_path().display().to_string(),
             remembered: None,
             config,
@@ -526,6 +529,7 @@ impl GradscopeApp {
     /// Zoom, theme and line widths for a projector, or back.
     pub fn set_presentation(&mut self, ctx: &egui::Context, on: bool) {
         self.presentation = on;
+        self.show_settings = !on;
         ctx.set_zoom_factor(if on { 1.4 } else { 1.0 });
         ctx.set_theme(if on {
             egui::Theme::Light
@@ -585,6 +589,11 @@ impl GradscopeApp {
             if ui.button(l.pick("Export all", "Esporta tutto")).clicked() {
                 self.export_all();
             }
+            ui.toggle_value(&mut self.show_settings, l.pick("Settings", "Impostazioni"))
+                .on_hover_text(l.pick(
+                    "Show or hide the network's settings",
+                    "Mostra o nascondi le impostazioni della rete",
+                ));
         });
         ui.label(self.current().summary.get(l));
         let lesson = self.current();
@@ -757,16 +766,19 @@ impl GradscopeApp {
                 self.trainer.send(Command::SetSkip { block, on });
             }
         }
-        // Three plots a row; the readout takes the last slot.
-        let height = (ui.available_height() / 2.0 - 50.0).max(120.0);
+        // Three plots a row (two in a narrow or zoomed window); the
+        // readout takes the last slot.
+        let per_row = if ui.available_width() >= 1000.0 { 3 } else { 2 };
+        let rows = 6usize.div_ceil(per_row);
+        let height = (ui.available_height() / rows as f32 - 50.0).max(120.0);
         let figures = self.figures();
         let mut action = None;
         let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
-        slots.resize(6, None);
-        for (row, trio) in slots.chunks(3).enumerate() {
-            let last_row = row == 1;
-            ui.columns(3, |columns| {
-                for (index, (column, slot)) in columns.iter_mut().zip(trio).enumerate() {
+        slots.resize(rows * per_row, None);
+        let readout_slot = slots.len() - 1;
+        for (row, group) in slots.chunks(per_row).enumerate() {
+            ui.columns(per_row, |columns| {
+                for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
                     match slot {
                         Some(figure) => {
                             // Each plot's widgets (its export menu) get ids of their own.
@@ -786,7 +798,7 @@ impl GradscopeApp {
                                 action = Some((chosen, (*figure).clone(), rect));
                             }
                         }
-                        None if last_row && index == 2 => {
+                        None if row * per_row + index == readout_slot => {
                             readout::readout_ui(column, &self.runs, self.lang)
                         }
                         None => {}
@@ -945,11 +957,13 @@ impl eframe::App for GradscopeApp {
         let line_scale = self.line_scale();
         let export = match self.view {
             View::Live => {
-                egui::Panel::left("settings")
-                    .resizable(false)
-                    .show(ui, |ui| {
-                        egui::ScrollArea::vertical().show(ui, |ui| self.settings_ui(ui));
-                    });
+                if self.show_settings {
+                    egui::Panel::left("settings")
+                        .resizable(false)
+                        .show(ui, |ui| {
+                            egui::ScrollArea::vertical().show(ui, |ui| self.settings_ui(ui));
+                        });
+                }
                 egui::CentralPanel::default().show(ui, |ui| self.plots_ui(ui));
                 None
             }
