@@ -34,7 +34,7 @@ fn big_update(config: &Config) -> Update {
             history,
             latest: Some(run.last_stats().clone()),
             histogram: Some(histogram),
-            grid: Some(run.decision_grid(50)),
+            grid: Some(run.decision_grid(50, 1000)),
             skips: run.mlp.skips.clone(),
             style: run.mlp.style,
         }],

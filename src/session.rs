@@ -18,15 +18,18 @@ use crate::files::{describe, write_atomically};
 use crate::lang::Lang;
 use crate::nn::mlp::block_count;
 use crate::nn::{Config, Dense, Mlp, SkipStyle};
-use crate::train::history::{Agg, Bucket, EvalPoint, Event};
+use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode};
 
 /// What the file says it is.
 pub const FORMAT: &str = "gradscope-session";
 pub const VERSION: u32 = 1;
-/// Larger files are refused unread: two 256-layer networks of width 1024
-/// with full histories stay well below.
+/// Larger files are refused unread, and not written: about 50 million
+/// weights (depth 64 at width 640, say) at up to 20 bytes of JSON each.
 pub const MAX_SESSION_BYTES: u64 = 1 << 30;
+/// Most steps a session may claim: far beyond any lesson, far below where
+/// step counters and history strides could overflow.
+pub const MAX_SESSION_STEPS: u64 = 1 << 40;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -206,8 +209,12 @@ fn save_run(run: &RunState) -> SavedRun {
     }
 }
 
-fn restore_agg(a: &SavedAgg) -> Result<Agg, String> {
+/// An aggregate of `steps` values, checked.
+fn restore_agg(a: &SavedAgg, steps: u64) -> Result<Agg, String> {
     let SavedAgg(sum, min, max, finite, nonfinite) = *a;
+    if u64::from(finite) + u64::from(nonfinite) != steps {
+        return Err("a history bucket does not count its steps".into());
+    }
     let default = Agg::default();
     match (finite, sum, min, max) {
         (0, _, _, _) => Ok(Agg {
@@ -228,6 +235,12 @@ fn restore_agg(a: &SavedAgg) -> Result<Agg, String> {
 fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
     let name = &run.name;
     let depth = config.depth;
+    if run.steps > MAX_SESSION_STEPS {
+        return Err(format!(
+            "run \"{name}\" claims {} steps, more than any session can hold",
+            run.steps
+        ));
+    }
     if run.layers.len() != depth + 1 {
         return Err(format!(
             "run \"{name}\" has {} layers, its configuration {}",
@@ -272,7 +285,8 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
     let mut history = History::default();
     let mut next_step = 0;
     for saved in &run.buckets {
-        if saved.first_step < next_step
+        // Buckets tile the steps from 0 without gaps, as a history records them.
+        if saved.first_step != next_step
             || saved.last_step < saved.first_step
             || saved.last_step >= run.steps
         {
@@ -286,16 +300,41 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
             ));
         }
         next_step = saved.last_step + 1;
+        let steps = saved.last_step - saved.first_step + 1;
         history.push_bucket(Bucket {
             first_step: saved.first_step,
             last_step: saved.last_step,
-            loss: restore_agg(&saved.loss)?,
+            loss: restore_agg(&saved.loss, steps)?,
             grad_norms: saved
                 .grad_norms
                 .iter()
-                .map(restore_agg)
+                .map(|a| restore_agg(a, steps))
                 .collect::<Result<_, _>>()?,
         });
+    }
+    if next_step != 0 && next_step != run.steps {
+        return Err(format!(
+            "run \"{name}\": its history's steps are out of order"
+        ));
+    }
+    let blocks = block_count(depth);
+    for event in &run.events {
+        let fits = event.step <= run.steps
+            && match &event.kind {
+                EventKind::Skip { block: Some(b), .. } | EventKind::ZeroBranch(b) => *b < blocks,
+                EventKind::Diverged(at) => at.layer <= depth && at.step <= run.steps,
+                _ => true,
+            };
+        if !fits {
+            return Err(format!(
+                "run \"{name}\": an event names a step, block or layer it does not have"
+            ));
+        }
+    }
+    if run.evals.iter().any(|e| e.step > run.steps) {
+        return Err(format!(
+            "run \"{name}\": an evaluation is after its last step"
+        ));
     }
     for e in &run.evals {
         history.push_eval(EvalPoint {
@@ -318,6 +357,18 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
 
 /// Writes `session` to `path` (atomically: a failed save leaves the old file).
 pub fn save(path: &Path, session: &Session) -> Result<(), String> {
+    let weights: u64 = session
+        .runs
+        .iter()
+        .flat_map(|r| &r.layers)
+        .map(|l| (l.weight.len() + l.bias.len()) as u64)
+        .sum();
+    if weights * 20 > MAX_SESSION_BYTES {
+        return Err(format!(
+            "cannot save the session: {weights} weights would make a file too large to open again (at most about {} million)",
+            MAX_SESSION_BYTES / 20 / 1_000_000
+        ));
+    }
     let text = serde_json::to_string(session).map_err(|e| e.to_string())?;
     write_atomically(path, text.as_bytes()).map_err(|e| {
         format!(
@@ -418,6 +469,40 @@ mod tests {
                 "does not match",
             ),
             (Box::new(|s| s.runs[0].buckets[0].loss.0 = None), "missing"),
+            (
+                Box::new(|s| s.runs[0].buckets[0].loss.3 = 7),
+                "does not count its steps",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].buckets.remove(0);
+                }),
+                "out of order",
+            ),
+            (
+                Box::new(|s| s.runs[0].steps = u64::MAX),
+                "more than any session",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].events.push(Event {
+                        step: 1,
+                        kind: EventKind::ZeroBranch(usize::MAX),
+                    })
+                }),
+                "block or layer",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].evals.push(SavedEval {
+                        step: 99,
+                        train_loss: None,
+                        test_loss: None,
+                        test_accuracy: None,
+                    })
+                }),
+                "after its last step",
+            ),
         ];
         for (spoil, expected) in cases {
             let mut s = session();

@@ -87,7 +87,7 @@ impl Default for DeeperView {
 }
 
 /// "2, 4, 8" as depths, or a message naming the problem and the range.
-pub fn parse_depths(text: &str) -> Result<Vec<usize>, String> {
+pub fn parse_depths(text: &str, lang: Lang) -> Result<Vec<usize>, String> {
     let depths: Result<Vec<usize>, String> = text
         .split([',', ' ', ';'])
         .filter(|t| !t.is_empty())
@@ -96,14 +96,25 @@ pub fn parse_depths(text: &str) -> Result<Vec<usize>, String> {
                 .ok()
                 .filter(|d| (1..=MAX_DEPTH).contains(d))
                 .ok_or_else(|| {
-                    format!("depths: \"{t}\" is not a whole number from 1 to {MAX_DEPTH}")
+                    format!(
+                        "{}: \"{t}\" {} {MAX_DEPTH}",
+                        lang.pick("depths", "profondità"),
+                        lang.pick(
+                            "is not a whole number from 1 to",
+                            "non è un numero intero da 1 a"
+                        ),
+                    )
                 })
         })
         .collect();
     let depths = depths?;
     if depths.is_empty() {
         return Err(format!(
-            "depths: give one or more whole numbers from 1 to {MAX_DEPTH}, separated by commas"
+            "{} {MAX_DEPTH}",
+            lang.pick(
+                "depths: give one or more whole numbers, separated by commas, from 1 to",
+                "profondità: indicate uno o più numeri interi, separati da virgole, da 1 a",
+            )
         ));
     }
     Ok(depths)
@@ -116,8 +127,8 @@ impl DeeperView {
 
     /// The degradation lesson's network at each depth, plain and with
     /// identity skips, `seeds` seeds each, on every core.
-    pub fn start(&mut self, ctx: &egui::Context) {
-        let depths = match parse_depths(&self.depths) {
+    pub fn start(&mut self, ctx: &egui::Context, lang: Lang) {
+        let depths = match parse_depths(&self.depths, lang) {
             Ok(depths) => depths,
             Err(e) => {
                 self.error = Some(e);
@@ -175,7 +186,12 @@ impl DeeperView {
                     thread: Some(thread),
                 });
             }
-            Err(e) => self.error = Some(format!("cannot start the sweep: {e}")),
+            Err(e) => {
+                self.error = Some(format!(
+                    "{}: {e}",
+                    lang.pick("cannot start the sweep", "impossibile avviare lo sweep")
+                ))
+            }
         }
     }
 
@@ -336,7 +352,7 @@ impl DeeperView {
                     self.cancel();
                 }
             } else if ui.button(lang.pick("Run sweep", "Avvia sweep")).clicked() {
-                self.start(ui.ctx());
+                self.start(ui.ctx(), lang);
             }
         });
         if self.total > 0 {

@@ -49,6 +49,9 @@ pub fn diagram_ui(
     for (i, log) in logs.iter().enumerate() {
         let fill = if log.is_finite() {
             ramp((log - lo) / span)
+        } else if grad_norms[i] == 0.0 {
+            // Exactly zero: a dead layer (or no step yet), not an overflow.
+            Color32::GRAY
         } else {
             Color32::from_rgb(200, 30, 30)
         };
@@ -145,8 +148,8 @@ fn legend_ui(ui: &mut egui::Ui, lo: f32, hi: f32, has_blocks: bool, lang: Lang) 
             ui.weak(format!("{:.0e}", 10f32.powf(hi)));
         }
         ui.weak(lang.pick(
-            "(this step; red: not finite)",
-            "(questo passo; rosso: non finito)",
+            "(this step; grey: zero; red: not finite)",
+            "(questo passo; grigio: zero; rosso: non finito)",
         ));
         if has_blocks {
             ui.separator();

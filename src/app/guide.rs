@@ -1,6 +1,6 @@
 //! The guided lesson: the slides in order. Each step names its claim, sets
 //! up its experiment paused, says what to watch and asks the class its
-//! question before anything runs; "Run" (or space) then shows the answer.
+//! question before anything runs; "Run" then shows the answer.
 
 use crate::lang::Lang;
 use crate::train::Command;
@@ -65,7 +65,7 @@ impl GradscopeApp {
             }
             GuideStep::Sweep => {
                 if !self.deeper.is_running() {
-                    self.deeper.start(ctx);
+                    self.deeper.start(ctx, self.lang);
                 }
             }
         }

@@ -11,16 +11,31 @@ use super::{GradscopeApp, View};
 /// (key, what it does), in the overlay's order.
 fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
     [
-        ("Space", lang.pick("play / pause", "avvia / pausa")),
+        (
+            "Space",
+            lang.pick(
+                "play / pause (backprop: one step; going deeper: start / cancel the sweep)",
+                "avvia / pausa (backprop: un passo; andare più in profondità: avvia / annulla lo sweep)",
+            ),
+        ),
         ("S", lang.pick("one step", "un passo")),
-        ("R", lang.pick("reset the lesson", "ricomincia la lezione")),
+        (
+            "R",
+            lang.pick("reset the lesson (live training)", "ricomincia la lezione (addestramento)"),
+        ),
         (
             "K",
-            lang.pick("add / remove all skips", "aggiungi / togli tutte le skip"),
+            lang.pick(
+                "add / remove all skips (live training)",
+                "aggiungi / togli tutte le skip (addestramento)",
+            ),
         ),
         (
             "E",
-            lang.pick("export all plots", "esporta tutti i grafici"),
+            lang.pick(
+                "export all plots (live training)",
+                "esporta tutti i grafici (addestramento)",
+            ),
         ),
         ("1 2 3", lang.pick("switch tab", "cambia scheda")),
         (
@@ -30,14 +45,8 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
                 "lezione guidata: passo precedente / successivo",
             ),
         ),
-        (
-            "P",
-            lang.pick("presentation mode", "modalità presentazione"),
-        ),
-        (
-            "H",
-            lang.pick("show / hide this list", "mostra / nascondi questo elenco"),
-        ),
+        ("P", lang.pick("presentation mode", "modalità presentazione")),
+        ("H", lang.pick("show / hide this list", "mostra / nascondi questo elenco")),
         ("Esc", lang.pick("close this list", "chiudi questo elenco")),
     ]
 }
@@ -87,7 +96,7 @@ impl GradscopeApp {
                     if self.deeper.is_running() {
                         self.deeper.cancel();
                     } else {
-                        self.deeper.start(ctx);
+                        self.deeper.start(ctx, self.lang);
                     }
                 }
             }
@@ -109,7 +118,8 @@ impl GradscopeApp {
         if pressed(Key::R) {
             self.select_lesson(self.lesson);
         }
-        if pressed(Key::K) {
+        let has_blocks = self.runs.last().is_some_and(|r| !r.skips.is_empty());
+        if pressed(Key::K) && has_blocks {
             let on = self.runs.last().is_some_and(|r| r.skips.iter().any(|&s| s));
             self.trainer.send(Command::SetAllSkips(!on));
         }

@@ -2,10 +2,11 @@
 //! drains its updates once a frame into a bounded history per run, and
 //! every plot is drawn from the same figure models the exporters use.
 //!
-//! This is the first cut of the live app: lesson picker, play / pause /
-//! step / reset, the skip toggle, and the loss, gradient and activation
-//! plots. The full control set, the network diagram, export from the
-//! screen and the divergence banner come next (see the issues).
+//! Three tabs share the window: live training (`plots_ui`, `settings`,
+//! `diagram`, `readout`), backprop step by step (`backprop`) and going
+//! deeper (`deeper`); the guided lesson (`guide`) walks them in the
+//! slides' order. Keys are in `keys`, exports in `export`, remembered
+//! preferences in `prefs`.
 
 mod backprop;
 mod deeper;
@@ -75,10 +76,14 @@ pub struct GradscopeApp {
     help: bool,
     /// What the gradient bars show.
     measure: build::GradientMeasure,
+    /// Whether a depth sweep ran at the last frame.
+    sweep_running: bool,
     /// The settings panel (hidden in presentation mode, to give the plots room).
     show_settings: bool,
-    /// The session file "Save" and "Open" use.
+    /// The session file "Save" and "Open" use, as typed.
     session_path: String,
+    /// The last session file saved or opened (remembered between launches).
+    session_file: Option<std::path::PathBuf>,
     /// What was last written to the preferences file (`None`: do not write,
     /// as in tests).
     remembered: Option<prefs::Prefs>,
@@ -109,7 +114,7 @@ impl View {
 
     pub fn title(self, lang: Lang) -> &'static str {
         match self {
-            View::Live => lang.pick("Live training", "Addestramento dal vivo"),
+            View::Live => lang.pick("Live training", "Addestramento in tempo reale"),
             View::Backprop => lang.pick("Backprop step by step", "Backprop passo per passo"),
             View::Deeper => lang.pick("Going deeper", "Andare più in profondità"),
         }
@@ -133,6 +138,16 @@ impl GradscopeApp {
         ctx: &egui::Context,
         lang: Lang,
         lesson: Option<&str>,
+    ) -> Result<GradscopeApp, UsageError> {
+        GradscopeApp::with_start(ctx, lang, lesson, true)
+    }
+
+    /// As `new`, training only if `play` (paused at step 0 otherwise).
+    pub fn with_start(
+        ctx: &egui::Context,
+        lang: Lang,
+        lesson: Option<&str>,
+        play: bool,
     ) -> Result<GradscopeApp, UsageError> {
         install_fonts(ctx);
         let repaint = ctx.clone();
@@ -178,13 +193,17 @@ impl GradscopeApp {
             help: false,
             measure,
             show_settings: true,
+            sweep_running: false,
             session_path: default_session_path().display().to_string(),
             remembered: None,
+            session_file: None,
             config,
             diverged: None,
         };
         app.request_histogram(&app.config);
-        app.trainer.send(Command::Play);
+        if play {
+            app.trainer.send(Command::Play);
+        }
         Ok(app)
     }
 
@@ -416,7 +435,7 @@ impl GradscopeApp {
             lesson: Some(self.current().id.clone()),
             view: self.view,
             presentation: self.presentation,
-            session_path: Some(self.session_path.clone().into()),
+            session_path: self.session_file.clone(),
         }
     }
 
@@ -431,13 +450,66 @@ impl GradscopeApp {
         }
     }
 
-    /// Saves config, weights, histories and language to `path`.
+    /// Saves config, weights, histories and language to `path`. Training
+    /// pauses while the window catches up with the trainer, so the weights
+    /// and the history describe the same step; it resumes afterwards.
     pub fn save_session(&mut self, path: &std::path::Path) -> Result<(), String> {
-        let (reply, networks) = std::sync::mpsc::channel();
+        let l = self.lang;
+        let was_playing = self.state == State::Playing;
+        self.trainer.send(Command::Pause);
+        let (reply, answer) = std::sync::mpsc::channel();
         self.trainer.send(Command::Networks(reply));
-        let networks = networks
+        let result = answer
             .recv_timeout(std::time::Duration::from_secs(10))
-            .map_err(|_| "cannot save the session: the trainer did not answer".to_string())?;
+            .map_err(|_| {
+                l.pick(
+                    "cannot save the session: the trainer did not answer",
+                    "impossibile salvare la sessione: l'addestramento non risponde",
+                )
+                .to_string()
+            })
+            .and_then(|(epoch, networks)| self.write_session(path, epoch, networks));
+        if was_playing {
+            self.trainer.send(Command::Play);
+        }
+        result
+    }
+
+    fn write_session(
+        &mut self,
+        path: &std::path::Path,
+        epoch: u64,
+        networks: Vec<crate::session::RunState>,
+    ) -> Result<(), String> {
+        // Everything the trainer sent before its answer is on its way:
+        // take it, so the history ends where the weights are.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        let caught_up = |app: &GradscopeApp| {
+            app.epoch == epoch
+                && app.runs.len() == networks.len()
+                && app
+                    .runs
+                    .iter()
+                    .zip(&networks)
+                    .all(|(view, net)| view.history.steps() == net.steps)
+        };
+        while !caught_up(self) && std::time::Instant::now() < deadline {
+            if let Some(update) = self
+                .trainer
+                .recv_timeout(std::time::Duration::from_millis(50))
+            {
+                self.absorb(update);
+            }
+        }
+        if !caught_up(self) {
+            return Err(self
+                .lang
+                .pick(
+                    "cannot save the session: the network changed while saving; try again",
+                    "impossibile salvare la sessione: la rete è cambiata durante il salvataggio; riprovate",
+                )
+                .to_string());
+        }
         let runs: Vec<crate::session::RunState> = networks
             .into_iter()
             .zip(&self.runs)
@@ -456,13 +528,16 @@ impl GradscopeApp {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
                 format!(
-                    "cannot create {}: {}",
+                    "{} {}: {}",
+                    self.lang.pick("cannot create", "impossibile creare"),
                     dir.display(),
                     crate::files::describe(&e)
                 )
             })?;
         }
-        crate::session::save(path, &session)
+        crate::session::save(path, &session)?;
+        self.session_file = Some(path.to_path_buf());
+        Ok(())
     }
 
     /// Replaces the runs, the lesson and the language by a saved session's;
@@ -472,7 +547,9 @@ impl GradscopeApp {
         self.lang = session.lang;
         if let Some(index) = self.lessons.iter().position(|l| l.id == session.lesson) {
             self.lesson = index;
+            self.measure = self.lessons[index].bars;
         }
+        self.session_file = Some(path.to_path_buf());
         self.request_histogram(&session.config);
         self.trainer.send(Command::Restore {
             config: session.config,
@@ -532,9 +609,9 @@ impl GradscopeApp {
         self.show_settings = !on;
         ctx.set_zoom_factor(if on { 1.4 } else { 1.0 });
         ctx.set_theme(if on {
-            egui::Theme::Light
+            egui::ThemePreference::Light
         } else {
-            egui::Theme::Dark
+            egui::ThemePreference::System
         });
     }
 
@@ -875,7 +952,7 @@ impl GradscopeApp {
             None => l
                 .pick(
                     "The plot is not on screen: nothing captured.",
-                    "Il grafico non è sullo schermo: niente catturato.",
+                    "Il grafico non è sullo schermo: non è stato catturato nulla.",
                 )
                 .to_string(),
             Some(image) if capture.copy => {
@@ -935,6 +1012,14 @@ impl eframe::App for GradscopeApp {
         }
         self.finish_capture(ctx);
         self.remember();
+        // The sweep reports to whichever tab is open; it takes every core,
+        // so the live trainer pauses when one starts.
+        let was_running = self.sweep_running;
+        self.deeper.poll();
+        self.sweep_running = self.deeper.is_running();
+        if self.sweep_running && !was_running && self.state == State::Playing {
+            self.trainer.send(Command::Pause);
+        }
         if let Some(plan) = self.screenshot.as_mut() {
             let steps = self.runs.first().map_or(0, |r| r.history.steps());
             let done = (steps >= plan.steps || (steps > 0 && self.state != State::Playing))
@@ -1026,7 +1111,12 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
         ..Default::default()
     };
     // The command line wins over what the last launch remembered.
-    let remembered = prefs::load();
+    // Screenshots (CI, docs) show the defaults, never a user's last launch.
+    let remembered = if flags.screenshot.is_some() {
+        prefs::Prefs::default()
+    } else {
+        prefs::load()
+    };
     let lang = flags
         .lang
         .or(remembered.lang)
@@ -1054,24 +1144,24 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
         "gradscope",
         options,
         Box::new(move |cc| {
-            let mut app =
-                GradscopeApp::new(&cc.egui_ctx, lang, lesson.as_deref()).map_err(|e| e.0)?;
-            if paused {
-                app.trainer.send(Command::Pause);
-            }
+            let play = !paused && plan.is_none();
+            let mut app = GradscopeApp::with_start(&cc.egui_ctx, lang, lesson.as_deref(), play)
+                .map_err(|e| e.0)?;
             if let Some(view) = view {
                 app.view = view;
             }
             if let Some(path) = session_path {
                 app.session_path = path.display().to_string();
+                app.session_file = Some(path);
             }
-            app.set_presentation(&cc.egui_ctx, presentation);
+            if presentation {
+                app.set_presentation(&cc.egui_ctx, true);
+            }
             // Screenshots (CI) leave the preferences alone.
             if app.screenshot.is_none() && plan.is_none() {
                 app.remembered = Some(app.prefs());
             }
             if let Some(plan) = plan {
-                app.trainer.send(Command::Pause);
                 app.trainer.send(Command::Step(plan.steps));
                 // Give the other tabs something to show, computed as a
                 // teacher would: a run of the 2-2-2 network, a sweep.
@@ -1080,7 +1170,7 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
                     View::Backprop => app.backprop.run(plan.steps.min(100_000) as u32),
                     View::Deeper => {
                         app.deeper.steps = plan.steps.clamp(10, 100_000);
-                        app.deeper.start(&cc.egui_ctx);
+                        app.deeper.start(&cc.egui_ctx, lang);
                         app.deeper.check_identity();
                     }
                 }

@@ -323,7 +323,12 @@ fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
         for chunk in cells.chunks(group) {
             let finite: Vec<f64> = chunk.iter().copied().filter(|v| v.is_finite()).collect();
             values.push(if finite.is_empty() {
-                heatmap.min
+                // Class regions colour NaN grey, as the exports do.
+                if heatmap.classes.is_empty() {
+                    heatmap.min
+                } else {
+                    f64::NAN
+                }
             } else {
                 finite.iter().sum::<f64>() / finite.len() as f64
             });

@@ -16,7 +16,11 @@ pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
             if runs.len() > 1 {
                 ui.label("");
                 for run in runs {
-                    ui.label(egui::RichText::new(&run.name).strong());
+                    let name = match run.name.as_str() {
+                        "residual" => lang.pick("residual", "residuale"),
+                        other => other,
+                    };
+                    ui.label(egui::RichText::new(name).strong());
                 }
                 ui.end_row();
             }

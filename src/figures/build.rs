@@ -308,7 +308,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
     let (y0, y1) = (f64::from(grid.y_range.0), f64::from(grid.y_range.1));
     let mut figure = Figure::new(
         "decision_boundary",
-        lang.pick("Decision boundary", "Confine di decisione"),
+        lang.pick("Decision boundary", "Frontiera di decisione"),
         Axis::linear("x1").with_range(x0, x1),
         Axis::linear("x2").with_range(y0, y1),
     );
@@ -377,11 +377,19 @@ pub fn textbook_error(errors: &[f64], lang: Lang) -> Figure {
     if let Some(last) = errors.last() {
         figure.subtitle = format!("E_total = {last:.9}");
     }
-    let points = errors
+    // At most ~2000 points (E falls smoothly; the last one always shows).
+    let stride = errors.len().div_ceil(2000).max(1);
+    let mut points: Vec<[f64; 2]> = errors
         .iter()
         .enumerate()
+        .step_by(stride)
         .map(|(step, &e)| [step as f64, e])
         .collect();
+    if let Some(&last) = errors.last()
+        && !(errors.len() - 1).is_multiple_of(stride)
+    {
+        points.push([(errors.len() - 1) as f64, last]);
+    }
     figure
         .series
         .push(Series::line("E_total", PALETTE[0], points));

@@ -48,6 +48,7 @@ pub struct Run {
     update_ratio: Vec<f32>,
     stats: StepStats,
     steps_done: u64,
+    stepped: bool,
     first_nonfinite: Option<NonFinite>,
 }
 
@@ -105,6 +106,7 @@ impl Run {
                 ..StepStats::default()
             },
             steps_done: 0,
+            stepped: false,
             first_nonfinite: None,
             batcher,
             data,
@@ -129,12 +131,18 @@ impl Run {
         }
     }
 
-    /// Steps taken so far.
     /// Counts steps on from `steps` (a network restored from a session).
     pub fn continue_from(&mut self, steps: u64) {
         self.steps_done = steps;
     }
 
+    /// Whether `step` ran since this run was built: only then do the last
+    /// step's statistics hold measurements (a restored run has none yet).
+    pub fn has_stepped(&self) -> bool {
+        self.stepped
+    }
+
+    /// Steps taken so far.
     pub fn steps_done(&self) -> u64 {
         self.steps_done
     }
@@ -210,6 +218,7 @@ impl Run {
             layer.update_ratio = ratio;
         }
         self.steps_done += 1;
+        self.stepped = true;
         &self.stats
     }
 
@@ -231,7 +240,7 @@ impl Run {
     /// The predicted class over a `resolution` × `resolution` grid that
     /// covers the data with a margin: what the decision-boundary plot
     /// colours (allocates; a few times a second at most).
-    pub fn decision_grid(&self, resolution: usize) -> DecisionGrid {
+    pub fn decision_grid(&self, resolution: usize, max_points: usize) -> DecisionGrid {
         let resolution = resolution.max(2);
         let (x_range, y_range) = data_bounds(&self.data);
         let cell =
@@ -256,7 +265,7 @@ impl Run {
             classes: self.data.classes,
             class,
             confidence,
-            points: self.data.train.clone(),
+            points: first_points(&self.data.train, max_points),
             step: self.steps_done,
         }
     }
@@ -329,9 +338,19 @@ pub struct DecisionGrid {
     /// network's output is not finite).
     pub class: Vec<usize>,
     pub confidence: Vec<f32>,
+    /// The first training points (a random sample: the split is shuffled).
     pub points: Split,
     /// Steps the network had taken.
     pub step: u64,
+}
+
+/// The first `n` points of a split (shuffled already, so a random sample).
+fn first_points(split: &Split, n: usize) -> Split {
+    let n = n.min(split.len());
+    Split {
+        x: split.x.slice(ndarray::s![..n, ..]).to_owned(),
+        y: split.y[..n].to_vec(),
+    }
 }
 
 /// The square-ish box around every point, 10% wider on each side.

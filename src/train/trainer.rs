@@ -66,7 +66,7 @@ pub enum Command {
     EvalEvery(u64),
     /// Send every run's network and step count (histories stay with the
     /// watcher, which has them all): for saving a session.
-    Networks(mpsc::Sender<Vec<RunState>>),
+    Networks(mpsc::Sender<(u64, Vec<RunState>)>),
     /// Start over from saved networks and their histories, paused.
     Restore {
         config: Config,
@@ -180,9 +180,11 @@ const SENDS_PER_SECOND: f64 = 30.0;
 /// grids while training.
 const GRID_RESOLUTION: usize = 50;
 const GRID_INTERVAL: Duration = Duration::from_millis(250);
+/// Training points sent with a grid (the plot draws at most this many).
+const GRID_POINTS: usize = 1000;
 
-/// (epoch, steps, skips): the network a decision grid was computed from.
-type GridKey = (u64, u64, Vec<bool>);
+/// (epoch, steps, changes): the network a decision grid was computed from.
+type GridKey = (u64, u64, u64);
 
 /// Updates waiting in the channel before the trainer starts merging.
 const CHANNEL_SLOTS: usize = 4;
@@ -290,8 +292,11 @@ struct Worker {
     updates: SyncSender<Update>,
     held: Option<Update>,
     last_send: Instant,
-    /// What the last decision grid showed (epoch, step, skips) and when.
+    /// What the last decision grid showed and when.
     last_grid: Option<(GridKey, Instant)>,
+    /// Counts the commands that changed a network between steps (skips,
+    /// style, a zeroed branch): a decision grid is stale after one.
+    changes: u64,
     dirty: bool,
     wake: Box<dyn Fn() + Send>,
     #[cfg(test)]
@@ -326,6 +331,7 @@ impl Worker {
             held: None,
             last_send: Instant::now(),
             last_grid: None,
+            changes: 0,
             dirty: true,
             wake,
             #[cfg(test)]
@@ -421,7 +427,7 @@ impl Worker {
                     })
                     .collect();
                 // The window may have given up waiting; nothing to do then.
-                let _ = reply.send(networks);
+                let _ = reply.send((self.epoch, networks));
             }
             Command::Restore { config, mode, runs } => self.restore(config, mode, runs),
             Command::SetSpeed(speed) => self.speed = speed,
@@ -460,6 +466,7 @@ impl Worker {
     /// Commands that change the runs themselves, recorded as events.
     fn change_runs(&mut self, command: Command) {
         let twins = self.mode == Mode::Twins;
+        self.changes += 1;
         for (index, (name, run)) in self.runs.iter_mut().enumerate() {
             // In twin mode the plain twin keeps its skips off.
             let topology = matches!(
@@ -606,10 +613,10 @@ impl Worker {
     /// last ones, and they are at least `GRID_INTERVAL` old while playing
     /// (a grid costs about a forward pass over 2 500 points).
     fn grid_due(&mut self) -> bool {
-        let Some((_, run)) = self.runs.first() else {
+        let Some((_, run)) = self.runs.last() else {
             return false;
         };
-        let key = (self.epoch, run.steps_done(), run.mlp.skips.clone());
+        let key = (self.epoch, run.steps_done(), self.changes);
         let due = match &self.last_grid {
             None => true,
             Some((last, at)) => {
@@ -625,17 +632,21 @@ impl Worker {
     fn snapshot(&mut self) -> Update {
         let histogram = self.histogram;
         let grid_due = self.grid_due();
+        let last = self.runs.len().saturating_sub(1);
         let runs = self
             .runs
             .iter()
             .zip(&mut self.pending)
-            .map(|((name, run), pending)| RunUpdate {
+            .enumerate()
+            .map(|(index, ((name, run), pending))| RunUpdate {
                 name: name.clone(),
                 history: pending.take(),
-                latest: (run.steps_done() > 0).then(|| run.last_stats().clone()),
+                latest: run.has_stepped().then(|| run.last_stats().clone()),
                 histogram: histogram
                     .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
-                grid: grid_due.then(|| run.decision_grid(GRID_RESOLUTION)),
+                // The window shows the last run's boundary (the residual twin).
+                grid: (grid_due && index == last)
+                    .then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS)),
                 skips: run.mlp.skips.clone(),
                 style: run.mlp.style,
             })
