@@ -11,6 +11,7 @@
 mod backprop;
 mod deeper;
 mod diagram;
+mod dialog;
 mod export;
 mod guide;
 mod keys;
@@ -87,6 +88,8 @@ pub struct GradscopeApp {
     /// What was last written to the preferences file (`None`: do not write,
     /// as in tests).
     remembered: Option<prefs::Prefs>,
+    /// The system's save and open dialog, when one is open.
+    dialogs: dialog::Dialogs,
 }
 
 /// The tabs.
@@ -197,6 +200,7 @@ impl GradscopeApp {
             session_path: default_session_path().display().to_string(),
             remembered: None,
             session_file: None,
+            dialogs: dialog::Dialogs::default(),
             config,
             diverged: None,
         };
@@ -436,6 +440,9 @@ impl GradscopeApp {
             view: self.view,
             presentation: self.presentation,
             session_path: self.session_file.clone(),
+            // Only a folder chosen in the window: the default follows $HOME.
+            export_root: Some(self.export_root.clone())
+                .filter(|root| *root != export::default_root()),
         }
     }
 
@@ -559,7 +566,7 @@ impl GradscopeApp {
         Ok(())
     }
 
-    /// The session menu: a path, save, open.
+    /// The session menu: a path, save, open, and the system's dialogs.
     fn session_ui(&mut self, ui: &mut egui::Ui) {
         let l = self.lang;
         ui.menu_button(l.pick("Session", "Sessione"), |ui| {
@@ -576,31 +583,109 @@ impl GradscopeApp {
                     .button(l.pick("Save session", "Salva sessione"))
                     .clicked()
                 {
-                    self.message = Some(match self.save_session(&path) {
-                        Ok(()) => format!(
-                            "{} {}",
-                            l.pick("Session saved to", "Sessione salvata in"),
-                            path.display()
-                        ),
-                        Err(e) => e,
-                    });
+                    self.save_session_and_say(&path);
                     ui.close();
                 }
                 if ui.button(l.pick("Open session", "Apri sessione")).clicked() {
-                    let result = self.open_session(&path);
-                    let l = self.lang;
-                    self.message = Some(match result {
-                        Ok(()) => format!(
-                            "{} {}",
-                            l.pick("Session opened from", "Sessione aperta da"),
-                            path.display()
-                        ),
-                        Err(e) => e,
-                    });
+                    self.open_session_and_say(&path);
                     ui.close();
                 }
             });
+            ui.horizontal(|ui| {
+                for (purpose, text) in [
+                    (
+                        dialog::Purpose::SaveSession,
+                        l.pick("Save as…", "Salva come…"),
+                    ),
+                    (dialog::Purpose::OpenSession, l.pick("Open…", "Apri…")),
+                ] {
+                    if self.dialog_button(ui, text).clicked() {
+                        self.dialogs.open(ui.ctx(), purpose, l, &path);
+                        ui.close();
+                    }
+                }
+            });
         });
+    }
+
+    /// A button that opens one of the system's dialogs: disabled, saying
+    /// why, where the system has none or while one is open.
+    fn dialog_button(&self, ui: &mut egui::Ui, text: &str) -> egui::Response {
+        let l = self.lang;
+        let enabled = self.dialogs.available() && !self.dialogs.is_open();
+        let button = ui.add_enabled(enabled, egui::Button::new(text));
+        if !self.dialogs.available() {
+            button.on_disabled_hover_text(l.pick(
+                "This system shows no file dialog (it needs the desktop portal or zenity): type the path instead",
+                "Questo sistema non mostra finestre di dialogo per i file (servono il portale del desktop o zenity): scrivete il percorso",
+            ))
+        } else {
+            button.on_disabled_hover_text(l.pick(
+                "A file dialog is already open",
+                "Una finestra di dialogo per i file è già aperta",
+            ))
+        }
+    }
+
+    /// Saves the session to `path` and says where, or why not.
+    fn save_session_and_say(&mut self, path: &std::path::Path) {
+        let l = self.lang;
+        self.message = Some(match self.save_session(path) {
+            Ok(()) => format!(
+                "{} {}",
+                l.pick("Session saved to", "Sessione salvata in"),
+                path.display()
+            ),
+            Err(e) => e,
+        });
+    }
+
+    /// Opens the session at `path` and says from where, or why not.
+    fn open_session_and_say(&mut self, path: &std::path::Path) {
+        let result = self.open_session(path);
+        // The session's language, when it opened.
+        let l = self.lang;
+        self.message = Some(match result {
+            Ok(()) => format!(
+                "{} {}",
+                l.pick("Session opened from", "Sessione aperta da"),
+                path.display()
+            ),
+            Err(e) => e,
+        });
+    }
+
+    /// What a closed dialog chose: save, open, or a new export folder.
+    fn dialog_answered(&mut self, (purpose, chosen): dialog::Answer) {
+        let l = self.lang;
+        let Some(path) = chosen else {
+            self.message = Some(
+                l.pick(
+                    "No file chosen: nothing changed",
+                    "Nessun file scelto: non è cambiato nulla",
+                )
+                .to_owned(),
+            );
+            return;
+        };
+        match purpose {
+            dialog::Purpose::SaveSession => {
+                self.session_path = path.display().to_string();
+                self.save_session_and_say(&path);
+            }
+            dialog::Purpose::OpenSession => {
+                self.session_path = path.display().to_string();
+                self.open_session_and_say(&path);
+            }
+            dialog::Purpose::ExportFolder => {
+                self.message = Some(format!(
+                    "{} {}",
+                    l.pick("Exports now go to", "Le esportazioni ora vanno in"),
+                    path.display()
+                ));
+                self.export_root = path;
+            }
+        }
     }
 
     /// Zoom, theme and line widths for a projector, or back.
@@ -726,6 +811,14 @@ impl GradscopeApp {
                     l.pick("Exports go to", "Le esportazioni vanno in"),
                     self.export_root.display()
                 ));
+                if self
+                    .dialog_button(ui, l.pick("Change folder…", "Cambia cartella…"))
+                    .clicked()
+                {
+                    let root = self.export_root.clone();
+                    self.dialogs
+                        .open(ui.ctx(), dialog::Purpose::ExportFolder, l, &root);
+                }
             }
         });
     }
@@ -1029,6 +1122,9 @@ impl eframe::App for GradscopeApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(answer) = self.dialogs.poll() {
+            self.dialog_answered(answer);
+        }
         self.shortcuts(ui.ctx());
         egui::Panel::top("controls").show(ui, |ui| {
             self.tabs_ui(ui);
@@ -1131,6 +1227,7 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
     let view = flags.view.or(Some(remembered.view));
     let presentation = remembered.presentation && flags.screenshot.is_none();
     let session_path = remembered.session_path.clone();
+    let export_root = remembered.export_root.clone();
     let plan = match (&flags.screenshot, flags.steps) {
         (Some(path), Some(steps)) => Some(screenshot::Plan::new(path.clone(), steps)?),
         _ => None,
@@ -1154,6 +1251,10 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
                 app.session_path = path.display().to_string();
                 app.session_file = Some(path);
             }
+            if let Some(root) = export_root {
+                app.export_root = root;
+            }
+            app.dialogs = dialog::Dialogs::of_the_system();
             if presentation {
                 app.set_presentation(&cc.egui_ctx, true);
             }
@@ -1183,5 +1284,39 @@ pub fn run_window(flags: &WindowFlags) -> Result<(), UsageError> {
     match outcome {
         Some(outcome) => screenshot::finish(&outcome),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dialog::Purpose;
+
+    #[test]
+    fn a_dialog_answer_saves_opens_or_moves_the_exports() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ctx = egui::Context::default();
+        let mut app = GradscopeApp::with_start(&ctx, Lang::En, Some("residual-rescue"), false)
+            .expect("the lesson exists");
+
+        let slides = dir.path().join("slides");
+        app.dialog_answered((Purpose::ExportFolder, Some(slides.clone())));
+        assert_eq!(app.export_root, slides);
+        assert!(app.prefs().export_root == Some(slides));
+
+        let file = dir.path().join("monday.json");
+        app.dialog_answered((Purpose::SaveSession, Some(file.clone())));
+        assert!(file.is_file(), "{:?}", app.message);
+        assert_eq!(app.session_path, file.display().to_string());
+        assert_eq!(app.session_file.as_ref(), Some(&file));
+
+        // Cancelled (or no dialog at all): a message, nothing else.
+        app.dialog_answered((Purpose::OpenSession, None));
+        assert_eq!(app.message(), Some("No file chosen: nothing changed"));
+        assert_eq!(app.session_path, file.display().to_string());
+
+        app.dialog_answered((Purpose::OpenSession, Some(file.clone())));
+        let message = app.message().unwrap_or_default();
+        assert!(message.starts_with("Session opened from"), "{message}");
     }
 }

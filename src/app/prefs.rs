@@ -1,5 +1,5 @@
 //! What the window remembers between launches: language, lesson, tab,
-//! presentation mode and the session file's path, in
+//! presentation mode, the session file's path and the export folder, in
 //! $XDG_CONFIG_HOME/gradscope/settings.json (or ~/.config/...). Written
 //! whenever one of them changes, so a crash loses nothing; a missing or
 //! unreadable file just means the defaults.
@@ -21,6 +21,8 @@ pub struct Prefs {
     pub view: View,
     pub presentation: bool,
     pub session_path: Option<PathBuf>,
+    /// Where exports go, when chosen in the window.
+    pub export_root: Option<PathBuf>,
 }
 
 impl Default for Prefs {
@@ -31,6 +33,7 @@ impl Default for Prefs {
             view: View::Live,
             presentation: false,
             session_path: None,
+            export_root: None,
         }
     }
 }
