@@ -197,6 +197,35 @@ fn clicking_a_skip_arc_toggles_that_block() {
     until(&mut h, |app| app.skips().iter().all(|&on| !on));
 }
 
+#[test]
+fn before_the_first_step_the_plots_keep_their_places_and_the_arcs_work() {
+    // As a guided step or `--paused` opens: the network built, no step taken.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(|cc| {
+            GradscopeApp::with_start(&cc.egui_ctx, Lang::En, Some("residual-rescue"), false)
+                .unwrap()
+        });
+    until(&mut h, |app| !app.skips().is_empty());
+    h.run_steps(2);
+    let figures = h.state().figures();
+    let bars = figures
+        .iter()
+        .find(|f| f.id == "gradients")
+        .expect("the gradient bars are on screen before the first step");
+    assert!(bars.series.is_empty(), "bars before any measurement");
+    assert!(bars.subtitle.contains("no step yet"), "{}", bars.subtitle);
+    assert_eq!(
+        bars.x.categories.len(),
+        17,
+        "16 hidden layers and the output"
+    );
+
+    h.get_by_label("skip 2").click();
+    until(&mut h, |app| app.skips().get(1) == Some(&false));
+    assert_eq!(h.state().steps(), 0, "toggling a skip took a step");
+}
+
 /// The first plot's export menu, then `item`; the message it leaves.
 fn export_loss_plot(h: &mut Harness<'static, GradscopeApp>, item: &str) -> String {
     h.get_all_by_label("Export").next().unwrap().click();

@@ -406,12 +406,12 @@ impl DeeperView {
         };
         let mono = |t: String| egui::RichText::new(t).monospace();
         ui.label(mono(format!(
-            "{} {:.3e}",
+            "{} {}",
             lang.pick(
-                "max |out − in|, trained-from-scratch branch:",
+                "max |out − in|, freshly initialised branch:",
                 "max |out − in|, ramo appena inizializzato:"
             ),
-            check.before
+            super::readout::number(f64::from(check.before))
         )));
         ui.label(mono(format!(
             "{} {}",
@@ -422,7 +422,7 @@ impl DeeperView {
             if check.after == 0.0 {
                 lang.pick("0 (exactly)", "0 (esattamente)").to_string()
             } else {
-                format!("{:.3e}", check.after)
+                super::readout::number(f64::from(check.after))
             }
         )));
         egui::Grid::new("identity_sample")

@@ -14,17 +14,22 @@ fn ramp(t: f32) -> Color32 {
     Color32::from_rgb(lerp(68.0, 253.0), lerp(1.0, 231.0), lerp(84.0, 37.0))
 }
 
-/// Draws the diagram; returns the block whose handle was clicked.
+/// Draws the diagram of `layers` layers, coloured by `grad_norms` (the
+/// last step's; `None` before the first step: outlines only); returns the
+/// block whose handle was clicked.
 pub fn diagram_ui(
     ui: &mut egui::Ui,
-    grad_norms: &[f32],
+    layers: usize,
+    grad_norms: Option<&[f32]>,
     skips: &[bool],
     lang: Lang,
 ) -> Option<usize> {
-    let layers = grad_norms.len();
     if layers == 0 {
         return None;
     }
+    let unmeasured = vec![f32::NAN; layers];
+    let measured = grad_norms.is_some();
+    let grad_norms = grad_norms.unwrap_or(&unmeasured);
     let width = ui.available_width();
     let (rect, _) = ui.allocate_exact_size(Vec2::new(width, 110.0), Sense::hover());
     let logs: Vec<f32> = grad_norms
@@ -47,7 +52,15 @@ pub fn diagram_ui(
     let centre = |i: usize| rect.left() + step * (i as f32 + 0.5);
     let painter = ui.painter_at(rect);
     for (i, log) in logs.iter().enumerate() {
-        let fill = if log.is_finite() {
+        let column = Rect::from_min_max(
+            Pos2::new(centre(i) - step * 0.35, column_top),
+            Pos2::new(centre(i) + step * 0.35, rect.bottom() - 16.0),
+        );
+        let fill = if !measured {
+            let outline = ui.visuals().widgets.noninteractive.fg_stroke;
+            painter.rect_stroke(column, 2.0, outline, egui::StrokeKind::Inside);
+            Color32::TRANSPARENT
+        } else if log.is_finite() {
             ramp((log - lo) / span)
         } else if grad_norms[i] == 0.0 {
             // Exactly zero: a dead layer (or no step yet), not an overflow.
@@ -55,10 +68,6 @@ pub fn diagram_ui(
         } else {
             Color32::from_rgb(200, 30, 30)
         };
-        let column = Rect::from_min_max(
-            Pos2::new(centre(i) - step * 0.35, column_top),
-            Pos2::new(centre(i) + step * 0.35, rect.bottom() - 16.0),
-        );
         painter.rect_filled(column, 2.0, fill);
         let label = if i + 1 == layers {
             lang.pick("out", "usc").to_string()
@@ -118,17 +127,23 @@ pub fn diagram_ui(
             clicked = Some(block);
         }
     }
-    legend_ui(ui, lo, hi, !skips.is_empty(), lang);
+    legend_ui(ui, measured.then_some((lo, hi)), !skips.is_empty(), lang);
     clicked
 }
 
-/// What the colours and arcs mean, with this step's range of ||dL/dW||.
-fn legend_ui(ui: &mut egui::Ui, lo: f32, hi: f32, has_blocks: bool, lang: Lang) {
+/// What the colours and arcs mean, with this step's range of log10
+/// ||dL/dW|| (`None` before the first step).
+fn legend_ui(ui: &mut egui::Ui, range: Option<(f32, f32)>, has_blocks: bool, lang: Lang) {
     ui.horizontal(|ui| {
         ui.weak(lang.pick(
             "colour: ||dL/dW|| of the layer",
             "colore: ||dL/dW|| del livello",
         ));
+        let Some((lo, hi)) = range else {
+            ui.weak(lang.pick("(after the first step)", "(dopo il primo passo)"));
+            arcs_legend(ui, has_blocks, lang);
+            return;
+        };
         if lo.is_finite() {
             ui.weak(format!("{:.0e}", 10f32.powf(lo)));
         }
@@ -151,12 +166,16 @@ fn legend_ui(ui: &mut egui::Ui, lo: f32, hi: f32, has_blocks: bool, lang: Lang) 
             "(this step; grey: zero; red: not finite)",
             "(questo passo; grigio: zero; rosso: non finito)",
         ));
-        if has_blocks {
-            ui.separator();
-            ui.weak(lang.pick(
-                "green arc: skip on, dashed: off; click a number to switch it",
-                "arco verde: skip attiva, tratteggiato: spenta; clic su un numero per cambiarla",
-            ));
-        }
+        arcs_legend(ui, has_blocks, lang);
     });
+}
+
+fn arcs_legend(ui: &mut egui::Ui, has_blocks: bool, lang: Lang) {
+    if has_blocks {
+        ui.separator();
+        ui.weak(lang.pick(
+            "green arc: skip on, dashed: off; click a number to switch it",
+            "arco verde: skip attiva, tratteggiato: spenta; clic su un numero per cambiarla",
+        ));
+    }
 }

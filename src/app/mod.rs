@@ -791,11 +791,12 @@ impl GradscopeApp {
     }
 
     /// One line at the bottom, always there so the plots never jump: the
-    /// last message (an export's path, an error) and where exports go.
+    /// last message (an export's path, an error) at the left, where
+    /// exports go at the right.
     fn status_ui(&mut self, ui: &mut egui::Ui) {
         let l = self.lang;
-        ui.horizontal(|ui| match &self.message {
-            Some(message) => {
+        ui.horizontal(|ui| {
+            if let Some(message) = &self.message {
                 ui.label(egui::RichText::new(message).strong());
                 if ui
                     .small_button("×")
@@ -805,12 +806,8 @@ impl GradscopeApp {
                     self.message = None;
                 }
             }
-            None => {
-                ui.weak(format!(
-                    "{} {}",
-                    l.pick("Exports go to", "Le esportazioni vanno in"),
-                    self.export_root.display()
-                ));
+            // Where exports go stays in sight, at the right.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if self
                     .dialog_button(ui, l.pick("Change folder…", "Cambia cartella…"))
                     .clicked()
@@ -819,7 +816,12 @@ impl GradscopeApp {
                     self.dialogs
                         .open(ui.ctx(), dialog::Purpose::ExportFolder, l, &root);
                 }
-            }
+                ui.weak(format!(
+                    "{} {}",
+                    l.pick("Exports go to", "Le esportazioni vanno in"),
+                    self.export_root.display()
+                ));
+            });
         });
     }
 
@@ -897,6 +899,14 @@ impl GradscopeApp {
                 self.measure,
                 lang,
             ));
+        } else if !self.runs.is_empty() {
+            // Paused before the first step (a guided step, `--paused`, a
+            // reopened session): the plot keeps its place and says why.
+            figures.push(build::gradient_bars_before_first_step(
+                self.config.depth + 1,
+                self.measure,
+                lang,
+            ));
         }
         if let Some(first) = self.runs.first() {
             figures.push(build::gradient_heatmap(&first.history, lang));
@@ -925,13 +935,15 @@ impl GradscopeApp {
 
     fn plots_ui(&mut self, ui: &mut egui::Ui) {
         if let Some(run) = self.runs.last() {
-            let norms: Vec<f32> = run
+            let norms: Option<Vec<f32>> = run
                 .latest
                 .as_ref()
-                .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect())
-                .unwrap_or_default();
+                .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect());
+            let layers = norms.as_ref().map_or(self.config.depth + 1, Vec::len);
             let skips = run.skips.clone();
-            if let Some(block) = diagram::diagram_ui(ui, &norms, &skips, self.lang) {
+            if let Some(block) =
+                diagram::diagram_ui(ui, layers, norms.as_deref(), &skips, self.lang)
+            {
                 let on = !skips[block];
                 self.trainer.send(Command::SetSkip { block, on });
             }

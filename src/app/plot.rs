@@ -125,6 +125,8 @@ pub fn figure_ui(
     }
     if !figure.x.categories.is_empty() {
         plot = plot.x_grid_spacer(integer_marks);
+    } else if figure.x.integers && xs == Scale::Linear {
+        plot = plot.x_grid_spacer(whole_number_marks);
     }
     if !figure.y.categories.is_empty() {
         plot = plot.y_grid_spacer(integer_marks);
@@ -339,9 +341,10 @@ fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
 }
 
 /// A mark at every integer in view (layers are integers). Each mark's
-/// step size is the coarsest of 1, 2, 5, 10, ... that divides it, so
-/// egui_plot labels every integer when rows are tall and every 2nd, 5th or
-/// 10th when they are not, never letting labels collide.
+/// step size is the coarsest of 1, 5, 10, 50, 100 that divides it, so
+/// egui_plot labels every integer when there is room and every 5th, 10th,
+/// ... when there is not: evenly spaced, never colliding. (The chain is
+/// nested on purpose: with 2 in it, 4, 5 and 6 would all be labelled.)
 fn integer_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let (lo, hi) = input.bounds;
     if !(lo.is_finite() && hi.is_finite()) || hi - lo > 100_000.0 {
@@ -350,7 +353,7 @@ fn integer_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     let mut marks = Vec::new();
     let mut v = lo.ceil();
     while v <= hi {
-        let step = [100.0, 50.0, 20.0, 10.0, 5.0, 2.0]
+        let step = [100.0, 50.0, 10.0, 5.0]
             .into_iter()
             .find(|&s| v % s == 0.0)
             .unwrap_or(1.0);
@@ -360,6 +363,14 @@ fn integer_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
         });
         v += 1.0;
     }
+    marks
+}
+
+/// egui_plot's marks at multiples of 1, 10, 100, ... only: an axis of
+/// steps or depths never reads 2.5.
+fn whole_number_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let mut marks = egui_plot::log_grid_spacer(10)(input);
+    marks.retain(|m| m.step_size >= 1.0);
     marks
 }
 
@@ -379,7 +390,11 @@ fn log_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     }
     let mut marks = Vec::new();
     for decade in (lo.floor() as i64)..=(hi.ceil() as i64) {
-        let step = [100, 50, 20, 10, 5, 2]
+        // A nested chain (every 20th decade is also every 10th and 2nd):
+        // egui_plot labels the marks whose step is wide enough on screen,
+        // so the labels it keeps are evenly spaced. (2 and 5 are not
+        // nested: -4, -5 and -6 would all be labelled at once.)
+        let step = [100, 20, 10, 2]
             .into_iter()
             .find(|&s| decade % s == 0)
             .unwrap_or(1);
@@ -512,6 +527,41 @@ mod tests {
     }
 
     #[test]
+    fn decade_labels_thin_out_evenly_over_many_decades() {
+        let marks = log_marks(egui_plot::GridInput {
+            bounds: (-17.5, 8.5),
+            base_step_size: 0.1,
+        });
+        let decades: Vec<&egui_plot::GridMark> =
+            marks.iter().filter(|m| m.value.fract() == 0.0).collect();
+        // egui_plot keeps the labels of marks whose step is at least some
+        // threshold: whatever it is, what stays is evenly spaced.
+        for threshold in [1.0, 2.0, 10.0, 20.0] {
+            let kept: Vec<f64> = decades
+                .iter()
+                .filter(|m| m.step_size >= threshold)
+                .map(|m| m.value)
+                .collect();
+            let gaps: Vec<f64> = kept.windows(2).map(|w| w[1] - w[0]).collect();
+            assert!(
+                gaps.windows(2).all(|g| g[0] == g[1]),
+                "uneven labels at threshold {threshold}: {kept:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_number_axes_mark_only_integers() {
+        let marks = whole_number_marks(egui_plot::GridInput {
+            bounds: (1.9, 4.1),
+            base_step_size: 0.01,
+        });
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        assert!(values.contains(&2.0) && values.contains(&4.0), "{values:?}");
+        assert!(values.iter().all(|v| v.fract() == 0.0), "{values:?}");
+    }
+
+    #[test]
     fn a_decade_gets_marks_at_its_multiples() {
         let marks = log_marks(egui_plot::GridInput {
             bounds: (-0.6, 0.05),
@@ -537,8 +587,20 @@ mod tests {
         assert_eq!(marks.len(), 20);
         let step = |v: f64| marks.iter().find(|m| m.value == v).map(|m| m.step_size);
         assert_eq!(step(1.0), Some(1.0));
-        assert_eq!(step(4.0), Some(2.0));
+        assert_eq!(step(4.0), Some(1.0));
         assert_eq!(step(15.0), Some(5.0));
-        assert_eq!(step(20.0), Some(20.0));
+        assert_eq!(step(20.0), Some(10.0));
+        for threshold in [1.0, 2.0, 5.0, 10.0] {
+            let kept: Vec<f64> = marks
+                .iter()
+                .filter(|m| m.step_size >= threshold)
+                .map(|m| m.value)
+                .collect();
+            let gaps: Vec<f64> = kept.windows(2).map(|w| w[1] - w[0]).collect();
+            assert!(
+                gaps.windows(2).all(|g| g[0] == g[1]),
+                "uneven labels at threshold {threshold}: {kept:?}"
+            );
+        }
     }
 }

@@ -57,7 +57,7 @@ pub fn loss(runs: &[(&str, &History)], lang: Lang) -> Figure {
     let mut figure = Figure::new(
         "loss",
         lang.pick("Loss", "Loss"),
-        Axis::linear(lang.pick("step", "passo")),
+        Axis::integer(lang.pick("step", "passo")),
         Axis::log(lang.pick(
             "loss (cross-entropy, log scale)",
             "loss (cross-entropy, scala log)",
@@ -163,14 +163,28 @@ impl GradientMeasure {
 /// ||dL/dW|| (or RMS dL/dz) of every layer at one step, input side left,
 /// one bar series per run; for sigmoid, the bound 0.25^(L-l) times the
 /// output layer's value.
-pub fn gradient_bars(
-    runs: &[(&str, &StepStats)],
-    activation: Activation,
+/// The gradient bars' axes for a network of `layers` layers, with no bars:
+/// what the window shows before the first step has measured anything.
+pub fn gradient_bars_before_first_step(
+    layers: usize,
     measure: GradientMeasure,
     lang: Lang,
 ) -> Figure {
-    let layers = runs.first().map_or(0, |(_, s)| s.layers.len());
-    let step = runs.first().map_or(0, |(_, s)| s.step);
+    let mut figure = gradient_bars_frame(layers, measure, lang);
+    // A usual range for gradients, so the empty axes read like the full ones.
+    figure.y.min = Some(1e-4);
+    figure.y.max = Some(1.0);
+    figure.subtitle = lang
+        .pick(
+            "no step yet: the first step measures the gradients",
+            "nessun passo ancora: il primo passo misura i gradienti",
+        )
+        .into();
+    figure
+}
+
+/// Title, id and axes of the gradient bars.
+fn gradient_bars_frame(layers: usize, measure: GradientMeasure, lang: Lang) -> Figure {
     let mut x = Axis::linear(lang.pick("layer (input → output)", "livello (ingresso → uscita)"));
     x.categories = layer_categories(layers, lang);
     x.min = Some(0.4);
@@ -190,6 +204,18 @@ pub fn gradient_bars(
             .pick("Error signal per layer", "Segnale d'errore per livello")
             .into();
     }
+    figure
+}
+
+pub fn gradient_bars(
+    runs: &[(&str, &StepStats)],
+    activation: Activation,
+    measure: GradientMeasure,
+    lang: Lang,
+) -> Figure {
+    let layers = runs.first().map_or(0, |(_, s)| s.layers.len());
+    let step = runs.first().map_or(0, |(_, s)| s.step);
+    let mut figure = gradient_bars_frame(layers, measure, lang);
     figure.subtitle = format!("{} {step}", lang.pick("step", "passo"));
     let width = 0.8 / runs.len().max(1) as f64;
     for (index, (name, stats)) in runs.iter().enumerate() {
@@ -262,7 +288,7 @@ pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
             "Gradient magnitude over time",
             "Grandezza del gradiente nel tempo",
         ),
-        Axis::linear(lang.pick("step", "passo")),
+        Axis::integer(lang.pick("step", "passo")),
         y,
     );
     let mut x_edges: Vec<f64> = buckets.iter().map(|b| b.first_step as f64).collect();
@@ -371,7 +397,7 @@ pub fn textbook_error(errors: &[f64], lang: Lang) -> Figure {
             "Total error of the 2-2-2 network",
             "Errore totale della rete 2-2-2",
         ),
-        Axis::linear(lang.pick("step", "passo")),
+        Axis::integer(lang.pick("step", "passo")),
         Axis::log("E_total"),
     );
     if let Some(last) = errors.last() {
@@ -544,7 +570,7 @@ pub fn depth_sweep(records: &[SweepRecord], classes: usize, lang: Lang) -> Figur
             "Final training loss against depth",
             "Loss di addestramento finale rispetto alla profondità",
         ),
-        Axis::linear(lang.pick("hidden layers", "livelli nascosti")),
+        Axis::integer(lang.pick("hidden layers", "livelli nascosti")),
         Axis::log(lang.pick(
             "final training loss (log scale)",
             "loss di addestramento finale (scala log)",

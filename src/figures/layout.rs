@@ -636,10 +636,17 @@ fn axis_ticks(axis: &Axis, span: Span, length: f32, sz: &Sizes, horizontal: bool
     let mut fallback = Ticks::default();
     for target in (2..=start).rev() {
         let ticks = match axis.scale {
-            Scale::Linear => Ticks {
-                major: scale::linear_ticks(span, target),
-                minor: Vec::new(),
-            },
+            Scale::Linear => {
+                let mut major = scale::linear_ticks(span, target);
+                if axis.integers {
+                    // A step of 0.5 keeps its whole numbers, evenly spaced.
+                    major.retain(|t| t.pos.fract() == 0.0);
+                }
+                Ticks {
+                    major,
+                    minor: Vec::new(),
+                }
+            }
             Scale::Log10 => scale::log_ticks(span, target),
         };
         if labels_fit(&ticks.major, span, length, sz, horizontal) {
@@ -1625,6 +1632,24 @@ mod tests {
             Some(((5.0, 5.0), (10.0, 5.0)))
         );
         assert_eq!(clip_segment((-5.0, -5.0), (-1.0, 20.0), &r), None);
+    }
+
+    #[test]
+    fn integer_axes_have_no_ticks_between_whole_numbers() {
+        let sz = Sizes::new(1600, 1000);
+        for (lo, hi) in [(0.0, 2.0), (1.9, 4.1), (0.0, 7.0)] {
+            let span = scale::Span { lo, hi };
+            let ticks = axis_ticks(&Axis::integer("step"), span, 1200.0, &sz, true);
+            assert!(ticks.major.len() >= 2, "{lo}..{hi}: {:?}", ticks.major);
+            assert!(
+                ticks.major.iter().all(|t| t.pos.fract() == 0.0),
+                "{lo}..{hi}: {:?}",
+                ticks.major
+            );
+            // The same span on a plain axis gets fractions: the test bites.
+            let plain = axis_ticks(&Axis::linear("x"), span, 1200.0, &sz, true);
+            assert!(plain.major.iter().any(|t| t.pos.fract() != 0.0));
+        }
     }
 
     #[test]

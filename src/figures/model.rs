@@ -48,6 +48,8 @@ pub struct Axis {
     pub max: Option<f64>,
     /// Category names for integer positions 1, 2, ... (layers), if any.
     pub categories: Vec<String>,
+    /// Whole numbers only (steps, depths): no tick between two integers.
+    pub integers: bool,
 }
 
 impl Axis {
@@ -58,6 +60,15 @@ impl Axis {
             min: None,
             max: None,
             categories: Vec::new(),
+            integers: false,
+        }
+    }
+
+    /// A linear axis of whole numbers (steps, depths).
+    pub fn integer(label: impl Into<String>) -> Axis {
+        Axis {
+            integers: true,
+            ..Axis::linear(label)
         }
     }
 
