@@ -134,7 +134,8 @@ pub fn diagram_ui(
 /// What the colours and arcs mean, with this step's range of log10
 /// ||dL/dW|| (`None` before the first step).
 fn legend_ui(ui: &mut egui::Ui, range: Option<(f32, f32)>, has_blocks: bool, lang: Lang) {
-    ui.horizontal(|ui| {
+    // Wrapped: on a zoomed projector the line is wider than the window.
+    ui.horizontal_wrapped(|ui| {
         ui.weak(lang.pick(
             "colour: ||dL/dW|| of the layer",
             "colore: ||dL/dW|| del livello",

@@ -949,45 +949,51 @@ impl GradscopeApp {
             }
         }
         // Three plots a row (two in a narrow or zoomed window); the
-        // readout takes the last slot.
+        // readout takes the last slot. Plots share the window's height but
+        // never shrink below readable: then the rows scroll (a projector's
+        // 1280×800 in presentation mode), so no plot is ever out of reach.
         let per_row = if ui.available_width() >= 1000.0 { 3 } else { 2 };
         let rows = 6usize.div_ceil(per_row);
-        let height = (ui.available_height() / rows as f32 - 50.0).max(120.0);
+        let height = (ui.available_height() / rows as f32 - 50.0).max(MIN_PLOT_HEIGHT);
         let figures = self.figures();
         let mut action = None;
         let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
         slots.resize(rows * per_row, None);
         let readout_slot = slots.len() - 1;
-        for (row, group) in slots.chunks(per_row).enumerate() {
-            ui.columns(per_row, |columns| {
-                for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
-                    match slot {
-                        Some(figure) => {
-                            // Each plot's widgets (its export menu) get ids of their own.
-                            let (chosen, rect) = column
-                                .push_id(&figure.id, |ui| {
-                                    plot::figure_ui(
-                                        ui,
-                                        &figure.id,
-                                        figure,
-                                        height,
-                                        self.lang,
-                                        self.line_scale(),
-                                    )
-                                })
-                                .inner;
-                            if let Some(chosen) = chosen {
-                                action = Some((chosen, (*figure).clone(), rect));
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for (row, group) in slots.chunks(per_row).enumerate() {
+                    ui.columns(per_row, |columns| {
+                        for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
+                            match slot {
+                                Some(figure) => {
+                                    // Each plot's widgets (its export menu) get ids of their own.
+                                    let (chosen, rect) = column
+                                        .push_id(&figure.id, |ui| {
+                                            plot::figure_ui(
+                                                ui,
+                                                &figure.id,
+                                                figure,
+                                                height,
+                                                self.lang,
+                                                self.line_scale(),
+                                            )
+                                        })
+                                        .inner;
+                                    if let Some(chosen) = chosen {
+                                        action = Some((chosen, (*figure).clone(), rect));
+                                    }
+                                }
+                                None if row * per_row + index == readout_slot => {
+                                    readout::readout_ui(column, &self.runs, self.lang)
+                                }
+                                None => {}
                             }
                         }
-                        None if row * per_row + index == readout_slot => {
-                            readout::readout_ui(column, &self.runs, self.lang)
-                        }
-                        None => {}
-                    }
+                    });
                 }
             });
-        }
         if let Some((chosen, figure, rect)) = action {
             self.plot_action(ui.ctx(), chosen, figure, rect);
         }
@@ -1179,6 +1185,9 @@ impl eframe::App for GradscopeApp {
         }
     }
 }
+
+/// The least height (points) a live plot gets before the plots scroll.
+const MIN_PLOT_HEIGHT: f32 = 190.0;
 
 /// ~/gradscope-sessions/session.json, or ./session.json without a home.
 fn default_session_path() -> std::path::PathBuf {
