@@ -183,6 +183,14 @@ pub fn figure_ui(
                         } else {
                             LineStyle::Solid
                         };
+                        // A lone point (a curve's first step) has no length: a dot.
+                        if let [point] = points[..] {
+                            plot_ui.points(
+                                Points::new(series.name.clone(), vec![point])
+                                    .color(color(series.color))
+                                    .radius(2.0 * width.max(1.0) * line_scale.sqrt()),
+                            );
+                        }
                         plot_ui.line(
                             Line::new(series.name.clone(), points)
                                 .color(color(series.color))

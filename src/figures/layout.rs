@@ -948,6 +948,18 @@ impl Ctx<'_> {
         }
         runs.push(current);
         for points in runs.into_iter().filter(|r| !r.is_empty()) {
+            // A lone point (a curve's first step) has no length: a dot.
+            if let [(x, y)] = points[..] {
+                self.obstacles.points.push((x, y));
+                let radius = (width * 1.5).max(2.0);
+                b.push_clipped(Shape::Dot {
+                    x,
+                    y,
+                    radius,
+                    fill: color,
+                });
+                continue;
+            }
             self.obstacles.add_line(&points);
             b.push_clipped(Shape::Line {
                 points,
@@ -1650,6 +1662,20 @@ mod tests {
             let plain = axis_ticks(&Axis::linear("x"), span, 1200.0, &sz, true);
             assert!(plain.major.iter().any(|t| t.pos.fract() != 0.0));
         }
+    }
+
+    #[test]
+    fn a_line_of_one_point_is_drawn_as_a_dot() {
+        let mut f = Figure::new("t", "T", Axis::integer("step"), Axis::log("E"));
+        f.series
+            .push(Series::line("E", PALETTE[0], vec![[0.0, 0.298]]));
+        let scene = layout(&f, 800, 500);
+        let dots = scene
+            .items
+            .iter()
+            .filter(|i| matches!(&i.shape, Shape::Dot { fill, .. } if fill.rgb == PALETTE[0]))
+            .count();
+        assert_eq!(dots, 1);
     }
 
     #[test]
