@@ -167,6 +167,32 @@ fn same_seed_same_bits_other_seed_other_run() {
 }
 
 #[test]
+fn measuring_shows_the_next_step_and_changes_nothing() {
+    // samples 200 and batch 32: an epoch ends after 6 batches, so the
+    // measurements cross reshuffles too.
+    let config = small_config();
+    let mut plain = Run::new(config.clone()).unwrap();
+    let mut measured = Run::new(config).unwrap();
+    for step in 0..20 {
+        let peek = measured.measure().clone();
+        assert_eq!(peek.step, step);
+        let taken = measured.step().clone();
+        // The same batch and weights: the same loss and gradients, bit for bit.
+        assert_eq!(peek.loss.to_bits(), taken.loss.to_bits(), "step {step}");
+        for (a, b) in peek.layers.iter().zip(&taken.layers) {
+            assert_eq!(a.grad_weight_norm.to_bits(), b.grad_weight_norm.to_bits());
+        }
+        assert_eq!(
+            plain.step().loss.to_bits(),
+            taken.loss.to_bits(),
+            "measuring changed step {step}"
+        );
+    }
+    assert_eq!(plain.mlp, measured.mlp);
+    assert_eq!(plain.steps_done(), measured.steps_done());
+}
+
+#[test]
 fn twins_start_identical_whatever_their_skips() {
     let plain = Run::new(Config {
         skip: Skip::Off,

@@ -198,7 +198,7 @@ fn clicking_a_skip_arc_toggles_that_block() {
 }
 
 #[test]
-fn before_the_first_step_the_plots_keep_their_places_and_the_arcs_work() {
+fn a_paused_network_shows_its_gradients_and_a_skip_switch_changes_them_at_once() {
     // As a guided step or `--paused` opens: the network built, no step taken.
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
@@ -206,24 +206,29 @@ fn before_the_first_step_the_plots_keep_their_places_and_the_arcs_work() {
             GradscopeApp::with_start(&cc.egui_ctx, Lang::En, Some("residual-rescue"), false)
                 .unwrap()
         });
-    until(&mut h, |app| !app.skips().is_empty());
-    h.run_steps(2);
-    let figures = h.state().figures();
-    let bars = figures
-        .iter()
-        .find(|f| f.id == "gradients")
-        .expect("the gradient bars are on screen before the first step");
-    assert!(bars.series.is_empty(), "bars before any measurement");
-    assert!(bars.subtitle.contains("no step yet"), "{}", bars.subtitle);
+    let bars = |app: &GradscopeApp| {
+        app.figures()
+            .into_iter()
+            .find(|f| f.id == "gradients" && !f.series.is_empty())
+    };
+    until(&mut h, |app| bars(app).is_some());
+    let before = bars(h.state()).unwrap();
     assert_eq!(
-        bars.x.categories.len(),
+        before.subtitle, "step 0",
+        "what the first step will measure"
+    );
+    assert_eq!(
+        before.series[0].points.len(),
         17,
         "16 hidden layers and the output"
     );
 
-    h.get_by_label("skip 2").click();
-    until(&mut h, |app| app.skips().get(1) == Some(&false));
-    assert_eq!(h.state().steps(), 0, "toggling a skip took a step");
+    // Switching a skip while paused re-measures without training.
+    h.get_by_label("skip 1").click();
+    until(&mut h, |app| {
+        app.skips().first() == Some(&false) && bars(app).is_some_and(|b| b.series != before.series)
+    });
+    assert_eq!(h.state().steps(), 0, "switching a skip took a step");
 }
 
 /// The first plot's export menu, then `item`; the message it leaves.

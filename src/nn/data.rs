@@ -189,13 +189,15 @@ pub struct Batcher {
 
 impl Batcher {
     pub fn new(train_len: usize, batch: usize, seed: u64) -> Batcher {
-        Batcher {
+        let mut batcher = Batcher {
             order: (0..train_len).collect(),
             // Start past the end so the first batch shuffles.
             cursor: train_len,
             batch: batch.clamp(1, train_len.max(1)),
             rng: StdRng::seed_from_u64(seed),
-        }
+        };
+        batcher.ready_next();
+        batcher
     }
 
     /// The size of every batch this batcher hands out.
@@ -205,14 +207,26 @@ impl Batcher {
 
     /// Copies the next batch into `x` ([batch, 2]) and `y` (no allocation).
     pub fn next_batch(&mut self, split: &Split, x: &mut Array2<f32>, y: &mut Vec<usize>) {
-        let full = self.batch >= self.order.len();
-        if !full && self.cursor + self.batch > self.order.len() {
+        self.peek_batch(split, x, y);
+        self.cursor += self.batch;
+        self.ready_next();
+    }
+
+    /// Starts a new epoch (a new permutation) when the next batch would run
+    /// past the end. Done right after a batch rather than before the next,
+    /// so `peek_batch` sees the next batch without drawing: the sequence
+    /// of permutations is the same either way.
+    fn ready_next(&mut self) {
+        if self.batch >= self.order.len() {
+            self.cursor = 0;
+        } else if self.cursor + self.batch > self.order.len() {
             self.order.shuffle(&mut self.rng);
             self.cursor = 0;
         }
-        if full {
-            self.cursor = 0;
-        }
+    }
+
+    /// Copies the batch `next_batch` will hand out, leaving the order as it is.
+    pub fn peek_batch(&self, split: &Split, x: &mut Array2<f32>, y: &mut Vec<usize>) {
         y.clear();
         for (row, &index) in self.order[self.cursor..self.cursor + self.batch]
             .iter()
@@ -221,7 +235,6 @@ impl Batcher {
             x.row_mut(row).assign(&split.x.row(index));
             y.push(split.y[index]);
         }
-        self.cursor += self.batch;
     }
 }
 

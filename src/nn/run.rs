@@ -136,8 +136,8 @@ impl Run {
         self.steps_done = steps;
     }
 
-    /// Whether `step` ran since this run was built: only then do the last
-    /// step's statistics hold measurements (a restored run has none yet).
+    /// Whether `step` or `measure` ran since this run was built: only then
+    /// do the statistics hold measurements (a restored run has none yet).
     pub fn has_stepped(&self) -> bool {
         self.stepped
     }
@@ -171,6 +171,44 @@ impl Run {
     pub fn step(&mut self) -> &StepStats {
         self.batcher
             .next_batch(&self.data.train, &mut self.x, &mut self.y);
+        let scale = self.forward_backward();
+        if self.first_nonfinite.is_none() {
+            self.first_nonfinite = self.stats.nonfinite;
+        }
+        self.optimizer.step(
+            &mut self.mlp.layers,
+            &self.grads,
+            self.learning_rate,
+            scale,
+            &mut self.update_ratio,
+        );
+        for (layer, &ratio) in self.stats.layers.iter_mut().zip(&self.update_ratio) {
+            layer.update_ratio = ratio;
+        }
+        self.steps_done += 1;
+        self.stepped = true;
+        &self.stats
+    }
+
+    /// What the next step will measure (its batch, the weights as they are)
+    /// without taking it: weights, step count and batch order stay as they
+    /// were, so a run that measures trains to the same bits as one that
+    /// does not. A paused window shows gradients at step 0, and right after
+    /// a skip is switched, without training.
+    pub fn measure(&mut self) -> &StepStats {
+        self.batcher
+            .peek_batch(&self.data.train, &mut self.x, &mut self.y);
+        self.forward_backward();
+        for layer in &mut self.stats.layers {
+            layer.update_ratio = 0.0;
+        }
+        self.stepped = true;
+        &self.stats
+    }
+
+    /// Forward, loss, backward and telemetry on the batch in `x`, `y`;
+    /// returns the factor gradient clipping scales the update by.
+    fn forward_backward(&mut self) -> f32 {
         let x = self.x.view();
         self.mlp.forward(x, &mut self.ws);
         let loss = self.config.loss.value_and_grad(
@@ -203,23 +241,7 @@ impl Run {
             layer,
             phase,
         });
-        if self.first_nonfinite.is_none() {
-            self.first_nonfinite = s.nonfinite;
-        }
-
-        self.optimizer.step(
-            &mut self.mlp.layers,
-            &self.grads,
-            self.learning_rate,
-            scale,
-            &mut self.update_ratio,
-        );
-        for (layer, &ratio) in s.layers.iter_mut().zip(&self.update_ratio) {
-            layer.update_ratio = ratio;
-        }
-        self.steps_done += 1;
-        self.stepped = true;
-        &self.stats
+        scale
     }
 
     /// Loss and accuracy on a split (allocates; call it every few steps).

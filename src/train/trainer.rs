@@ -340,6 +340,7 @@ impl Worker {
     }
 
     fn run(mut self, commands: Receiver<Command>) {
+        self.measure_all();
         let mut next_step = Instant::now();
         loop {
             // Commands first: while stepping only those already waiting,
@@ -412,6 +413,7 @@ impl Worker {
                     self.epoch += 1;
                     self.held = None;
                     self.state = State::Paused;
+                    self.measure_all();
                 }
                 Err(e) => self.rejected = Some(e.to_string()),
             },
@@ -461,21 +463,38 @@ impl Worker {
         self.held = None;
         self.state = State::Paused;
         self.dirty = true;
+        self.measure_all();
+    }
+
+    /// Measures what the next step will see, without taking it, so a
+    /// paused window shows the gradients of the network as it is now: at
+    /// step 0, after a reset or a reopened session, right after a skip is
+    /// switched. A panic becomes `State::Failed`, as in `step_all`.
+    fn measure_all(&mut self) {
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            for (_, run) in &mut self.runs {
+                run.measure();
+            }
+        }));
+        if result.is_err() {
+            self.state = State::Failed("measuring the gradients failed".into());
+        }
+        self.dirty = true;
     }
 
     /// Commands that change the runs themselves, recorded as events.
     fn change_runs(&mut self, command: Command) {
         let twins = self.mode == Mode::Twins;
+        let topology = matches!(
+            command,
+            Command::SetSkipStyle(_)
+                | Command::SetAllSkips(_)
+                | Command::SetSkip { .. }
+                | Command::ZeroBranch(_)
+        );
         self.changes += 1;
         for (index, (name, run)) in self.runs.iter_mut().enumerate() {
             // In twin mode the plain twin keeps its skips off.
-            let topology = matches!(
-                command,
-                Command::SetSkipStyle(_)
-                    | Command::SetAllSkips(_)
-                    | Command::SetSkip { .. }
-                    | Command::ZeroBranch(_)
-            );
             if twins && topology && name == "plain" {
                 continue;
             }
@@ -527,6 +546,10 @@ impl Worker {
                     kind,
                 });
             }
+        }
+        // While playing, the next step measures soon enough.
+        if topology && self.state != State::Playing {
+            self.measure_all();
         }
     }
 
