@@ -5,11 +5,11 @@
 
 use egui::Color32;
 use egui_plot::{
-    Bar, BarChart, FilledArea, HLine, Heatmap, Legend, Line, LineStyle, Plot, PlotPoint, Points,
+    Bar, BarChart, FilledArea, HLine, Legend, Line, LineStyle, Plot, PlotImage, PlotPoint, Points,
     VLine,
 };
 
-use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind, region_color};
+use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind};
 use crate::lang::Lang;
 
 fn color(c: Rgb) -> Color32 {
@@ -139,27 +139,15 @@ pub fn figure_ui(
     {
         plot = plot.include_y(lo).include_y(hi);
     }
+    let mut heatmap = figure.heatmap.as_ref().and_then(|h| {
+        let (texture, centre, size) = heatmap_image(ui.ctx(), ui.scope_id().with("heatmap"), h)?;
+        Some(PlotImage::new(h.value_label.clone(), texture, centre, size))
+    });
     // The scope's rectangle holds the axes too (the plot's own is the frame).
     let shown = ui.scope(|ui| {
         plot.show(ui, |plot_ui| {
-            if let Some(heatmap) = &figure.heatmap {
-                let (values, columns, width) = screen_cells(heatmap);
-                if columns > 0 && heatmap.rows() > 0 {
-                    let height = (heatmap.y_edges[heatmap.rows()] - heatmap.y_edges[0])
-                        / heatmap.rows() as f64;
-                    let mut tiles = Heatmap::new(values, columns)
-                        .at(PlotPoint::new(heatmap.x_edges[0], heatmap.y_edges[0]))
-                        .tile_size(width as f32, height as f32)
-                        .range(heatmap.min, heatmap.max)
-                        .show_labels(false)
-                        .name(heatmap.value_label.clone());
-                    if !heatmap.classes.is_empty() {
-                        let classes = heatmap.classes.clone();
-                        tiles = tiles
-                            .custom_mapping(Box::new(move |v| color(region_color(&classes, v))));
-                    }
-                    plot_ui.heatmap(tiles);
-                }
+            if let Some(image) = heatmap.take() {
+                plot_ui.image(image);
             }
             let bar_series = figure
                 .series
@@ -317,9 +305,59 @@ fn export_menu_ui(ui: &mut egui::Ui, lang: Lang) -> Option<PlotAction> {
 /// pixels and cost a frame's budget to tessellate (the exports keep all).
 const SCREEN_COLUMNS: usize = 240;
 
+/// The heatmap as one image: its texture (made again only when the cells
+/// change), centre and size in plot coordinates. (egui_plot's own Heatmap formats and lays
+/// out a label for every tile, every frame, shown or not: with 16 000
+/// tiles, a third of the frame.) Colours are the exporters'.
+fn heatmap_image(
+    ctx: &egui::Context,
+    id: egui::Id,
+    heatmap: &crate::figures::Heatmap,
+) -> Option<(egui::TextureId, PlotPoint, egui::Vec2)> {
+    let (values, columns, width) = screen_cells(heatmap);
+    let rows = heatmap.rows();
+    if columns == 0 || rows == 0 {
+        return None;
+    }
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (rows, columns, heatmap.min.to_bits(), heatmap.max.to_bits()).hash(&mut h);
+        values.iter().for_each(|v| v.to_bits().hash(&mut h));
+        heatmap
+            .classes
+            .iter()
+            .for_each(|c| (c.0, c.1, c.2).hash(&mut h));
+        h.finish()
+    };
+    let cached = ctx.data(|d| d.get_temp::<(u64, egui::TextureHandle)>(id));
+    let texture = match cached {
+        Some((cached_key, texture)) if cached_key == key => texture,
+        _ => {
+            // Image rows run top down, heatmap rows bottom up.
+            let pixels = (0..rows)
+                .rev()
+                .flat_map(|row| &values[row * columns..(row + 1) * columns])
+                .map(|&v| color(heatmap.cell_color(v)))
+                .collect();
+            let image = egui::ColorImage::new([columns, rows], pixels);
+            let texture = ctx.load_texture("heatmap", image, egui::TextureOptions::NEAREST);
+            ctx.data_mut(|d| d.insert_temp(id, (key, texture.clone())));
+            texture
+        }
+    };
+    let (x0, y0) = (heatmap.x_edges[0], heatmap.y_edges[0]);
+    let size = egui::vec2(
+        (width * columns as f64) as f32,
+        (heatmap.y_edges[rows] - y0) as f32,
+    );
+    let centre = PlotPoint::new(x0 + f64::from(size.x) / 2.0, y0 + f64::from(size.y) / 2.0);
+    Some((texture.id(), centre, size))
+}
+
 /// The heatmap's cells averaged down to at most `SCREEN_COLUMNS` columns:
-/// (row-major values, columns, column width in x units). Missing cells
-/// take the scale's minimum colour.
+/// (row-major values, columns, column width in x units). Cells with no
+/// finite value stay NaN (drawn grey, as the exporters do).
 fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
     let (rows, columns) = (heatmap.rows(), heatmap.columns());
     if columns == 0 || rows == 0 || heatmap.values.len() < rows * columns {
@@ -333,12 +371,7 @@ fn screen_cells(heatmap: &crate::figures::Heatmap) -> (Vec<f64>, usize, f64) {
         for chunk in cells.chunks(group) {
             let finite: Vec<f64> = chunk.iter().copied().filter(|v| v.is_finite()).collect();
             values.push(if finite.is_empty() {
-                // Class regions colour NaN grey, as the exports do.
-                if heatmap.classes.is_empty() {
-                    heatmap.min
-                } else {
-                    f64::NAN
-                }
+                f64::NAN
             } else {
                 finite.iter().sum::<f64>() / finite.len() as f64
             });
@@ -556,6 +589,28 @@ mod tests {
                 "uneven labels at threshold {threshold}: {kept:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_heatmap_becomes_one_texture_made_again_only_when_it_changes() {
+        let ctx = egui::Context::default();
+        let id = egui::Id::unique("test heatmap");
+        let mut heatmap = crate::figures::Heatmap {
+            x_edges: vec![0.0, 10.0, 20.0, 30.0],
+            y_edges: vec![0.5, 1.5, 2.5],
+            values: vec![-3.0, -2.0, f64::NAN, -1.0, 0.0, -2.5],
+            value_label: "log10".into(),
+            min: -3.0,
+            max: 0.0,
+            classes: Vec::new(),
+        };
+        let texture = |h: &crate::figures::Heatmap| heatmap_image(&ctx, id, h).expect("cells");
+        let (first, centre, size) = texture(&heatmap);
+        assert_eq!((centre.x, centre.y), (15.0, 1.5));
+        assert_eq!(size, egui::vec2(30.0, 2.0));
+        assert_eq!(texture(&heatmap).0, first, "unchanged cells, same texture");
+        heatmap.values[0] = -2.9;
+        assert_ne!(texture(&heatmap).0, first, "a changed cell, a new texture");
     }
 
     #[test]

@@ -6,9 +6,7 @@
 //! axis labels 24 px, tick labels 20 px) and scale with the image.
 
 use super::font;
-use super::model::{
-    Axis, Figure, Heatmap, Orientation, Rgb, Scale, Series, SeriesKind, region_color,
-};
+use super::model::{Axis, Figure, Heatmap, Orientation, Rgb, Scale, Series, SeriesKind};
 use super::scale::{self, AxisMap, Extent, Span, Tick, Ticks, Transform};
 
 /// A colour with opacity.
@@ -36,7 +34,6 @@ const INK: Rgba = Rgba::gray(0x22);
 const SOFT_INK: Rgba = Rgba::gray(0x55);
 const FRAME: Rgba = Rgba::gray(0x66);
 const GRID: Rgba = Rgba::gray(0xe2);
-const MISSING: Rgba = Rgba::gray(0xd0);
 /// Boxes behind text drawn over data: opaque enough to read, thin enough
 /// to see what is underneath.
 const PANEL: Rgba = Rgba::new(Rgb(255, 255, 255), 0.85);
@@ -1468,18 +1465,7 @@ pub(super) fn colormap(t: f64) -> Rgb {
 }
 
 fn cell_color(hm: &Heatmap, value: f64) -> Rgba {
-    if !hm.classes.is_empty() {
-        return Rgba::solid(region_color(&hm.classes, value));
-    }
-    if value.is_nan() {
-        return MISSING;
-    }
-    let t = if hm.max > hm.min {
-        (value - hm.min) / (hm.max - hm.min)
-    } else {
-        0.5
-    };
-    Rgba::solid(colormap(t))
+    Rgba::solid(hm.cell_color(value))
 }
 
 /// The colour scale right of a heatmap.
@@ -1791,7 +1777,13 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(cells, [MISSING, Rgba::solid(colormap(0.5))]);
+        assert_eq!(
+            cells,
+            [
+                Rgba::solid(super::super::model::MISSING_CELL),
+                Rgba::solid(colormap(0.5))
+            ]
+        );
         let labels: Vec<&str> = texts(&scene).iter().map(|l| l.text.as_str()).collect();
         assert!(labels.contains(&"0") && labels.contains(&"10") && labels.contains(&"v"));
     }

@@ -200,7 +200,28 @@ pub fn region_color(classes: &[Rgb], value: f64) -> Rgb {
     Rgb(mix(c.0), mix(c.1), mix(c.2))
 }
 
+/// The fill of a heatmap cell with no finite value (a zero gradient).
+pub const MISSING_CELL: Rgb = Rgb(0xd0, 0xd0, 0xd0);
+
 impl Heatmap {
+    /// The colour of a cell holding `value`, as every renderer draws it:
+    /// class regions by `region_color`, magnitudes on the colour scale
+    /// from `min` to `max`, missing values grey.
+    pub fn cell_color(&self, value: f64) -> Rgb {
+        if !self.classes.is_empty() {
+            return region_color(&self.classes, value);
+        }
+        if value.is_nan() {
+            return MISSING_CELL;
+        }
+        let t = if self.max > self.min {
+            (value - self.min) / (self.max - self.min)
+        } else {
+            0.5
+        };
+        super::layout::colormap(t)
+    }
+
     pub fn rows(&self) -> usize {
         self.y_edges.len().saturating_sub(1)
     }
