@@ -1,7 +1,9 @@
 //! One frame of the window, headless (egui_kittest, no GPU): the CPU time
 //! the UI takes with a 64-layer network and a 100,000-step history. The
 //! trainer is paused, so the frame measures drawing alone (all six
-//! panels, the decision boundary's 2 500 cells and 480 points included).
+//! panels, the decision boundary's 2 500 cells and 480 points included):
+//! once with nothing new (figures reused), once with an update each frame
+//! (figures built again from the whole history, as while training).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
@@ -56,9 +58,27 @@ fn frame(c: &mut Criterion) {
         depth: 64,
         ..harness.state().config().clone()
     };
-    harness.state_mut().absorb(big_update(&config));
+    let big = big_update(&config);
+    // The same runs with nothing new, for the second benchmark.
+    let mut news = big.clone();
+    harness.state_mut().absorb(big);
     harness.run_steps(2);
+    // Nothing new (a repaint, a hover): the figures are reused.
     c.bench_function("frame_64_layers_100k_steps", |b| b.iter(|| harness.step()));
+    // While training every frame brings an update: the figures are built
+    // again from the whole history. (An empty update of the same runs.)
+    news.runs.iter_mut().for_each(|r| {
+        r.history = History::default();
+        r.latest = None;
+        r.histogram = None;
+        r.grid = None;
+    });
+    c.bench_function("frame_64_layers_100k_steps_with_update", |b| {
+        b.iter(|| {
+            harness.state_mut().absorb(news.clone());
+            harness.step()
+        })
+    });
 }
 
 criterion_group! {

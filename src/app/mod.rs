@@ -90,6 +90,21 @@ pub struct GradscopeApp {
     remembered: Option<prefs::Prefs>,
     /// The system's save and open dialog, when one is open.
     dialogs: dialog::Dialogs,
+    /// Counts the trainer's updates absorbed: the figures change only then
+    /// (or with the language, the bars' measure or the histogram's layer).
+    generation: u64,
+    /// The live figures and what they were built from.
+    figures_cache: Option<(FiguresKey, std::rc::Rc<Vec<Figure>>)>,
+}
+
+/// Everything the live figures are built from besides the runs (whose
+/// changes `generation` counts).
+#[derive(Clone, Copy, PartialEq)]
+struct FiguresKey {
+    generation: u64,
+    lang: Lang,
+    measure: build::GradientMeasure,
+    histogram_layer: usize,
 }
 
 /// The tabs.
@@ -201,6 +216,8 @@ impl GradscopeApp {
             remembered: None,
             session_file: None,
             dialogs: dialog::Dialogs::default(),
+            generation: 0,
+            figures_cache: None,
             config,
             diverged: None,
         };
@@ -343,6 +360,7 @@ impl GradscopeApp {
     /// Folds the trainer's news into the window's state (called once a
     /// frame with what the trainer sent since the last one).
     pub fn absorb(&mut self, update: Update) {
+        self.generation += 1;
         if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
             self.epoch = update.epoch;
             self.diverged = None;
@@ -923,6 +941,25 @@ impl GradscopeApp {
         figures
     }
 
+    /// `figures`, built again only when something they show changed: a
+    /// paused window draws a 1e5-step history without rebuilding it.
+    fn live_figures(&mut self) -> std::rc::Rc<Vec<Figure>> {
+        let key = FiguresKey {
+            generation: self.generation,
+            lang: self.lang,
+            measure: self.measure,
+            histogram_layer: self.histogram_layer(),
+        };
+        match &self.figures_cache {
+            Some((built, figures)) if *built == key => figures.clone(),
+            _ => {
+                let figures = std::rc::Rc::new(self.figures());
+                self.figures_cache = Some((key, figures.clone()));
+                figures
+            }
+        }
+    }
+
     /// Lines in plots are this much thicker in presentation mode.
     fn line_scale(&self) -> f32 {
         if self.presentation { 1.8 } else { 1.0 }
@@ -955,7 +992,7 @@ impl GradscopeApp {
         let per_row = if ui.available_width() >= 1000.0 { 3 } else { 2 };
         let rows = 6usize.div_ceil(per_row);
         let height = (ui.available_height() / rows as f32 - 50.0).max(MIN_PLOT_HEIGHT);
-        let figures = self.figures();
+        let figures = self.live_figures();
         let mut action = None;
         let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
         slots.resize(rows * per_row, None);
