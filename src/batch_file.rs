@@ -27,15 +27,24 @@ pub struct Batch {
 pub fn load(path: &Path, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, String> {
     let shown = path.display();
     let len = std::fs::metadata(path)
-        .map_err(|e| format!("{shown}: cannot read the data: {}", describe(&e)))?
+        .map_err(|e| {
+            format!(
+                "{shown}: cannot read the data: {}",
+                describe(&e, crate::lang::Lang::En)
+            )
+        })?
         .len();
     if len > MAX_FILE_BYTES {
         return Err(format!(
             "{shown}: the file is {len} bytes; batches for grads are at most {MAX_FILE_BYTES}"
         ));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{shown}: cannot read the data: {}", describe(&e)))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{shown}: cannot read the data: {}",
+            describe(&e, crate::lang::Lang::En)
+        )
+    })?;
     parse(&text, inputs, outputs, loss).map_err(|e| format!("{shown}: {e}"))
 }
 

@@ -59,7 +59,7 @@ fn out_error(dir: &Path, e: &std::io::Error) -> String {
     format!(
         "--out {}: cannot write there: {}",
         dir.display(),
-        describe(e)
+        describe(e, crate::lang::Lang::En)
     )
 }
 
@@ -72,8 +72,13 @@ fn prepare(dir: &Path) -> Result<(), String> {
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8], files: &mut Vec<String>) -> Result<(), String> {
-    write_atomically(&dir.join(name), bytes)
-        .map_err(|e| format!("{}: {}", dir.join(name).display(), describe(&e)))?;
+    write_atomically(&dir.join(name), bytes).map_err(|e| {
+        format!(
+            "{}: {}",
+            dir.join(name).display(),
+            describe(&e, crate::lang::Lang::En)
+        )
+    })?;
     files.push(name.to_string());
     Ok(())
 }
@@ -84,7 +89,13 @@ fn write_figure(
     output: &Output,
     files: &mut Vec<String>,
 ) -> Result<(), String> {
-    for path in figures::write_all(figure, dir, output.png_width, output.png_height)? {
+    for path in figures::write_all(
+        figure,
+        dir,
+        output.png_width,
+        output.png_height,
+        crate::lang::Lang::En,
+    )? {
         if let Some(name) = path.file_name() {
             files.push(name.to_string_lossy().into_owned());
         }

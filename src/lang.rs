@@ -58,3 +58,22 @@ impl Text {
         }
     }
 }
+
+/// `format!` in the language asked for: `say!(lang, "en {x}", "it {x}")`.
+/// Both templates take the same arguments, so a message cannot exist in
+/// one language only.
+macro_rules! say {
+    ($lang:expr, $en:literal, $it:literal $(,)?) => {
+        match $lang {
+            $crate::lang::Lang::En => format!($en),
+            $crate::lang::Lang::It => format!($it),
+        }
+    };
+    ($lang:expr, $en:literal, $it:literal, $($arg:tt)*) => {
+        match $lang {
+            $crate::lang::Lang::En => format!($en, $($arg)*),
+            $crate::lang::Lang::It => format!($it, $($arg)*),
+        }
+    };
+}
+pub(crate) use say;

@@ -90,18 +90,40 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, String> {
 /// Saves `mlp` and its configuration, atomically.
 pub fn save(path: &Path, mlp: &Mlp, config: &Config) -> Result<(), ModelFileError> {
     let bytes = to_bytes(mlp, config).map_err(|e| error(path, e))?;
-    write_atomically(path, &bytes)
-        .map_err(|e| error(path, format!("cannot write the model: {}", describe(&e))))
+    write_atomically(path, &bytes).map_err(|e| {
+        error(
+            path,
+            format!(
+                "cannot write the model: {}",
+                describe(&e, crate::lang::Lang::En)
+            ),
+        )
+    })
 }
 
 /// Loads a model saved by `save` (or any file with the same names, shapes
 /// and metadata).
 pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| error(path, format!("cannot open the model: {}", describe(&e))))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        error(
+            path,
+            format!(
+                "cannot open the model: {}",
+                describe(&e, crate::lang::Lang::En)
+            ),
+        )
+    })?;
     let len = file
         .metadata()
-        .map_err(|e| error(path, format!("cannot read the model: {}", describe(&e))))?
+        .map_err(|e| {
+            error(
+                path,
+                format!(
+                    "cannot read the model: {}",
+                    describe(&e, crate::lang::Lang::En)
+                ),
+            )
+        })?
         .len();
     if len > MAX_FILE_BYTES {
         return Err(error(
@@ -114,7 +136,15 @@ pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
     let mut bytes = Vec::with_capacity(len as usize);
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| error(path, format!("cannot read the model: {}", describe(&e))))?;
+        .map_err(|e| {
+            error(
+                path,
+                format!(
+                    "cannot read the model: {}",
+                    describe(&e, crate::lang::Lang::En)
+                ),
+            )
+        })?;
     from_bytes(&bytes).map_err(|problem| error(path, problem))
 }
 

@@ -15,7 +15,7 @@ use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
 use crate::files::{describe, write_atomically};
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 use crate::nn::mlp::block_count;
 use crate::nn::{Config, Dense, Mlp, SkipStyle};
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
@@ -124,37 +124,49 @@ impl Session {
         }
     }
 
-    /// The runs, checked against the configuration.
-    pub fn restore(&self) -> Result<Vec<RunState>, String> {
+    /// The runs, checked against the configuration; what is wrong is said
+    /// in `lang`.
+    pub fn restore(&self, lang: Lang) -> Result<Vec<RunState>, String> {
         if self.format != FORMAT {
-            return Err(format!(
+            return Err(say!(
+                lang,
                 "not a gradscope session (format \"{}\")",
+                "non è una sessione di gradscope (formato \"{}\")",
                 self.format
             ));
         }
         if self.version != VERSION {
-            return Err(format!(
+            return Err(say!(
+                lang,
                 "session version {} is not supported (this gradscope reads version {VERSION})",
+                "la versione {} delle sessioni non è supportata (questo gradscope legge la versione {VERSION})",
                 self.version
             ));
         }
-        self.config
-            .validate()
-            .map_err(|e| format!("its configuration is invalid: {e}"))?;
+        self.config.validate().map_err(|e| {
+            say!(
+                lang,
+                "its configuration is invalid: {}",
+                "la sua configurazione non è valida: {}",
+                e.message(lang)
+            )
+        })?;
         let expected = match self.mode {
             Mode::Single => 1,
             Mode::Twins => 2,
         };
         if self.runs.len() != expected {
-            return Err(format!(
+            return Err(say!(
+                lang,
                 "a {} session has {expected} run(s), this one {}",
+                "una sessione {} ha {expected} run, questa {}",
                 serde_json::to_string(&self.mode).unwrap_or_default(),
                 self.runs.len()
             ));
         }
         self.runs
             .iter()
-            .map(|run| restore_run(run, &self.config))
+            .map(|run| restore_run(run, &self.config, lang))
             .collect()
     }
 }
@@ -210,10 +222,14 @@ fn save_run(run: &RunState) -> SavedRun {
 }
 
 /// An aggregate of `steps` values, checked.
-fn restore_agg(a: &SavedAgg, steps: u64) -> Result<Agg, String> {
+fn restore_agg(a: &SavedAgg, steps: u64, lang: Lang) -> Result<Agg, String> {
     let SavedAgg(sum, min, max, finite, nonfinite) = *a;
     if u64::from(finite) + u64::from(nonfinite) != steps {
-        return Err("a history bucket does not count its steps".into());
+        return Err(say!(
+            lang,
+            "a history bucket does not count its steps",
+            "un tratto della cronologia non conta i suoi passi"
+        ));
     }
     let default = Agg::default();
     match (finite, sum, min, max) {
@@ -228,29 +244,39 @@ fn restore_agg(a: &SavedAgg, steps: u64) -> Result<Agg, String> {
             finite,
             nonfinite,
         }),
-        _ => Err("a history value is missing".into()),
+        _ => Err(say!(
+            lang,
+            "a history value is missing",
+            "manca un valore della cronologia"
+        )),
     }
 }
 
-fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
+fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, String> {
     let name = &run.name;
     let depth = config.depth;
     if run.steps > MAX_SESSION_STEPS {
-        return Err(format!(
+        return Err(say!(
+            lang,
             "run \"{name}\" claims {} steps, more than any session can hold",
+            "il run \"{name}\" dichiara {} passi, più di quanti una sessione ne possa contenere",
             run.steps
         ));
     }
     if run.layers.len() != depth + 1 {
-        return Err(format!(
+        return Err(say!(
+            lang,
             "run \"{name}\" has {} layers, its configuration {}",
+            "il run \"{name}\" ha {} livelli, la sua configurazione {}",
             run.layers.len(),
             depth + 1
         ));
     }
     if run.skips.len() != block_count(depth) {
-        return Err(format!(
+        return Err(say!(
+            lang,
             "run \"{name}\" has {} skips, its network {} blocks",
+            "il run \"{name}\" ha {} skip, la sua rete {} blocchi",
             run.skips.len(),
             block_count(depth)
         ));
@@ -264,8 +290,10 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
             config.width
         };
         if saved.weight.len() != fan_in * fan_out || saved.bias.len() != fan_out {
-            return Err(format!(
+            return Err(say!(
+                lang,
                 "run \"{name}\", layer {}: the weights do not have the configuration's shape {fan_out}×{fan_in}",
+                "run \"{name}\", livello {}: i pesi non hanno la forma {fan_out}×{fan_in} della configurazione",
                 i + 1
             ));
         }
@@ -290,13 +318,13 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
             || saved.last_step < saved.first_step
             || saved.last_step >= run.steps
         {
-            return Err(format!(
-                "run \"{name}\": its history's steps are out of order"
-            ));
+            return Err(out_of_order(name, lang));
         }
         if saved.grad_norms.len() != depth + 1 {
-            return Err(format!(
-                "run \"{name}\": its history does not match its layers"
+            return Err(say!(
+                lang,
+                "run \"{name}\": its history does not match its layers",
+                "run \"{name}\": la sua cronologia non corrisponde ai suoi livelli"
             ));
         }
         next_step = saved.last_step + 1;
@@ -304,18 +332,16 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
         history.push_bucket(Bucket {
             first_step: saved.first_step,
             last_step: saved.last_step,
-            loss: restore_agg(&saved.loss, steps)?,
+            loss: restore_agg(&saved.loss, steps, lang)?,
             grad_norms: saved
                 .grad_norms
                 .iter()
-                .map(|a| restore_agg(a, steps))
+                .map(|a| restore_agg(a, steps, lang))
                 .collect::<Result<_, _>>()?,
         });
     }
     if next_step != 0 && next_step != run.steps {
-        return Err(format!(
-            "run \"{name}\": its history's steps are out of order"
-        ));
+        return Err(out_of_order(name, lang));
     }
     let blocks = block_count(depth);
     for event in &run.events {
@@ -326,14 +352,18 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
                 _ => true,
             };
         if !fits {
-            return Err(format!(
-                "run \"{name}\": an event names a step, block or layer it does not have"
+            return Err(say!(
+                lang,
+                "run \"{name}\": an event names a step, block or layer it does not have",
+                "run \"{name}\": un evento nomina un passo, un blocco o un livello che non ha"
             ));
         }
     }
     if run.evals.iter().any(|e| e.step > run.steps) {
-        return Err(format!(
-            "run \"{name}\": an evaluation is after its last step"
+        return Err(say!(
+            lang,
+            "run \"{name}\": an evaluation is after its last step",
+            "run \"{name}\": una valutazione viene dopo il suo ultimo passo"
         ));
     }
     for e in &run.evals {
@@ -355,8 +385,17 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, String> {
     })
 }
 
-/// Writes `session` to `path` (atomically: a failed save leaves the old file).
-pub fn save(path: &Path, session: &Session) -> Result<(), String> {
+fn out_of_order(name: &str, lang: Lang) -> String {
+    say!(
+        lang,
+        "run \"{name}\": its history's steps are out of order",
+        "run \"{name}\": i passi della sua cronologia non sono in ordine"
+    )
+}
+
+/// Writes `session` to `path` (atomically: a failed save leaves the old
+/// file); a failure is said in `lang`.
+pub fn save(path: &Path, session: &Session, lang: Lang) -> Result<(), String> {
     let weights: u64 = session
         .runs
         .iter()
@@ -364,38 +403,64 @@ pub fn save(path: &Path, session: &Session) -> Result<(), String> {
         .map(|l| (l.weight.len() + l.bias.len()) as u64)
         .sum();
     if weights * 20 > MAX_SESSION_BYTES {
-        return Err(format!(
+        return Err(say!(
+            lang,
             "cannot save the session: {weights} weights would make a file too large to open again (at most about {} million)",
+            "impossibile salvare la sessione: {weights} pesi darebbero un file troppo grande per riaprirlo (al massimo circa {} milioni)",
             MAX_SESSION_BYTES / 20 / 1_000_000
         ));
     }
     let text = serde_json::to_string(session).map_err(|e| e.to_string())?;
     write_atomically(path, text.as_bytes()).map_err(|e| {
-        format!(
+        say!(
+            lang,
             "cannot save the session to {}: {}",
+            "impossibile salvare la sessione in {}: {}",
             path.display(),
-            describe(&e)
+            describe(&e, lang)
         )
     })
 }
 
-/// Reads and checks a session file; the message names the file and the problem.
-pub fn load(path: &Path) -> Result<(Session, Vec<RunState>), String> {
-    let fail = |what: String| format!("cannot open the session {}: {what}", path.display());
-    let file = std::fs::File::open(path).map_err(|e| fail(describe(&e)))?;
-    let len = file.metadata().map_err(|e| fail(describe(&e)))?.len();
+/// Reads and checks a session file; the message, in `lang`, names the
+/// file and the problem.
+pub fn load(path: &Path, lang: Lang) -> Result<(Session, Vec<RunState>), String> {
+    let fail = |what: String| {
+        say!(
+            lang,
+            "cannot open the session {}: {what}",
+            "impossibile aprire la sessione {}: {what}",
+            path.display()
+        )
+    };
+    let file = std::fs::File::open(path).map_err(|e| fail(describe(&e, lang)))?;
+    let len = file.metadata().map_err(|e| fail(describe(&e, lang)))?.len();
     if len > MAX_SESSION_BYTES {
-        return Err(fail(format!(
-            "the file is {len} bytes, more than a session can be ({MAX_SESSION_BYTES})"
+        return Err(fail(say!(
+            lang,
+            "the file is {len} bytes, more than a session can be ({MAX_SESSION_BYTES})",
+            "il file è di {len} byte, più di quanto possa essere una sessione ({MAX_SESSION_BYTES})"
         )));
     }
     let mut text = String::new();
     file.take(MAX_SESSION_BYTES + 1)
         .read_to_string(&mut text)
-        .map_err(|e| fail(format!("not a text file ({})", describe(&e))))?;
-    let session: Session = serde_json::from_str(&text)
-        .map_err(|e| fail(format!("not a gradscope session file ({e})")))?;
-    let runs = session.restore().map_err(fail)?;
+        .map_err(|e| {
+            fail(if e.kind() == std::io::ErrorKind::InvalidData {
+                say!(lang, "not a text file", "non è un file di testo")
+            } else {
+                describe(&e, lang)
+            })
+        })?;
+    // serde_json's own words stay English: they point at line and column.
+    let session: Session = serde_json::from_str(&text).map_err(|e| {
+        fail(say!(
+            lang,
+            "not a gradscope session file ({e})",
+            "non è un file di sessione di gradscope ({e})"
+        ))
+    })?;
+    let runs = session.restore(lang).map_err(fail)?;
     Ok((session, runs))
 }
 
@@ -430,7 +495,7 @@ mod tests {
         let text = serde_json::to_string(&saved).unwrap();
         let read: Session = serde_json::from_str(&text).unwrap();
         assert_eq!(read, saved);
-        let runs = read.restore().unwrap();
+        let runs = read.restore(Lang::En).unwrap();
         assert_eq!(runs[0].steps, 5);
         assert_eq!(runs[0].history.steps(), 5);
     }
@@ -507,7 +572,7 @@ mod tests {
         for (spoil, expected) in cases {
             let mut s = session();
             spoil(&mut s);
-            let err = s.restore().unwrap_err();
+            let err = s.restore(Lang::En).unwrap_err();
             assert!(err.contains(expected), "{err} (expected {expected:?})");
         }
     }
@@ -517,16 +582,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let garbage = dir.path().join("garbage.json");
         std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
-        assert!(load(&garbage).unwrap_err().contains("not a text file"));
+        assert!(
+            load(&garbage, Lang::En)
+                .unwrap_err()
+                .contains("not a text file")
+        );
         let other = dir.path().join("other.json");
         std::fs::write(&other, "{\"name\": \"a config\"}").unwrap();
         assert!(
-            load(&other)
+            load(&other, Lang::En)
                 .unwrap_err()
                 .contains("not a gradscope session file")
         );
         assert!(
-            load(dir.path())
+            load(dir.path(), Lang::En)
                 .unwrap_err()
                 .starts_with("cannot open the session")
         );

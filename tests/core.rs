@@ -625,6 +625,13 @@ fn every_invalid_field_has_its_own_error() {
             text.starts_with(&format!("{field} = ")) && text.contains("is not allowed: "),
             "{text}"
         );
+        // The window says it in Italian too, allowed values included.
+        let italian = err.message(gradscope::lang::Lang::It);
+        assert!(
+            italian.starts_with(&format!("{field} = ")) && italian.contains("non è ammesso: "),
+            "{italian}"
+        );
+        assert!(!err.allowed_it.is_empty() && err.allowed_it != err.allowed);
         assert!(Run::new(config).is_err());
     }
     // Out-of-range values through JSON too.

@@ -387,6 +387,20 @@ fn a_session_saves_and_reopens_to_the_same_state() {
     // And it trains on from step 30.
     h.state().send(Command::Step(5));
     until(&mut h, |app| app.steps() == 35);
+
+    // Problems are told in the window's language (Italian now), down to
+    // the system's reason.
+    let message = session_action(&mut h, &missing, "Apri sessione");
+    assert!(
+        message.starts_with("impossibile aprire la sessione")
+            && message.ends_with("file o cartella inesistente"),
+        "{message}"
+    );
+    let message = session_action(&mut h, &foreign, "Apri sessione");
+    assert!(
+        message.contains("non è una sessione di gradscope (formato \"notes\")"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::figures::{self, Figure};
 use crate::files::{describe, write_atomically};
+use crate::lang::{Lang, say};
 use crate::nn::Config;
 
 /// Pixel size of exported PNGs: the projector-friendly default.
@@ -52,7 +53,7 @@ fn now_seconds() -> u64 {
 
 /// A new folder under `root` named after the time (with a suffix if that
 /// name is taken).
-fn new_folder(root: &Path) -> Result<PathBuf, String> {
+fn new_folder(root: &Path, lang: Lang) -> Result<PathBuf, String> {
     let stamp = timestamp(now_seconds());
     for attempt in 0..100 {
         let name = if attempt == 0 {
@@ -64,25 +65,47 @@ fn new_folder(root: &Path) -> Result<PathBuf, String> {
         match std::fs::create_dir_all(root).and_then(|()| std::fs::create_dir(&dir)) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create {}: {}", dir.display(), describe(&e))),
+            Err(e) => {
+                return Err(say!(
+                    lang,
+                    "cannot create {}: {}",
+                    "impossibile creare {}: {}",
+                    dir.display(),
+                    describe(&e, lang)
+                ));
+            }
         }
     }
-    Err(format!("cannot create a new folder in {}", root.display()))
+    Err(say!(
+        lang,
+        "cannot create a new folder in {}",
+        "impossibile creare una nuova cartella in {}",
+        root.display()
+    ))
 }
 
 /// Writes one figure (PNG, SVG, CSV) into a new folder; returns the folder.
-pub fn export_figure(root: &Path, figure: &Figure) -> Result<PathBuf, String> {
-    let dir = new_folder(root)?;
-    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1)?;
+pub fn export_figure(root: &Path, figure: &Figure, lang: Lang) -> Result<PathBuf, String> {
+    let dir = new_folder(root, lang)?;
+    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
     Ok(dir)
 }
 
 /// Writes `bytes` as `<id>.png` into a new folder; returns the file.
-pub fn export_png(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf, String> {
-    let path = new_folder(root)?.join(format!("{id}.png"));
-    write_atomically(&path, bytes)
-        .map_err(|e| format!("cannot write {}: {}", path.display(), describe(&e)))?;
+pub fn export_png(root: &Path, id: &str, bytes: &[u8], lang: Lang) -> Result<PathBuf, String> {
+    let path = new_folder(root, lang)?.join(format!("{id}.png"));
+    write_atomically(&path, bytes).map_err(|e| cannot_write(&path, &e, lang))?;
     Ok(path)
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
+    say!(
+        lang,
+        "cannot write {}: {}",
+        "impossibile scrivere {}: {}",
+        path.display(),
+        describe(e, lang)
+    )
 }
 
 /// The part of a window screenshot under `rect` (in points), clipped to the
@@ -106,15 +129,15 @@ pub fn export_all(
     figures: &[Figure],
     config: &Config,
     summary: &serde_json::Value,
+    lang: Lang,
 ) -> Result<PathBuf, String> {
-    let dir = new_folder(root)?;
+    let dir = new_folder(root, lang)?;
     for figure in figures {
-        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1)?;
+        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
     }
     let write = |name: &str, text: String| {
         let path = dir.join(name);
-        write_atomically(&path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {}", path.display(), describe(&e)))
+        write_atomically(&path, text.as_bytes()).map_err(|e| cannot_write(&path, &e, lang))
     };
     write("config.json", config.to_json())?;
     write(
@@ -158,6 +181,7 @@ mod tests {
             std::slice::from_ref(&figure),
             &Config::default(),
             &summary,
+            Lang::En,
         )
         .unwrap();
         let b = export_all(
@@ -165,6 +189,7 @@ mod tests {
             std::slice::from_ref(&figure),
             &Config::default(),
             &summary,
+            Lang::En,
         )
         .unwrap();
         assert_ne!(a, b);
@@ -179,7 +204,18 @@ mod tests {
         }
         let file = root.path().join("a-file");
         std::fs::write(&file, "x").unwrap();
-        let err = export_all(&file, &[figure], &Config::default(), &summary).unwrap_err();
+        let err = export_all(
+            &file,
+            std::slice::from_ref(&figure),
+            &Config::default(),
+            &summary,
+            Lang::En,
+        )
+        .unwrap_err();
+        assert!(err.contains("a-file"), "{err}");
+        // The window's language, down to the system's reason.
+        let err = export_all(&file, &[figure], &Config::default(), &summary, Lang::It).unwrap_err();
+        assert!(err.starts_with("impossibile creare"), "{err}");
         assert!(err.contains("a-file"), "{err}");
     }
 }

@@ -28,7 +28,7 @@ use plot::PlotAction;
 use crate::cli::{UsageError, WindowFlags};
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 use crate::lessons::{self, Lesson};
 use crate::nn::{Config, NonFinite, Phase, StepStats};
 use crate::train::{
@@ -556,11 +556,11 @@ impl GradscopeApp {
                     "{} {}: {}",
                     self.lang.pick("cannot create", "impossibile creare"),
                     dir.display(),
-                    crate::files::describe(&e)
+                    crate::files::describe(&e, self.lang)
                 )
             })?;
         }
-        crate::session::save(path, &session)?;
+        crate::session::save(path, &session, self.lang)?;
         self.session_file = Some(path.to_path_buf());
         Ok(())
     }
@@ -568,7 +568,7 @@ impl GradscopeApp {
     /// Replaces the runs, the lesson and the language by a saved session's;
     /// a bad file changes nothing.
     pub fn open_session(&mut self, path: &std::path::Path) -> Result<(), String> {
-        let (session, runs) = crate::session::load(path)?;
+        let (session, runs) = crate::session::load(path, self.lang)?;
         self.lang = session.lang;
         if let Some(index) = self.lessons.iter().position(|l| l.id == session.lesson) {
             self.lesson = index;
@@ -797,7 +797,14 @@ impl GradscopeApp {
             });
         if let State::Failed(message) = self.state.clone() {
             ui.horizontal(|ui| {
-                ui.colored_label(egui::Color32::RED, message);
+                ui.colored_label(
+                    egui::Color32::RED,
+                    say!(
+                        l,
+                        "Training stopped by an internal error ({message}). Restart to go on; the window keeps working.",
+                        "L'addestramento si è fermato per un errore interno ({message}). Riavviate per continuare; la finestra continua a funzionare.",
+                    ),
+                );
                 if ui.button(l.pick("Restart", "Riavvia")).clicked() {
                     self.restart(self.config.clone());
                 }
@@ -1047,7 +1054,7 @@ impl GradscopeApp {
     ) {
         let l = self.lang;
         self.message = Some(match action {
-            PlotAction::Files => match export::export_figure(&self.export_root, &figure) {
+            PlotAction::Files => match export::export_figure(&self.export_root, &figure, l) {
                 Ok(dir) => format!("{} {}", l.pick("Saved in", "Salvato in"), dir.display()),
                 Err(e) => e,
             },
@@ -1057,7 +1064,7 @@ impl GradscopeApp {
                 let written =
                     crate::figures::png::to_png(&figure, size(rect.width()), size(rect.height()))
                         .and_then(|bytes| {
-                            export::export_png(&self.export_root, &figure.id, &bytes)
+                            export::export_png(&self.export_root, &figure.id, &bytes, l)
                         });
                 match written {
                     Ok(path) => format!("{} {}", l.pick("Saved", "Salvato"), path.display()),
@@ -1115,7 +1122,7 @@ impl GradscopeApp {
                 )
             }
             Some(image) => match screenshot::encode(&image)
-                .and_then(|bytes| export::export_png(&self.export_root, &capture.id, &bytes))
+                .and_then(|bytes| export::export_png(&self.export_root, &capture.id, &bytes, l))
             {
                 Ok(path) => format!("{} {}", l.pick("Saved", "Salvato"), path.display()),
                 Err(e) => e,
@@ -1141,7 +1148,13 @@ impl GradscopeApp {
             "diverged": self.diverged,
         });
         self.message = Some(
-            match export::export_all(&self.export_root, &figures, &self.config, &summary) {
+            match export::export_all(
+                &self.export_root,
+                &figures,
+                &self.config,
+                &summary,
+                self.lang,
+            ) {
                 Ok(dir) => format!(
                     "{} {}",
                     self.lang.pick("Exported to", "Esportato in"),

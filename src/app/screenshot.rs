@@ -65,8 +65,13 @@ impl Plan {
         let repaint = ctx.clone();
         ctx.request_screenshot(move |image| {
             let result = encode(&image).and_then(|bytes| {
-                write_atomically(&path, &bytes)
-                    .map_err(|e| format!("--screenshot {}: {}", path.display(), describe(&e)))
+                write_atomically(&path, &bytes).map_err(|e| {
+                    format!(
+                        "--screenshot {}: {}",
+                        path.display(),
+                        describe(&e, crate::lang::Lang::En)
+                    )
+                })
             });
             if let Ok(mut slot) = outcome.lock() {
                 *slot = Some(result);

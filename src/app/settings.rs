@@ -63,7 +63,7 @@ impl GradscopeApp {
                     self.trainer.send(Command::Reset { config, mode });
                     self.trainer.send(Command::Play);
                 }
-                Err(e) => self.message = Some(e.to_string()),
+                Err(e) => self.message = Some(e.message(l)),
             }
         }
         if changed {

@@ -1,6 +1,7 @@
 //! Writing a figure's three files (PNG, SVG, CSV) side by side.
 
 use super::model::Figure;
+use crate::lang::{Lang, say};
 use std::path::{Path, PathBuf};
 
 /// Writes `<id>.png`, `<id>.svg` and `<id>.csv` into `dir`, each
@@ -11,6 +12,7 @@ pub fn write_all(
     dir: &Path,
     width: u32,
     height: u32,
+    lang: Lang,
 ) -> Result<Vec<PathBuf>, String> {
     check_id(&figure.id)?;
     let png = super::png::to_png(figure, width, height)
@@ -27,10 +29,12 @@ pub fn write_all(
     for (extension, bytes) in files {
         let path = dir.join(format!("{}.{extension}", figure.id));
         crate::files::write_atomically(&path, &bytes).map_err(|e| {
-            format!(
+            say!(
+                lang,
                 "cannot write {}: {}",
+                "impossibile scrivere {}: {}",
                 path.display(),
-                crate::files::describe(&e)
+                crate::files::describe(&e, lang)
             )
         })?;
         written.push(path);

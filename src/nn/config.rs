@@ -1,6 +1,7 @@
 //! Everything that defines a training run, as one JSON-serialisable value,
 //! and the validation that names each bad field and its allowed range.
 
+use crate::lang::{Lang, say};
 use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
@@ -88,15 +89,31 @@ pub struct ConfigError {
     /// The field's name, as in the JSON and (with dashes) on the command line.
     pub field: &'static str,
     pub value: String,
-    /// The allowed values, in words.
+    /// The allowed values, in words (English; `Display` and the CLI).
     pub allowed: String,
+    /// The same in Italian, for the window.
+    pub allowed_it: String,
+}
+
+impl ConfigError {
+    /// The message in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        say!(
+            lang,
+            "{} = {} is not allowed: {}",
+            "{} = {} non è ammesso: {}",
+            self.field,
+            self.value,
+            lang.pick(&self.allowed, &self.allowed_it)
+        )
+    }
 }
 
 fn check(
     ok: bool,
     field: &'static str,
     value: impl ToString,
-    allowed: &str,
+    (allowed, allowed_it): (&str, &str),
 ) -> Result<(), ConfigError> {
     if ok {
         Ok(())
@@ -105,8 +122,21 @@ fn check(
             field,
             value: value.to_string(),
             allowed: allowed.to_string(),
+            allowed_it: allowed_it.to_string(),
         })
     }
+}
+
+fn pair((en, it): &(String, String)) -> (&str, &str) {
+    (en, it)
+}
+
+/// "an integer from lo to hi", in both languages.
+fn integers(lo: usize, hi: usize) -> (String, String) {
+    (
+        format!("an integer from {lo} to {hi}"),
+        format!("un intero da {lo} a {hi}"),
+    )
 }
 
 fn in_range<T: PartialOrd>(v: T, lo: T, hi: T) -> bool {
@@ -134,19 +164,19 @@ impl Config {
             in_range(self.depth, 1, MAX_DEPTH),
             "depth",
             self.depth,
-            &format!("an integer from 1 to {MAX_DEPTH}"),
+            pair(&integers(1, MAX_DEPTH)),
         )?;
         check(
             in_range(self.width, 1, MAX_WIDTH),
             "width",
             self.width,
-            &format!("an integer from 1 to {MAX_WIDTH}"),
+            pair(&integers(1, MAX_WIDTH)),
         )?;
         check(
             self.init_gain.is_finite() && in_range(self.init_gain, 1e-3, 100.0),
             "init_gain",
             self.init_gain,
-            "a number from 0.001 to 100",
+            ("a number from 0.001 to 100", "un numero da 0,001 a 100"),
         )?;
         check(
             self.learning_rate.is_finite()
@@ -154,51 +184,57 @@ impl Config {
                 && self.learning_rate <= 10.0,
             "learning_rate",
             self.learning_rate,
-            "a number greater than 0 and at most 10",
+            (
+                "a number greater than 0 and at most 10",
+                "un numero maggiore di 0 e al massimo 10",
+            ),
         )?;
         check(
             self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
             "momentum",
             self.momentum,
-            "a number from 0 to below 1",
+            ("a number from 0 to below 1", "un numero da 0 a meno di 1"),
         )?;
         if let Some(clip) = self.clip {
             check(
                 clip.is_finite() && clip > 0.0,
                 "clip",
                 clip,
-                "a positive number, or null for no clipping",
+                (
+                    "a positive number, or null for no clipping",
+                    "un numero positivo, o null per non limitare",
+                ),
             )?;
         }
         check(
             in_range(self.batch, 1, MAX_BATCH),
             "batch",
             self.batch,
-            &format!("an integer from 1 to {MAX_BATCH}"),
+            pair(&integers(1, MAX_BATCH)),
         )?;
         check(
             in_range(self.classes, 2, MAX_CLASSES),
             "classes",
             self.classes,
-            &format!("an integer from 2 to {MAX_CLASSES}"),
+            pair(&integers(2, MAX_CLASSES)),
         )?;
         check(
             in_range(self.samples, 20, MAX_SAMPLES),
             "samples",
             self.samples,
-            &format!("an integer from 20 to {MAX_SAMPLES}"),
+            pair(&integers(20, MAX_SAMPLES)),
         )?;
         check(
             self.noise.is_finite() && in_range(self.noise, 0.0, 1.0),
             "noise",
             self.noise,
-            "a number from 0 to 1",
+            ("a number from 0 to 1", "un numero da 0 a 1"),
         )?;
         check(
             self.test_fraction.is_finite() && in_range(self.test_fraction, 0.0, 0.5),
             "test_fraction",
             self.test_fraction,
-            "a number from 0 to 0.5",
+            ("a number from 0 to 0.5", "un numero da 0 a 0,5"),
         )?;
         Ok(())
     }

@@ -91,7 +91,8 @@ pub struct HistogramRequest {
 pub enum State {
     Playing,
     Paused,
-    /// A run panicked; the message says where. `Reset` starts again.
+    /// A run panicked; the panic's own message (the window says the rest
+    /// in its language). `Reset` starts again.
     Failed(String),
 }
 
@@ -219,6 +220,7 @@ impl Trainer {
                 field: "trainer",
                 value: e.to_string(),
                 allowed: "a system that can start a thread".into(),
+                allowed_it: "un sistema che possa avviare un thread".into(),
             })?;
         Ok(Trainer {
             commands: Some(command_tx),
@@ -477,7 +479,7 @@ impl Worker {
             }
         }));
         if result.is_err() {
-            self.state = State::Failed("measuring the gradients failed".into());
+            self.state = State::Failed("measuring the gradients panicked".into());
         }
         self.dirty = true;
     }
@@ -603,7 +605,7 @@ impl Worker {
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                self.state = State::Failed(format!("training stopped: {message}"));
+                self.state = State::Failed(message);
             }
         }
     }
