@@ -124,6 +124,22 @@ fn compare_mode_trains_plain_and_residual_twins() {
         h.query_by_label_contains("train (plain)").is_some()
             || h.query_by_label_contains("plain").is_some()
     );
+    // Either twin's decision boundary: the residual one first.
+    let boundary = |app: &GradscopeApp| {
+        app.figures()
+            .into_iter()
+            .find(|f| f.id == "decision_boundary")
+            .map(|f| (f.title, f.heatmap))
+    };
+    until(&mut h, |app| boundary(app).is_some());
+    let (title, residual) = boundary(h.state()).unwrap();
+    assert_eq!(title, "Decision boundary: residual");
+    h.get_by_role_and_label(egui::accesskit::Role::RadioButton, "plain")
+        .click();
+    h.run_steps(2);
+    let (title, plain) = boundary(h.state()).unwrap();
+    assert_eq!(title, "Decision boundary: plain");
+    assert_ne!(plain, residual, "the plain twin's own grid");
 }
 
 #[test]

@@ -95,6 +95,9 @@ pub struct GradscopeApp {
     generation: u64,
     /// The live figures and what they were built from.
     figures_cache: Option<(FiguresKey, std::rc::Rc<Vec<Figure>>)>,
+    /// Whose decision boundary shows in compare mode (`None`: the
+    /// residual twin, the last run).
+    boundary_run: Option<usize>,
 }
 
 /// Everything the live figures are built from besides the runs (whose
@@ -105,6 +108,7 @@ struct FiguresKey {
     lang: Lang,
     measure: build::GradientMeasure,
     histogram_layer: usize,
+    boundary_run: usize,
 }
 
 /// The tabs.
@@ -218,6 +222,7 @@ impl GradscopeApp {
             dialogs: dialog::Dialogs::default(),
             generation: 0,
             figures_cache: None,
+            boundary_run: None,
             config,
             diverged: None,
         };
@@ -942,8 +947,14 @@ impl GradscopeApp {
                 .map(|h| (h, self.histogram_layer()));
             figures.push(build::activation(activation, histogram, lo, hi, lang));
         }
-        if let Some(grid) = self.runs.last().and_then(|r| r.grid.as_ref()) {
-            figures.push(build::decision_boundary(grid, lang));
+        let shown = self.runs.get(self.boundary_run());
+        if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid.as_ref()?))) {
+            let mut figure = build::decision_boundary(grid, lang);
+            if self.runs.len() > 1 {
+                figure.title =
+                    format!("{}: {}", figure.title, readout::twin_label(&run.name, lang));
+            }
+            figures.push(figure);
         }
         figures
     }
@@ -956,6 +967,7 @@ impl GradscopeApp {
             lang: self.lang,
             measure: self.measure,
             histogram_layer: self.histogram_layer(),
+            boundary_run: self.boundary_run(),
         };
         match &self.figures_cache {
             Some((built, figures)) if *built == key => figures.clone(),
@@ -965,6 +977,12 @@ impl GradscopeApp {
                 figures
             }
         }
+    }
+
+    /// The run whose decision boundary shows (the last unless chosen).
+    fn boundary_run(&self) -> usize {
+        let last = self.runs.len().saturating_sub(1);
+        self.boundary_run.filter(|&i| i < last).unwrap_or(last)
     }
 
     /// Lines in plots are this much thicker in presentation mode.

@@ -16,11 +16,7 @@ pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
             if runs.len() > 1 {
                 ui.label("");
                 for run in runs {
-                    let name = match run.name.as_str() {
-                        "residual" => lang.pick("residual", "residuale"),
-                        other => other,
-                    };
-                    ui.label(egui::RichText::new(name).strong());
+                    ui.label(egui::RichText::new(twin_label(&run.name, lang)).strong());
                 }
                 ui.end_row();
             }
@@ -102,6 +98,15 @@ fn first_and_last(run: &RunUpdate) -> Option<(f64, f64)> {
         f64::from(layers.first()?.grad_weight_norm),
         f64::from(layers.last()?.grad_weight_norm),
     ))
+}
+
+/// A twin's name as the window shows it ("plain" is the course's word in
+/// both languages).
+pub fn twin_label(name: &str, lang: Lang) -> &str {
+    match name {
+        "residual" => lang.pick("residual", "residuale"),
+        other => other,
+    }
 }
 
 /// Four significant digits, in scientific notation when very small or large.

@@ -95,6 +95,21 @@ impl GradscopeApp {
                     });
             }
         });
+        if self.runs.len() > 1 {
+            ui.horizontal(|ui| {
+                ui.label(l.pick("boundary of", "frontiera di"));
+                let mut shown = self.boundary_run();
+                for (index, run) in self.runs.iter().enumerate() {
+                    let name = super::readout::twin_label(&run.name, l);
+                    ui.radio_value(&mut shown, index, name)
+                        .on_hover_text(l.pick(
+                            "Whose decision boundary the plot shows",
+                            "Di quale gemello il grafico mostra la frontiera di decisione",
+                        ));
+                }
+                self.boundary_run = Some(shown);
+            });
+        }
         let mut lr = self.draft.learning_rate;
         let r = row(ui, l.pick("learning rate", "learning rate"), |ui| {
             ui.add(

@@ -657,21 +657,18 @@ impl Worker {
     fn snapshot(&mut self) -> Update {
         let histogram = self.histogram;
         let grid_due = self.grid_due();
-        let last = self.runs.len().saturating_sub(1);
         let runs = self
             .runs
             .iter()
             .zip(&mut self.pending)
-            .enumerate()
-            .map(|(index, ((name, run), pending))| RunUpdate {
+            .map(|((name, run), pending)| RunUpdate {
                 name: name.clone(),
                 history: pending.take(),
                 latest: run.has_stepped().then(|| run.last_stats().clone()),
                 histogram: histogram
                     .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
-                // The window shows the last run's boundary (the residual twin).
-                grid: (grid_due && index == last)
-                    .then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS)),
+                // Every run's: the window shows either twin's.
+                grid: grid_due.then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS)),
                 skips: run.mlp.skips.clone(),
                 style: run.mlp.style,
             })
