@@ -127,6 +127,8 @@ pub fn figure_ui(
         plot = plot.x_grid_spacer(integer_marks);
     } else if figure.x.integers && xs == Scale::Linear {
         plot = plot.x_grid_spacer(whole_number_marks);
+    } else if xs == Scale::Linear {
+        plot = plot.x_grid_spacer(linear_marks);
     }
     if !figure.y.categories.is_empty() {
         plot = plot.y_grid_spacer(integer_marks);
@@ -407,10 +409,39 @@ fn integer_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     marks
 }
 
-/// egui_plot's marks at multiples of 1, 10, 100, ... only: an axis of
-/// steps or depths never reads 2.5.
+/// Marks at multiples of the finest power of ten egui_plot draws, each
+/// with the coarsest step of a nested chain (1, 2, 10, 20, 100, ... times
+/// it) that it sits on: egui_plot labels those whose step has room, so
+/// labels stay evenly spaced, and a tanh's −4.9..4.9 reads −4, −2, 0, 2,
+/// 4 rather than a lone 0 (its own spacer jumps from 1 to 10 at once).
+fn linear_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite() && hi > lo && input.base_step_size > 0.0) {
+        return Vec::new();
+    }
+    let mut unit = 10f64.powf(input.base_step_size.log10().floor());
+    while (hi - lo) / unit > 2000.0 {
+        unit *= 10.0;
+    }
+    let (first, last) = ((lo / unit).ceil() as i64, (hi / unit).floor() as i64);
+    (first..=last)
+        .map(|k| {
+            let multiple = [100_000, 20_000, 10_000, 2_000, 1_000, 200, 100, 20, 10, 2]
+                .into_iter()
+                .find(|m| k % m == 0)
+                .unwrap_or(1);
+            egui_plot::GridMark {
+                value: k as f64 * unit,
+                step_size: multiple as f64 * unit,
+            }
+        })
+        .collect()
+}
+
+/// `linear_marks` on whole numbers only: an axis of steps or depths never
+/// reads 2.5.
 fn whole_number_marks(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
-    let mut marks = egui_plot::log_grid_spacer(10)(input);
+    let mut marks = linear_marks(input);
     marks.retain(|m| m.step_size >= 1.0);
     marks
 }
@@ -611,6 +642,30 @@ mod tests {
         assert_eq!(texture(&heatmap).0, first, "unchanged cells, same texture");
         heatmap.values[0] = -2.9;
         assert_ne!(texture(&heatmap).0, first, "a changed cell, a new texture");
+    }
+
+    #[test]
+    fn linear_labels_are_evenly_spaced_at_every_density() {
+        let marks = linear_marks(egui_plot::GridInput {
+            bounds: (-4.9, 4.9),
+            base_step_size: 0.3,
+        });
+        let at = |threshold: f64| -> Vec<f64> {
+            marks
+                .iter()
+                .filter(|m| m.step_size >= threshold)
+                .map(|m| m.value)
+                .collect()
+        };
+        assert_eq!(at(2.0), [-4.0, -2.0, 0.0, 2.0, 4.0]);
+        for threshold in [0.1, 0.2, 1.0, 2.0, 10.0] {
+            let kept = at(threshold);
+            let gaps: Vec<f64> = kept.windows(2).map(|w| w[1] - w[0]).collect();
+            assert!(
+                gaps.windows(2).all(|g| (g[0] - g[1]).abs() < 1e-9),
+                "uneven at {threshold}: {kept:?}"
+            );
+        }
     }
 
     #[test]
