@@ -15,6 +15,7 @@ mod dialog;
 mod export;
 mod guide;
 mod keys;
+mod legend;
 pub mod plot;
 mod prefs;
 mod readout;

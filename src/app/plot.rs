@@ -12,12 +12,14 @@ use egui_plot::{
 use crate::figures::{Figure, Orientation, Rgb, Scale, SeriesKind};
 use crate::lang::Lang;
 
+use super::legend;
+
 fn color(c: Rgb) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)
 }
 
 /// The plotted coordinate of a value on an axis (None: not drawable).
-fn to_plot(scale: Scale, v: f64) -> Option<f64> {
+pub(super) fn to_plot(scale: Scale, v: f64) -> Option<f64> {
     match scale {
         Scale::Linear => v.is_finite().then_some(v),
         Scale::Log10 => (v > 0.0 && v.is_finite()).then(|| v.log10()),
@@ -44,6 +46,22 @@ fn tick_label(scale: Scale, v: f64, categories: &[String]) -> String {
             }
         }
         Scale::Log10 => log_label(v),
+    }
+}
+
+/// Where bars start, in plot coordinates: zero, or on a log axis a decade
+/// below the smallest bar so every bar shows.
+pub(super) fn bar_base(scale: Scale, points: &[[f64; 2]]) -> f64 {
+    match scale {
+        Scale::Linear => 0.0,
+        Scale::Log10 => {
+            points
+                .iter()
+                .map(|p| p[1])
+                .fold(f64::INFINITY, f64::min)
+                .floor()
+                - 1.0
+        }
     }
 }
 
@@ -113,7 +131,10 @@ pub fn figure_ui(
         .formatter(move |mark, _| tick_label(ys, mark.value, &y_categories));
     let mut plot = Plot::new(id)
         .height(height)
-        .legend(Legend::default())
+        .legend(Legend::default().position(legend::corner(
+            figure,
+            egui::vec2(ui.available_width(), height),
+        )))
         .custom_x_axes(vec![x_axis])
         .custom_y_axes(vec![y_axis])
         .allow_scroll(false);
@@ -199,16 +220,7 @@ pub fn figure_ui(
                         // Side by side: offset each series within its slot.
                         let offset = (bar_index as f64 - (bar_series as f64 - 1.0) / 2.0) * width;
                         bar_index += 1;
-                        let base = if ys == Scale::Log10 {
-                            points
-                                .iter()
-                                .map(|p| p[1])
-                                .fold(f64::INFINITY, f64::min)
-                                .floor()
-                                - 1.0
-                        } else {
-                            0.0
-                        };
+                        let base = bar_base(ys, &points);
                         let bars = points
                             .iter()
                             .map(|p| {
