@@ -25,6 +25,40 @@ const MARKER_DENSITY: f64 = 25.0;
 /// How many fewer samples a corner must hide to beat top right.
 const CLEARLY_FEWER: usize = 10;
 
+/// `corner`, worked out again only when the figure or the plot's size
+/// changes: a paused window draws the same figures every frame.
+pub fn remembered_corner(ui: &egui::Ui, id: &str, figure: &Figure, size: egui::Vec2) -> Corner {
+    let key = ui.scope_id().with(("legend corner", id));
+    let print = fingerprint(figure, size);
+    let known = ui.data(|d| d.get_temp::<(u64, Corner)>(key));
+    match known {
+        Some((seen, corner)) if seen == print => corner,
+        _ => {
+            let corner = corner(figure, size);
+            ui.data_mut(|d| d.insert_temp(key, (print, corner)));
+            corner
+        }
+    }
+}
+
+/// What identifies a figure's data: the plot's size, every series' name
+/// and points, the markers (hashing is cheap next to sampling the lines).
+fn fingerprint(figure: &Figure, size: egui::Vec2) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (size.x.round() as i64, size.y.round() as i64).hash(&mut h);
+    for series in &figure.series {
+        (&series.name, series.points.len()).hash(&mut h);
+        for point in &series.points {
+            point.map(f64::to_bits).hash(&mut h);
+        }
+    }
+    for marker in &figure.markers {
+        (&marker.label, marker.value.to_bits()).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// The corner of a `size`-sized plot of `figure` where the legend covers
 /// the least data: top right unless another corner is clearly emptier, so
 /// the legend does not wander while training nudges the curves.

@@ -131,7 +131,9 @@ pub fn figure_ui(
         .formatter(move |mark, _| tick_label(ys, mark.value, &y_categories));
     let mut plot = Plot::new(id)
         .height(height)
-        .legend(Legend::default().position(legend::corner(
+        .legend(Legend::default().position(legend::remembered_corner(
+            ui,
+            id,
             figure,
             egui::vec2(ui.available_width(), height),
         )))
