@@ -313,3 +313,43 @@ fn a_plot_exports_as_on_screen_at_2x_and_to_the_clipboard() {
         format!("Image copied to the clipboard ({width}×{height} px)")
     );
 }
+
+#[test]
+fn a_plot_partly_scrolled_out_of_view_is_scrolled_in_before_its_capture() {
+    // A projector's 1280×800 in presentation mode: the plots scroll.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| GradscopeApp::new(&cc.egui_ctx, Lang::En, Some("vanishing")).unwrap());
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    h.get_by_label("Presentation").click();
+    h.run_steps(3);
+    assert!(h.state().presentation());
+    until(&mut h, |app| app.steps() > 3);
+    h.get_by_label("Pause").click();
+    until(&mut h, |app| *app.training_state() == State::Paused);
+
+    let export = |h: &mut Harness<'static, GradscopeApp>, plot: usize| {
+        h.get_all_by_label("Export").nth(plot).unwrap().click();
+        h.run_steps(2);
+        h.get_by_label("PNG as on screen").click();
+        for _ in 0..10 {
+            h.run_steps(1);
+            if h.state()
+                .message()
+                .is_some_and(|m| !m.starts_with("Capturing"))
+            {
+                break;
+            }
+        }
+        let message = h.state().message().unwrap_or_default().to_string();
+        let path = std::path::PathBuf::from(message.trim_start_matches("Saved "));
+        assert!(path.is_file(), "{message}");
+        let (width, height, _) = png_size(&path);
+        (width, height)
+    };
+    // The first plot is fully in view; the third (second row) only its top.
+    let whole = export(&mut h, 0);
+    let scrolled = export(&mut h, 2);
+    assert_eq!(scrolled, whole, "the lower plot was captured cut off");
+}

@@ -66,6 +66,8 @@ pub struct GradscopeApp {
     speed: Speed,
     /// A plot's screen capture on its way.
     capture: Option<Capture>,
+    /// A screen capture waiting for its plot to scroll fully into view.
+    capture_after_scroll: Option<ScrollCapture>,
     /// The tab on screen.
     view: View,
     backprop: backprop::BackpropView,
@@ -146,6 +148,24 @@ impl View {
 
 /// A screenshot requested for one plot: where the plot was and what to do
 /// with it once the image arrives.
+/// The capture that waited for plot `id` to scroll into view. It goes
+/// ahead whether or not the plot now fits: one taller than the window is
+/// captured as far as it shows.
+fn resume_capture(scrolled: &mut Option<ScrollCapture>, id: &str) -> Option<PlotAction> {
+    match scrolled {
+        Some(capture) if capture.id == id => scrolled.take().map(|c| c.action),
+        _ => None,
+    }
+}
+
+/// A screen capture of a plot that was partly scrolled out of view: the
+/// plot is scrolled into view first, and captured a frame later.
+#[derive(Clone, Debug, PartialEq)]
+struct ScrollCapture {
+    id: String,
+    action: PlotAction,
+}
+
 struct Capture {
     id: String,
     rect: egui::Rect,
@@ -208,6 +228,7 @@ impl GradscopeApp {
             histogram_choice: None,
             speed: Speed::Max,
             capture: None,
+            capture_after_scroll: None,
             view: View::Live,
             backprop: backprop::BackpropView::default(),
             deeper: deeper::DeeperView::default(),
@@ -1023,6 +1044,10 @@ impl GradscopeApp {
         let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
         slots.resize(rows * per_row, None);
         let readout_slot = slots.len() - 1;
+        // A capture asked for last frame resumes now; one not picked up
+        // (its plot no longer drawn) is dropped.
+        let mut scrolled = self.capture_after_scroll.take();
+        let mut waiting = None;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -1044,8 +1069,29 @@ impl GradscopeApp {
                                             )
                                         })
                                         .inner;
-                                    if let Some(chosen) = chosen {
-                                        action = Some((chosen, (*figure).clone(), rect));
+                                    let visible = column.clip_rect().contains_rect(rect);
+                                    if let Some(resumed) = resume_capture(&mut scrolled, &figure.id)
+                                    {
+                                        action = Some((resumed, (*figure).clone(), rect));
+                                    } else if let Some(chosen) = chosen {
+                                        let on_screen = matches!(
+                                            chosen,
+                                            PlotAction::ScreenPng | PlotAction::Copy
+                                        );
+                                        if on_screen && !visible {
+                                            column.scroll_to_rect_animation(
+                                                rect,
+                                                None,
+                                                egui::style::ScrollAnimation::none(),
+                                            );
+                                            waiting = Some(ScrollCapture {
+                                                id: figure.id.clone(),
+                                                action: chosen,
+                                            });
+                                            column.ctx().request_repaint();
+                                        } else {
+                                            action = Some((chosen, (*figure).clone(), rect));
+                                        }
                                     }
                                 }
                                 None if row * per_row + index == readout_slot => {
@@ -1057,6 +1103,7 @@ impl GradscopeApp {
                     });
                 }
             });
+        self.capture_after_scroll = waiting;
         if let Some((chosen, figure, rect)) = action {
             self.plot_action(ui.ctx(), chosen, figure, rect);
         }
