@@ -101,7 +101,9 @@ pub fn corner(figure: &Figure, size: egui::Vec2) -> Corner {
 fn entries(figure: &Figure) -> Vec<&str> {
     let mut names: Vec<&str> = figure.series.iter().map(|s| s.name.as_str()).collect();
     names.extend(figure.markers.iter().map(|m| m.label.as_str()));
-    if let Some(heatmap) = &figure.heatmap {
+    // Only class regions have a legend entry (a magnitude heatmap has its
+    // colour scale above the plot).
+    if let Some(heatmap) = figure.heatmap.as_ref().filter(|h| !h.classes.is_empty()) {
         names.push(&heatmap.value_label);
     }
     names.retain(|n| !n.is_empty());

@@ -106,6 +106,10 @@ pub fn figure_ui(
         }
         ui.label(egui::RichText::new(line).weak());
     }
+    let magnitudes = figure.heatmap.as_ref().filter(|h| h.classes.is_empty());
+    if let Some(heatmap) = magnitudes {
+        colour_scale_ui(ui, heatmap, lang);
+    }
     let (xs, ys) = (figure.x.scale, figure.y.scale);
     let x_categories = figure.x.categories.clone();
     let y_categories = figure.y.categories.clone();
@@ -166,7 +170,14 @@ pub fn figure_ui(
     }
     let mut heatmap = figure.heatmap.as_ref().and_then(|h| {
         let (texture, centre, size) = heatmap_image(ui.ctx(), ui.scope_id().with("heatmap"), h)?;
-        Some(PlotImage::new(h.value_label.clone(), texture, centre, size))
+        // A magnitude scale is read off the colour scale above the plot,
+        // not from a legend entry over the newest steps.
+        let name = if h.classes.is_empty() {
+            String::new()
+        } else {
+            h.value_label.clone()
+        };
+        Some(PlotImage::new(name, texture, centre, size))
     });
     // The scope's rectangle holds the axes too (the plot's own is the frame).
     let shown = ui.scope(|ui| {
@@ -267,6 +278,38 @@ pub fn figure_ui(
         })
     });
     (action, shown.response.rect)
+}
+
+/// A heatmap's colour scale in one line: what the colours measure, the
+/// strip from its lowest to its highest value (the exporters' colours),
+/// and what grey means.
+fn colour_scale_ui(ui: &mut egui::Ui, heatmap: &crate::figures::Heatmap, lang: Lang) {
+    // A log10 scale reads in real units, as the log axes do.
+    let (measure, end): (&str, fn(f64) -> String) = match heatmap.value_label.strip_prefix("log10 ")
+    {
+        Some(measure) => (measure, log_label),
+        None => (&heatmap.value_label, |v| {
+            format!("{}", (v * 100.0).round() / 100.0 + 0.0)
+        }),
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.weak(format!("{measure}:"));
+        ui.weak(end(heatmap.min));
+        let size = egui::vec2(80.0, ui.text_style_height(&egui::TextStyle::Body) * 0.7);
+        let (strip, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+        let painter = ui.painter_at(strip);
+        let parts = 32;
+        for i in 0..parts {
+            let t = (f64::from(i) + 0.5) / f64::from(parts);
+            let value = heatmap.min + t * (heatmap.max - heatmap.min);
+            let x0 = strip.left() + strip.width() * i as f32 / parts as f32;
+            let x1 = strip.left() + strip.width() * (i + 1) as f32 / parts as f32;
+            let cell = egui::Rect::from_x_y_ranges(x0..=x1 + 0.5, strip.y_range());
+            painter.rect_filled(cell, 0.0, color(heatmap.cell_color(value)));
+        }
+        ui.weak(end(heatmap.max));
+        ui.weak(lang.pick("· grey: 0 or NaN", "· grigio: 0 o NaN"));
+    });
 }
 
 /// The export menu of one plot.
