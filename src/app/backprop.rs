@@ -79,18 +79,26 @@ impl BackpropView {
                 "The network of the slide: two inputs, two hidden sigmoid units, two sigmoid outputs, E = Σ ½(target − out)². Click a weight to see its gradient by the chain rule.",
                 "La rete della slide: due ingressi, due unità nascoste sigmoide, due uscite sigmoide, E = Σ ½(target − out)². Cliccate un peso per vedere il suo gradiente con la regola della catena.",
             ));
-            self.network_ui(ui, lang);
-            ui.separator();
-            ui.columns(2, |columns| {
-                self.chain_ui(&mut columns[0], lang);
-                self.update_table_ui(&mut columns[0], lang);
-                let figure = build::textbook_error(&self.errors, lang);
-                let height = (columns[1].available_height() - 40.0).max(160.0);
-                let (action, rect) = plot::figure_ui(&mut columns[1], &figure.id, &figure, height, lang, line_scale);
-                if let Some(action) = action {
-                    export = Some((action, figure, rect));
-                }
-            });
+            // On a zoomed projector the tab is taller than the window: it
+            // scrolls, and the error plot keeps a readable height.
+            let window = ui.available_height();
+            egui::ScrollArea::vertical()
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    self.network_ui(ui, lang);
+                    ui.separator();
+                    let used = ui.min_rect().height();
+                    ui.columns(2, |columns| {
+                        self.chain_ui(&mut columns[0], lang);
+                        self.update_table_ui(&mut columns[0], lang);
+                        let figure = build::textbook_error(&self.errors, lang);
+                        let height = (window - used - 60.0).max(200.0);
+                        let (action, rect) = plot::figure_ui(&mut columns[1], &figure.id, &figure, height, lang, line_scale);
+                        if let Some(action) = action {
+                            export = Some((action, figure, rect));
+                        }
+                    });
+                });
         });
         export
     }
@@ -302,13 +310,20 @@ impl BackpropView {
         );
         node(b1, "b1", &[], bias);
         node(b2, "b2", &[], bias);
-        painter.text(
-            at(0.97, 0.05),
-            egui::Align2::RIGHT_TOP,
+        // E_total at top right, as on the slide, unless the window is too
+        // narrow to keep it clear of b2: then under the hidden layer.
+        let total = painter.layout_no_wrap(
             format!("E_total = {:.9}", f.e_total),
             egui::FontId::monospace(16.0),
             text_color,
         );
+        let top_right = at(0.97, 0.05) - Vec2::new(total.size().x, 0.0);
+        let spot = if top_right.x > b2.x + 28.0 {
+            top_right
+        } else {
+            at(0.45, 1.0) - Vec2::new(total.size().x / 2.0, total.size().y)
+        };
+        painter.galley(spot, total, text_color);
         // The weight buttons, a third of the way along their edge so
         // crossing edges keep their labels apart.
         let mut handles = ui.new_child(egui::UiBuilder::new().max_rect(rect));
@@ -317,7 +332,14 @@ impl BackpropView {
             if std::mem::replace(&mut labelled[index], true) {
                 continue;
             }
-            let spot = from.lerp(to, if index >= 8 { 0.45 } else { 0.3 });
+            // Crossing edges (w2, w3, w6, w7) a little further along: clear
+            // of the node's values printed under it in a narrow window.
+            let along = match index {
+                8 | 9 => 0.45,
+                1 | 2 | 5 | 6 => 0.4,
+                _ => 0.3,
+            };
+            let spot = from.lerp(to, along);
             let text = format!("{} = {:.4}", PARAM_NAMES[index], p[index]);
             let selected = index == self.selected;
             let button = egui::Button::selectable(

@@ -301,7 +301,28 @@ impl DeeperView {
                 ui.label(lesson.explanation.get(lang));
             }
             let classes = lessons::find("degradation").map_or(3, |l| l.config.outputs());
-            let figure = build::depth_sweep(&self.records, classes, lang);
+            let mut figure = build::depth_sweep(&self.records, classes, lang);
+            if self.records.is_empty() {
+                // Before the first result: the axis already spans the
+                // depths to sweep, and says what fills it.
+                if let Ok(depths) = parse_depths(&self.depths, lang) {
+                    let (lo, hi) = depths.iter().fold((usize::MAX, 0), |(lo, hi), &d| {
+                        (lo.min(d), hi.max(d))
+                    });
+                    figure.x.min = Some(lo as f64);
+                    figure.x.max = Some(hi as f64);
+                }
+                // Where final losses land: from well trained to chance.
+                figure.y.min = Some(0.01);
+                figure.y.max = Some(2.0);
+                figure.notes.push(
+                    lang.pick(
+                        "no network trained yet: Run sweep fills the plot depth by depth",
+                        "nessuna rete ancora addestrata: Avvia sweep riempie il grafico profondità per profondità",
+                    )
+                    .into(),
+                );
+            }
             let height = (ui.available_height() - 40.0).max(200.0);
             let (action, rect) = plot::figure_ui(ui, &figure.id, &figure, height, lang, line_scale);
             if let Some(action) = action {
