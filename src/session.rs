@@ -4,9 +4,10 @@
 //! against a validated configuration before anything is replaced, so a
 //! damaged or foreign file gives one clear message and changes nothing.
 //!
-//! Restored runs continue from their weights and step count; the
-//! optimiser's moments and the mini-batch order start afresh (a session is
-//! for teaching, not for bit-exact continuation).
+//! Restored runs continue exactly where they were saved: the weights, the
+//! step count, the optimiser's moments, and (since each epoch's batch
+//! order depends only on the seed) the next mini-batch; a reopened session
+//! trains to the same bits as one never saved.
 
 use std::io::Read;
 use std::path::Path;
@@ -17,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::files::{describe, write_atomically};
 use crate::lang::{Lang, say};
 use crate::nn::mlp::block_count;
-use crate::nn::{Config, Dense, Mlp, SkipStyle};
+use crate::nn::{Config, Dense, Mlp, Moments, OptimizerKind, SkipStyle};
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode};
 
@@ -56,6 +57,27 @@ pub struct SavedRun {
     pub buckets: Vec<SavedBucket>,
     pub evals: Vec<SavedEval>,
     pub events: Vec<Event>,
+    /// The optimiser's state (absent in files from before it was saved:
+    /// such runs restart their optimiser).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<SavedMoments>,
+}
+
+/// An optimiser's state: its kind, updates taken, and per layer its first
+/// moment and (Adam) its second, shaped like the weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedMoments {
+    pub kind: OptimizerKind,
+    pub t: u64,
+    pub layers: Vec<SavedMomentLayer>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedMomentLayer {
+    pub first: SavedLayer,
+    pub second: Option<SavedLayer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,6 +117,8 @@ pub struct RunState {
     pub mlp: Mlp,
     pub steps: u64,
     pub history: History,
+    /// None: the optimiser starts afresh.
+    pub moments: Option<Moments>,
 }
 
 fn finite32(v: f32) -> Option<f32> {
@@ -186,15 +210,7 @@ fn save_run(run: &RunState) -> SavedRun {
         steps: run.steps,
         style: run.mlp.style,
         skips: run.mlp.skips.clone(),
-        layers: run
-            .mlp
-            .layers
-            .iter()
-            .map(|l| SavedLayer {
-                weight: l.weight.iter().map(|&v| finite32(v)).collect(),
-                bias: l.bias.iter().map(|&v| finite32(v)).collect(),
-            })
-            .collect(),
+        layers: run.mlp.layers.iter().map(save_layer).collect(),
         buckets: run
             .history
             .buckets()
@@ -218,6 +234,94 @@ fn save_run(run: &RunState) -> SavedRun {
             })
             .collect(),
         events: run.history.events().to_vec(),
+        optimizer: run.moments.as_ref().map(|m| SavedMoments {
+            kind: m.kind,
+            t: m.t,
+            layers: m
+                .layers
+                .iter()
+                .map(|(first, second)| SavedMomentLayer {
+                    first: save_layer(first),
+                    second: second.as_ref().map(save_layer),
+                })
+                .collect(),
+        }),
+    }
+}
+
+fn save_layer(layer: &Dense) -> SavedLayer {
+    SavedLayer {
+        weight: layer.weight.iter().map(|&v| finite32(v)).collect(),
+        bias: layer.bias.iter().map(|&v| finite32(v)).collect(),
+    }
+}
+
+/// Layer `i`'s values, if they have the shape `config` gives that layer.
+fn restore_layer(saved: &SavedLayer, i: usize, config: &Config) -> Option<Dense> {
+    let fan_in = if i == 0 { Config::INPUTS } else { config.width };
+    let fan_out = if i == config.depth {
+        config.outputs()
+    } else {
+        config.width
+    };
+    let value = |v: &Option<f32>| v.unwrap_or(f32::NAN);
+    let weight =
+        Array2::from_shape_vec((fan_out, fan_in), saved.weight.iter().map(value).collect()).ok()?;
+    (saved.bias.len() == fan_out).then(|| Dense {
+        weight,
+        bias: Array1::from(saved.bias.iter().map(value).collect::<Vec<_>>()),
+    })
+}
+
+/// A saved optimiser state, checked against the run's configuration.
+fn restore_moments(
+    saved: &SavedMoments,
+    run: &SavedRun,
+    config: &Config,
+    lang: Lang,
+) -> Result<Moments, String> {
+    let name = &run.name;
+    if saved.kind != config.optimizer {
+        return Err(say!(
+            lang,
+            "run \"{name}\": its optimiser state is for {}, its configuration uses {}",
+            "run \"{name}\": lo stato dell'ottimizzatore è per {}, la sua configurazione usa {}",
+            saved.kind,
+            config.optimizer
+        ));
+    }
+    let adam = saved.kind == OptimizerKind::Adam;
+    let layers = if saved.layers.is_empty() {
+        Some(Vec::new())
+    } else if saved.kind == OptimizerKind::Sgd || saved.layers.len() != config.depth + 1 {
+        None
+    } else {
+        saved
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let first = restore_layer(&l.first, i, config)?;
+                let second = match (&l.second, adam) {
+                    (Some(second), true) => Some(restore_layer(second, i, config)?),
+                    (None, false) => None,
+                    _ => return None,
+                };
+                Some((first, second))
+            })
+            .collect()
+    };
+    match layers {
+        Some(layers) if saved.t <= run.steps => Ok(Moments {
+            kind: saved.kind,
+            t: saved.t,
+            layers,
+        }),
+        _ => Err(say!(
+            lang,
+            "run \"{name}\": its optimiser state does not match its network",
+            "run \"{name}\": lo stato dell'ottimizzatore non corrisponde alla sua rete"
+        )),
     }
 }
 
@@ -283,26 +387,21 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
     }
     let mut layers = Vec::with_capacity(depth + 1);
     for (i, saved) in run.layers.iter().enumerate() {
-        let fan_in = if i == 0 { Config::INPUTS } else { config.width };
-        let fan_out = if i == depth {
-            config.outputs()
-        } else {
-            config.width
-        };
-        if saved.weight.len() != fan_in * fan_out || saved.bias.len() != fan_out {
+        let Some(layer) = restore_layer(saved, i, config) else {
+            let fan_in = if i == 0 { Config::INPUTS } else { config.width };
+            let fan_out = if i == depth {
+                config.outputs()
+            } else {
+                config.width
+            };
             return Err(say!(
                 lang,
                 "run \"{name}\", layer {}: the weights do not have the configuration's shape {fan_out}×{fan_in}",
                 "run \"{name}\", livello {}: i pesi non hanno la forma {fan_out}×{fan_in} della configurazione",
                 i + 1
             ));
-        }
-        let value = |v: &Option<f32>| v.unwrap_or(f32::NAN);
-        let weight =
-            Array2::from_shape_vec((fan_out, fan_in), saved.weight.iter().map(value).collect())
-                .map_err(|e| e.to_string())?;
-        let bias = Array1::from(saved.bias.iter().map(value).collect::<Vec<_>>());
-        layers.push(Dense { weight, bias });
+        };
+        layers.push(layer);
     }
     let mlp = Mlp {
         layers,
@@ -377,11 +476,17 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
     for event in &run.events {
         history.push_event(event.clone());
     }
+    let moments = run
+        .optimizer
+        .as_ref()
+        .map(|m| restore_moments(m, run, config, lang))
+        .transpose()?;
     Ok(RunState {
         name: name.clone(),
         mlp,
         steps: run.steps,
         history,
+        moments,
     })
 }
 
@@ -399,14 +504,19 @@ pub fn save(path: &Path, session: &Session, lang: Lang) -> Result<(), String> {
     let weights: u64 = session
         .runs
         .iter()
-        .flat_map(|r| &r.layers)
+        .flat_map(|r| {
+            let moments = r.optimizer.iter().flat_map(|m| &m.layers);
+            r.layers
+                .iter()
+                .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
+        })
         .map(|l| (l.weight.len() + l.bias.len()) as u64)
         .sum();
     if weights * 20 > MAX_SESSION_BYTES {
         return Err(say!(
             lang,
-            "cannot save the session: {weights} weights would make a file too large to open again (at most about {} million)",
-            "impossibile salvare la sessione: {weights} pesi darebbero un file troppo grande per riaprirlo (al massimo circa {} milioni)",
+            "cannot save the session: {weights} numbers (weights and optimiser state) would make a file too large to open again (at most about {} million)",
+            "impossibile salvare la sessione: {weights} numeri (pesi e stato dell'ottimizzatore) darebbero un file troppo grande per riaprirlo (al massimo circa {} milioni)",
             MAX_SESSION_BYTES / 20 / 1_000_000
         ));
     }
@@ -485,6 +595,7 @@ mod tests {
             mlp: run.mlp.clone(),
             steps: 5,
             history,
+            moments: Some(run.moments()),
         };
         Session::new(Lang::It, "vanishing", Mode::Single, &config, &[state])
     }
@@ -502,6 +613,24 @@ mod tests {
 
     /// A change that makes a session inconsistent.
     type Spoil = Box<dyn Fn(&mut Session)>;
+
+    fn moments(s: &mut Session) -> &mut SavedMoments {
+        s.runs[0]
+            .optimizer
+            .as_mut()
+            .expect("the test session saves Adam's moments")
+    }
+
+    #[test]
+    fn a_file_without_optimiser_state_restarts_the_optimiser() {
+        let mut s = session();
+        assert_eq!(moments(&mut s).layers.len(), 4);
+        s.runs[0].optimizer = None;
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("\"optimizer\":{"), "absent, not null");
+        let read: Session = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.restore(Lang::En).unwrap()[0].moments, None);
+    }
 
     #[test]
     fn inconsistent_sessions_are_refused_with_a_reason() {
@@ -567,6 +696,26 @@ mod tests {
                     })
                 }),
                 "after its last step",
+            ),
+            (
+                Box::new(|s| s.config.optimizer = OptimizerKind::Sgd),
+                "optimiser state is for adam, its configuration uses sgd",
+            ),
+            (
+                Box::new(|s| moments(s).t = 6),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers[2].second = None),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers[1].first.bias.push(None)),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers.pop().map(drop).unwrap_or(())),
+                "optimiser state does not match",
             ),
         ];
         for (spoil, expected) in cases {

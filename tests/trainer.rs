@@ -328,3 +328,84 @@ fn a_speed_cap_bounds_the_steps() {
     );
     assert!(steps_of(&update, 0) >= 1);
 }
+
+/// Every run's network, step count and optimiser state, as a save gets them.
+fn networks(trainer: &Trainer) -> Vec<gradscope::session::RunState> {
+    let (reply, answer) = std::sync::mpsc::channel();
+    assert!(trainer.send(Command::Networks(reply)));
+    answer.recv_timeout(Duration::from_secs(30)).unwrap().1
+}
+
+#[test]
+fn a_reopened_session_trains_to_the_same_bits_as_one_never_saved() {
+    use gradscope::lang::Lang;
+    use gradscope::nn::OptimizerKind;
+    use gradscope::session::Session;
+    // Adam (two moments) and momentum (one), each chosen live as the
+    // window does, with a new learning rate; batches of 16 from 100
+    // points, so the saved step falls inside an epoch.
+    for optimizer in [OptimizerKind::Adam, OptimizerKind::Momentum] {
+        let first = spawn(
+            Config {
+                optimizer: OptimizerKind::Sgd,
+                ..config()
+            },
+            Mode::Twins,
+        );
+        first.send(Command::SetOptimizer(optimizer));
+        first.send(Command::SetLearningRate(0.003));
+        first.send(Command::Step(23));
+        let update = collect_until(&first, None, |u| {
+            steps_of(u, 0) == 23 && u.state == State::Paused
+        });
+        // What the window saves: the configuration the trainer reports.
+        let config = update.config;
+        assert_eq!((config.optimizer, config.learning_rate), (optimizer, 0.003));
+        let saved = Session::new(
+            Lang::En,
+            "vanishing",
+            Mode::Twins,
+            &config,
+            &networks(&first),
+        );
+        let text = serde_json::to_string(&saved).unwrap();
+        let read: Session = serde_json::from_str(&text).unwrap();
+        let runs = read.restore(Lang::En).unwrap();
+
+        let second = spawn(self::config(), Mode::Twins);
+        second.send(Command::Restore {
+            config: config.clone(),
+            mode: Mode::Twins,
+            runs,
+        });
+        collect_until(&second, None, |u| u.state == State::Paused);
+        for trainer in [&first, &second] {
+            trainer.send(Command::Step(17));
+        }
+        let bits = |trainer: &Trainer| -> Vec<Vec<u32>> {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                let runs = networks(trainer);
+                if runs.iter().all(|r| r.steps == 40) {
+                    return runs
+                        .iter()
+                        .flat_map(|r| &r.mlp.layers)
+                        .map(|l| {
+                            l.weight
+                                .iter()
+                                .chain(&l.bias)
+                                .map(|v| v.to_bits())
+                                .collect()
+                        })
+                        .collect();
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the trainer did not reach step 40"
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        };
+        assert_eq!(bits(&first), bits(&second), "{optimizer}");
+    }
+}

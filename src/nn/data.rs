@@ -178,25 +178,30 @@ fn to_split(points: &[([f32; 2], usize)]) -> Split {
 }
 
 /// Draws mini-batches: a fresh seeded permutation every epoch, and the
-/// whole training set in a fixed order when the batch covers it.
+/// whole training set in a fixed order when the batch covers it. Each
+/// epoch's permutation comes from the seed and the epoch's number alone,
+/// so the batcher of a run reopened at step N jumps straight to the
+/// batches the saved run would have drawn next (`skip`).
 #[derive(Debug)]
 pub struct Batcher {
     order: Vec<usize>,
     cursor: usize,
     batch: usize,
-    rng: StdRng,
+    seed: u64,
+    /// The epoch `order` belongs to.
+    epoch: u64,
 }
 
 impl Batcher {
     pub fn new(train_len: usize, batch: usize, seed: u64) -> Batcher {
         let mut batcher = Batcher {
             order: (0..train_len).collect(),
-            // Start past the end so the first batch shuffles.
-            cursor: train_len,
+            cursor: 0,
             batch: batch.clamp(1, train_len.max(1)),
-            rng: StdRng::seed_from_u64(seed),
+            seed,
+            epoch: 0,
         };
-        batcher.ready_next();
+        batcher.start_epoch(0);
         batcher
     }
 
@@ -209,20 +214,39 @@ impl Batcher {
     pub fn next_batch(&mut self, split: &Split, x: &mut Array2<f32>, y: &mut Vec<usize>) {
         self.peek_batch(split, x, y);
         self.cursor += self.batch;
-        self.ready_next();
+        // The next epoch starts right after a batch rather than before the
+        // next, so `peek_batch` sees the next batch without drawing.
+        if self.cursor + self.batch > self.order.len() {
+            self.start_epoch(self.epoch + 1);
+        }
     }
 
-    /// Starts a new epoch (a new permutation) when the next batch would run
-    /// past the end. Done right after a batch rather than before the next,
-    /// so `peek_batch` sees the next batch without drawing: the sequence
-    /// of permutations is the same either way.
-    fn ready_next(&mut self) {
+    /// Moves on as if `batches` more batches had been drawn.
+    pub fn skip(&mut self, batches: u64) {
+        let per_epoch = self.batches_per_epoch();
+        let done = (self.epoch.saturating_mul(per_epoch) + (self.cursor / self.batch) as u64)
+            .saturating_add(batches);
+        self.start_epoch(done / per_epoch);
+        self.cursor = (done % per_epoch) as usize * self.batch;
+    }
+
+    /// Whole batches an epoch hands out (the rest of a permutation is
+    /// left for the next epoch's reshuffle).
+    fn batches_per_epoch(&self) -> u64 {
+        (self.order.len() / self.batch).max(1) as u64
+    }
+
+    /// The permutation of `epoch`, from a generator seeded by the seed and
+    /// the epoch's number; a batch that covers the set keeps its order.
+    fn start_epoch(&mut self, epoch: u64) {
+        self.epoch = epoch;
+        self.cursor = 0;
         if self.batch >= self.order.len() {
-            self.cursor = 0;
-        } else if self.cursor + self.batch > self.order.len() {
-            self.order.shuffle(&mut self.rng);
-            self.cursor = 0;
+            return;
         }
+        self.order.iter_mut().enumerate().for_each(|(i, v)| *v = i);
+        let mixed = self.seed ^ epoch.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.order.shuffle(&mut StdRng::seed_from_u64(mixed));
     }
 
     /// Copies the batch `next_batch` will hand out, leaving the order as it is.
@@ -279,5 +303,49 @@ mod tests {
         seen.sort_unstable();
         seen.dedup();
         assert_eq!(seen.len(), 60);
+    }
+
+    /// The rows of the next `n` batches, as bits.
+    fn draw(batcher: &mut Batcher, split: &Split, n: usize) -> Vec<Vec<u32>> {
+        let mut x = Array2::zeros((batcher.batch_size(), 2));
+        let mut y = Vec::new();
+        (0..n)
+            .map(|_| {
+                batcher.next_batch(split, &mut x, &mut y);
+                x.iter().map(|v| v.to_bits()).collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn skipping_batches_lands_where_drawing_them_does() {
+        let data = Data::generate(Dataset::Spiral, 3, 60, 0, 0.1, 1);
+        // Several batches an epoch, one with a remainder, one, the whole set.
+        for batch in [7, 20, 40, 60, 100] {
+            for (drawn, skipped) in [(0, 1), (0, 9), (3, 5), (1, 30)] {
+                let mut walked = Batcher::new(60, batch, 4);
+                draw(&mut walked, &data.train, drawn + skipped);
+                let mut jumped = Batcher::new(60, batch, 4);
+                draw(&mut jumped, &data.train, drawn);
+                jumped.skip(skipped as u64);
+                assert_eq!(
+                    draw(&mut walked, &data.train, 12),
+                    draw(&mut jumped, &data.train, 12),
+                    "batch {batch}, {drawn} drawn then {skipped} skipped"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn each_epoch_has_its_own_order() {
+        let data = Data::generate(Dataset::Spiral, 3, 60, 0, 0.1, 1);
+        let mut batcher = Batcher::new(60, 30, 4);
+        let epochs = draw(&mut batcher, &data.train, 6);
+        assert_ne!(epochs[0..2], epochs[2..4]);
+        assert_ne!(epochs[2..4], epochs[4..6]);
+        // A huge skip costs one shuffle, not one per epoch.
+        batcher.skip(1 << 40);
+        assert_eq!(draw(&mut batcher, &data.train, 1).len(), 1);
     }
 }

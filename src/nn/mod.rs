@@ -24,6 +24,6 @@ pub use data::{Data, Dataset};
 pub use init::Init;
 pub use loss::{Loss, Targets};
 pub use mlp::{BranchInit, Dense, Mlp, Shape, Skip, SkipStyle, Workspace};
-pub use optim::{Optimizer, OptimizerKind};
+pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};

@@ -50,6 +50,19 @@ struct LayerState {
     second: Option<Dense>,
 }
 
+/// What an optimiser carries from step to step, as a session saves it:
+/// with it a reopened run takes exactly the step the saved one would have.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moments {
+    pub kind: OptimizerKind,
+    /// Updates taken (Adam's bias correction).
+    pub t: u64,
+    /// Per layer, input to output: the first moment (momentum's velocity,
+    /// Adam's m) and Adam's second (v). Empty for SGD, and before the
+    /// first step.
+    pub layers: Vec<(Dense, Option<Dense>)>,
+}
+
 /// An optimiser and its state. Changing the kind between two steps starts it
 /// from fresh state, as a new PyTorch optimiser would.
 #[derive(Clone, Debug)]
@@ -79,6 +92,54 @@ impl Optimizer {
         if kind != self.kind {
             *self = Optimizer::new(kind, self.momentum);
         }
+    }
+
+    /// Its state, to save.
+    pub fn moments(&self) -> Moments {
+        Moments {
+            kind: self.kind,
+            t: self.t,
+            layers: self
+                .state
+                .iter()
+                .map(|l| (l.first.clone(), l.second.clone()))
+                .collect(),
+        }
+    }
+
+    /// Takes up saved state for `layers`. State of another kind, or shaped
+    /// for another network, is refused (false) and this optimiser starts
+    /// afresh; sessions check both before they get here.
+    pub fn restore(&mut self, moments: Moments, layers: &[Dense]) -> bool {
+        let shaped =
+            |d: &Dense, l: &Dense| d.weight.dim() == l.weight.dim() && d.bias.dim() == l.bias.dim();
+        let fits = moments.kind == self.kind
+            && (moments.layers.is_empty()
+                || (self.kind != OptimizerKind::Sgd
+                    && moments.layers.len() == layers.len()
+                    && moments
+                        .layers
+                        .iter()
+                        .zip(layers)
+                        .all(|((first, second), l)| {
+                            shaped(first, l)
+                                && match second {
+                                    Some(second) => {
+                                        self.kind == OptimizerKind::Adam && shaped(second, l)
+                                    }
+                                    None => self.kind != OptimizerKind::Adam,
+                                }
+                        })));
+        *self = Optimizer::new(self.kind, self.momentum);
+        if fits {
+            self.t = moments.t;
+            self.state = moments
+                .layers
+                .into_iter()
+                .map(|(first, second)| LayerState { first, second })
+                .collect();
+        }
+        fits
     }
 
     /// Applies one update with gradients `grads` times `scale` (the clipping

@@ -10,7 +10,7 @@ use super::config::{Config, ConfigError};
 use super::data::{Batcher, Data, Split};
 use super::loss::{Targets, accuracy};
 use super::mlp::{Dense, Mlp, Shape, SkipStyle, Workspace, block_layers};
-use super::optim::{Optimizer, OptimizerKind};
+use super::optim::{Moments, Optimizer, OptimizerKind};
 use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
 
 /// Independent random streams drawn from one seed, so that changing how one
@@ -132,8 +132,21 @@ impl Run {
     }
 
     /// Counts steps on from `steps` (a network restored from a session).
+    /// The batches go on where the saved run's would have: each epoch's
+    /// order depends only on the seed and the epoch.
     pub fn continue_from(&mut self, steps: u64) {
+        self.batcher.skip(steps.saturating_sub(self.steps_done));
         self.steps_done = steps;
+    }
+
+    /// The optimiser's state, to save with the weights.
+    pub fn moments(&self) -> Moments {
+        self.optimizer.moments()
+    }
+
+    /// Takes up a saved optimiser state (see `Optimizer::restore`).
+    pub fn restore_moments(&mut self, moments: Moments) -> bool {
+        self.optimizer.restore(moments, &self.mlp.layers)
     }
 
     /// Whether `step` or `measure` ran since this run was built: only then

@@ -150,6 +150,8 @@ pub struct Update {
     /// Counts resets: updates from before the last reset have a smaller epoch.
     pub epoch: u64,
     pub state: State,
+    /// The runs' configuration, with the live settings (learning rate,
+    /// optimiser, clipping) as they are now.
     pub config: Config,
     pub mode: Mode,
     pub runs: Vec<RunUpdate>,
@@ -428,6 +430,7 @@ impl Worker {
                         mlp: run.mlp.clone(),
                         steps: run.steps_done(),
                         history: History::default(),
+                        moments: Some(run.moments()),
                     })
                     .collect();
                 // The window may have given up waiting; nothing to do then.
@@ -452,6 +455,10 @@ impl Worker {
         for state in saved {
             let mut run = Run::with_network(config.clone(), state.mlp);
             run.continue_from(state.steps);
+            if let Some(moments) = state.moments {
+                // Checked against the configuration when the file was read.
+                run.restore_moments(moments);
+            }
             let mut history = History::new(PENDING_CAPACITY);
             history.append(state.history);
             runs.push((state.name, run));
@@ -495,6 +502,14 @@ impl Worker {
                 | Command::ZeroBranch(_)
         );
         self.changes += 1;
+        // The configuration follows the live settings, so a session saved
+        // now reopens with the learning rate, optimiser and clipping in use.
+        match command {
+            Command::SetLearningRate(lr) => self.config.learning_rate = lr,
+            Command::SetOptimizer(kind) => self.config.optimizer = kind,
+            Command::SetClip(clip) => self.config.clip = clip,
+            _ => {}
+        }
         for (index, (name, run)) in self.runs.iter_mut().enumerate() {
             // In twin mode the plain twin keeps its skips off.
             if twins && topology && name == "plain" {
