@@ -12,7 +12,7 @@ use super::{GradscopeApp, View};
 fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
     [
         (
-            "Space",
+            lang.pick("Space", "Spazio"),
             lang.pick(
                 "play / pause (backprop: one step; going deeper: start / cancel the sweep)",
                 "avvia / pausa (backprop: un passo; andare più in profondità: avvia / annulla lo sweep)",

@@ -243,7 +243,9 @@ impl GradscopeApp {
                     .speed(0.05),
             )
         });
-        ui.label(egui::RichText::new(d.init.formula()).monospace());
+        // The formula's "gain" is the setting above it, named in the window's language.
+        let formula = d.init.formula().replace("gain", l.pick("gain", "guadagno"));
+        ui.label(egui::RichText::new(formula).monospace());
         row(ui, l.pick("skips at start", "skip all'inizio"), |ui| {
             choice(ui, "skip", &mut d.skip, &Skip::ALL, Skip::name)
         });
