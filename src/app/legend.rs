@@ -13,6 +13,8 @@ use crate::figures::{Figure, Orientation, SeriesKind};
 const ROW_HEIGHT: f32 = 18.0;
 /// Average width of a character of the legend's text, in points.
 const CHAR_WIDTH: f32 = 7.0;
+/// Average width of a character of a marker's label, in points.
+const LABEL_CHAR_WIDTH: f32 = 6.0;
 /// Swatch, padding and margins of the legend's frame, in points.
 const FRAME_WIDTH: f32 = 44.0;
 /// The auto-bounds margin egui_plot adds on each side of the data.
@@ -22,6 +24,9 @@ const DENSITY: f64 = 100.0;
 /// The same for marker lines: they cross the whole plot, so hiding a
 /// stretch of one matters less than hiding a curve.
 const MARKER_DENSITY: f64 = 25.0;
+/// The same for marker labels: hidden text is worse than a hidden
+/// stretch of line.
+const LABEL_DENSITY: f64 = 300.0;
 /// How many fewer samples a corner must hide to beat top right.
 const CLEARLY_FEWER: usize = 10;
 
@@ -70,7 +75,7 @@ pub fn corner(figure: &Figure, size: egui::Vec2) -> Corner {
     let widest = entries.iter().map(|e| e.chars().count()).max().unwrap_or(0);
     let box_w = f64::from(((widest as f32 * CHAR_WIDTH + FRAME_WIDTH) / size.x).min(1.0));
     let box_h = f64::from(((entries.len() as f32 * ROW_HEIGHT + 8.0) / size.y).min(1.0));
-    let samples = samples(figure);
+    let samples = samples(figure, size);
     let count = |corner: Corner| {
         let (left, top) = match corner {
             Corner::LeftTop => (true, true),
@@ -97,10 +102,10 @@ pub fn corner(figure: &Figure, size: egui::Vec2) -> Corner {
     best.0
 }
 
-/// The names egui_plot lists in the legend: named series and markers.
+/// The names egui_plot lists in the legend: named series (markers are
+/// labelled beside their lines).
 fn entries(figure: &Figure) -> Vec<&str> {
     let mut names: Vec<&str> = figure.series.iter().map(|s| s.name.as_str()).collect();
-    names.extend(figure.markers.iter().map(|m| m.label.as_str()));
     // Only class regions have a legend entry (a magnitude heatmap has its
     // colour scale above the plot).
     if let Some(heatmap) = figure.heatmap.as_ref().filter(|h| !h.classes.is_empty()) {
@@ -114,8 +119,9 @@ fn entries(figure: &Figure) -> Vec<&str> {
 
 /// Where the data are, as points in plot fractions (0..1 across the auto
 /// bounds, y up): line points and the segments between them, dots, bars
-/// from base to top, and marker lines across the plot.
-fn samples(figure: &Figure) -> Vec<[f64; 2]> {
+/// from base to top, marker lines across the plot, and their labels
+/// (`plot::marker_labels`: along the top, or above the line at the right).
+fn samples(figure: &Figure, size: egui::Vec2) -> Vec<[f64; 2]> {
     let (xs, ys) = (figure.x.scale, figure.y.scale);
     let mut paths: Vec<Vec<[f64; 2]>> = Vec::new();
     for series in &figure.series {
@@ -153,6 +159,18 @@ fn samples(figure: &Figure) -> Vec<[f64; 2]> {
         if let Some(line) = line {
             samples.extend(along(&line, MARKER_DENSITY));
         }
+        let Some([[x, y], _]) = line.filter(|_| !marker.label.is_empty()) else {
+            continue;
+        };
+        let width = f64::from(marker.label.chars().count() as f32 * LABEL_CHAR_WIDTH / size.x);
+        let label = match marker.orientation {
+            // Along the top, right of the line (left near the edge).
+            Orientation::Vertical if x + width <= 1.0 => [[x, 0.97], [x + width, 0.97]],
+            Orientation::Vertical => [[x - width, 0.97], [x, 0.97]],
+            // Above the line, at the right.
+            Orientation::Horizontal => [[1.0 - width, y + 0.03], [1.0, y + 0.03]],
+        };
+        samples.extend(along(&label, LABEL_DENSITY));
     }
     samples
 }
@@ -258,9 +276,13 @@ mod tests {
 
     #[test]
     fn an_exploding_loss_moves_the_legend_out_of_its_way() {
-        // The exploding lesson: 33, 6.7e4, 1.4e23, then NaN at step 3.
+        // The exploding lesson in compare mode: 33, 6.7e4, 1.4e23, then
+        // NaN at step 3, for both twins; the legend names both.
         let exploding = vec![[0.0, 33.4], [1.0, 6.7e4], [2.0, 1.4e23], [3.0, f64::NAN]];
-        let mut f = figure(vec![Series::line("train", BLUE, exploding)]);
+        let mut f = figure(vec![
+            Series::line("train (plain)", BLUE, exploding.clone()),
+            Series::line("train (residual)", BLUE, exploding),
+        ]);
         f.markers.push(Marker {
             label: "NaN/Inf: layer 4".into(),
             color: BLUE,
@@ -287,6 +309,25 @@ mod tests {
         line.dashed = true;
         let f = figure(vec![bars, line]);
         assert_eq!(corner(&f, PLOT), Corner::RightBottom);
+    }
+
+    #[test]
+    fn a_marker_label_at_the_top_right_is_not_covered() {
+        let falling: Vec<[f64; 2]> = (0..100)
+            .map(|i| [f64::from(i), 2.0 * 0.97f64.powi(i)])
+            .collect();
+        let mut f = figure(vec![
+            Series::line("train", BLUE, falling.clone()),
+            Series::line("test", BLUE, falling),
+        ]);
+        f.markers.push(Marker {
+            label: "skips off".into(),
+            color: BLUE,
+            orientation: Orientation::Vertical,
+            value: 85.0,
+            dashed: true,
+        });
+        assert_ne!(corner(&f, PLOT), Corner::RightTop);
     }
 
     #[test]

@@ -49,6 +49,84 @@ fn tick_label(scale: Scale, v: f64, categories: &[String]) -> String {
     }
 }
 
+/// Rows of vertical markers' labels at the top of a plot: more would
+/// cover the data; a label with no room left in them is not drawn (the
+/// line still is, and the exported figure labels every one).
+const MARKER_LABEL_ROWS: usize = 3;
+
+/// Each marker's label beside its line, as the exporters place them:
+/// vertical ones along the top (left to right, in the first row with room,
+/// flipped left of a line near the right edge), horizontal ones above
+/// their line at the right.
+fn marker_labels(
+    ui: &egui::Ui,
+    figure: &Figure,
+    transform: &egui_plot::PlotTransform,
+    line_scale: f32,
+) {
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let font = egui::FontId::proportional(11.0 * line_scale.sqrt());
+    let colour = |marker: &crate::figures::Marker| {
+        if marker.color == crate::figures::build::GREY {
+            ui.visuals().text_color()
+        } else {
+            color(marker.color)
+        }
+    };
+    let mut vertical: Vec<(f32, &crate::figures::Marker)> = figure
+        .markers
+        .iter()
+        .filter(|m| m.orientation == Orientation::Vertical && !m.label.is_empty())
+        .filter_map(|m| {
+            let x = transform.position_from_point_x(to_plot(figure.x.scale, m.value)?);
+            frame.x_range().contains(x).then_some((x, m))
+        })
+        .collect();
+    vertical.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Where each row's last label ends.
+    let mut row_ends = [f32::NEG_INFINITY; MARKER_LABEL_ROWS];
+    for (x, marker) in vertical {
+        let galley = painter.layout_no_wrap(marker.label.clone(), font.clone(), colour(marker));
+        let size = galley.size();
+        let left = if x + 3.0 + size.x <= frame.right() - 2.0 {
+            x + 3.0
+        } else {
+            x - 3.0 - size.x
+        };
+        let Some(row) = row_ends.iter().position(|&end| end + 4.0 <= left) else {
+            continue;
+        };
+        row_ends[row] = left + size.x;
+        let top = frame.top() + 2.0 + row as f32 * (size.y + 1.0);
+        let backing = egui::Rect::from_min_size(egui::pos2(left, top), size).expand(1.0);
+        painter.rect_filled(
+            backing,
+            2.0,
+            ui.visuals().extreme_bg_color.gamma_multiply(0.8),
+        );
+        painter.galley(egui::pos2(left, top), galley, colour(marker));
+    }
+    for marker in &figure.markers {
+        if marker.orientation != Orientation::Horizontal || marker.label.is_empty() {
+            continue;
+        }
+        let Some(y) = to_plot(figure.y.scale, marker.value) else {
+            continue;
+        };
+        let y = transform.position_from_point_y(y);
+        if frame.y_range().contains(y) {
+            painter.text(
+                egui::pos2(frame.right() - 4.0, y - 2.0),
+                egui::Align2::RIGHT_BOTTOM,
+                &marker.label,
+                font.clone(),
+                colour(marker),
+            );
+        }
+    }
+}
+
 /// Where bars start, in plot coordinates: zero, or on a log axis a decade
 /// below the smallest bar so every bar shows.
 pub(super) fn bar_base(scale: Scale, points: &[[f64; 2]]) -> f64 {
@@ -104,7 +182,9 @@ pub fn figure_ui(
             }
             line.push_str(note);
         }
-        ui.label(egui::RichText::new(line).weak());
+        // One line, so the plots of a row line up and the panel's height is
+        // known; the whole text shows on hover.
+        ui.add(egui::Label::new(egui::RichText::new(line).weak()).truncate());
     }
     let magnitudes = figure.heatmap.as_ref().filter(|h| h.classes.is_empty());
     if let Some(heatmap) = magnitudes {
@@ -258,25 +338,24 @@ pub fn figure_ui(
                     Orientation::Vertical => {
                         if let Some(x) = to_plot(xs, marker.value) {
                             plot_ui.vline(
-                                VLine::new(marker.label.clone(), x)
-                                    .color(color(marker.color))
-                                    .style(style),
+                                // Labelled beside the line (`marker_labels`), not
+                                // in the legend, where two grey dashed lines
+                                // could not be told apart.
+                                VLine::new("", x).color(color(marker.color)).style(style),
                             );
                         }
                     }
                     Orientation::Horizontal => {
                         if let Some(y) = to_plot(ys, marker.value) {
-                            plot_ui.hline(
-                                HLine::new(marker.label.clone(), y)
-                                    .color(color(marker.color))
-                                    .style(style),
-                            );
+                            plot_ui
+                                .hline(HLine::new("", y).color(color(marker.color)).style(style));
                         }
                     }
                 }
             }
         })
     });
+    marker_labels(ui, figure, &shown.inner.transform, line_scale);
     (action, shown.response.rect)
 }
 
@@ -292,7 +371,7 @@ fn colour_scale_ui(ui: &mut egui::Ui, heatmap: &crate::figures::Heatmap, lang: L
             format!("{}", (v * 100.0).round() / 100.0 + 0.0)
         }),
     };
-    ui.horizontal_wrapped(|ui| {
+    ui.horizontal(|ui| {
         ui.weak(format!("{measure}:"));
         ui.weak(end(heatmap.min));
         let size = egui::vec2(80.0, ui.text_style_height(&egui::TextStyle::Body) * 0.7);

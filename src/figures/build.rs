@@ -9,7 +9,8 @@ use crate::train::{EventKind, History};
 
 use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series};
 
-const GREY: Rgb = Rgb(110, 110, 110);
+/// Reference lines and events.
+pub const GREY: Rgb = Rgb(110, 110, 110);
 const RED: Rgb = Rgb(200, 30, 30);
 
 /// A run's name for legends: "" (a single run) becomes `fallback`.
