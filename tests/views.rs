@@ -11,7 +11,7 @@ use egui_kittest::kittest::{NodeT, Queryable, by};
 use gradscope::app::{GradscopeApp, View};
 use gradscope::lang::Lang;
 use gradscope::nn::textbook::Textbook;
-use gradscope::train::{Command, State};
+use gradscope::train::{Command, Mode, State};
 
 fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
     let mut harness = Harness::builder()
@@ -230,7 +230,7 @@ fn opened_texts(mut h: Harness<'static, GradscopeApp>, opener: &str) -> BTreeSet
 /// Texts that read the same in both languages: formulas, names, numbers,
 /// and the English terms Italian courses use as they are.
 fn language_neutral(text: &str) -> bool {
-    const SAME: [&str; 40] = [
+    const SAME: [&str; 39] = [
         "EN",
         "Esc",
         "IT",
@@ -267,7 +267,6 @@ fn language_neutral(text: &str) -> bool {
         "E_total",
         "test",
         "plain",
-        "residual",
         "max",
         "log10",
         "RMS",
@@ -291,17 +290,29 @@ fn language_neutral(text: &str) -> bool {
 #[test]
 fn every_visible_string_exists_in_both_languages() {
     let mut untranslated = BTreeSet::new();
-    for view in View::ALL {
+    // Every tab, and the live tab in compare mode (the twins' names).
+    let cases = View::ALL
+        .map(|view| (view, Mode::Single))
+        .into_iter()
+        .chain([(View::Live, Mode::Twins)]);
+    for (view, mode) in cases {
         let mut texts = Vec::new();
         for lang in Lang::ALL {
             let mut h = harness("residual-rescue", lang);
+            if mode == Mode::Twins {
+                let lesson = gradscope::lessons::find("residual-rescue").unwrap();
+                h.state().send(Command::Reset {
+                    config: lesson.config,
+                    mode,
+                });
+            }
             h.state_mut().set_view(view);
             h.state().send(Command::Step(3));
             until(&mut h, |app| app.steps() >= 3);
             h.run_steps(3);
             texts.push(visible_texts(&h));
             // What menus, panels and overlays show once opened.
-            if view == View::Live {
+            if (view, mode) == (View::Live, Mode::Single) {
                 for (en, it) in [
                     ("Session", "Sessione"),
                     ("Export", "Esporta"),
@@ -316,10 +327,11 @@ fn every_visible_string_exists_in_both_languages() {
             }
             // Plot texts are painted, not in the tree: check the models.
             for figure in h.state().figures() {
-                texts
-                    .last_mut()
-                    .unwrap()
-                    .extend([figure.title, figure.x.label, figure.y.label]);
+                let shown = texts.last_mut().unwrap();
+                shown.extend([figure.title, figure.x.label, figure.y.label]);
+                shown.extend(figure.series.into_iter().map(|s| s.name));
+                shown.extend(figure.markers.into_iter().map(|m| m.label));
+                shown.extend(figure.notes);
             }
         }
         assert!(
@@ -329,7 +341,7 @@ fn every_visible_string_exists_in_both_languages() {
         );
         for text in texts[0].intersection(&texts[1]) {
             if !language_neutral(text) {
-                untranslated.insert(format!("{view:?}: {text}"));
+                untranslated.insert(format!("{view:?} ({mode:?}): {text}"));
             }
         }
     }

@@ -961,20 +961,27 @@ impl GradscopeApp {
             ));
         }
         if let Some(first) = self.runs.first() {
-            figures.push(build::gradient_heatmap(&first.history, lang));
+            let mut heatmap = build::gradient_heatmap(&first.history, lang);
             let (lo, hi) = activation_range(activation);
             let histogram = first
                 .histogram
                 .as_ref()
                 .map(|h| (h, self.histogram_layer()));
-            figures.push(build::activation(activation, histogram, lo, hi, lang));
+            let mut inputs = build::activation(activation, histogram, lo, hi, lang);
+            // In compare mode these show the first twin: say which.
+            if self.runs.len() > 1 {
+                for figure in [&mut heatmap, &mut inputs] {
+                    let twin = build::twin_label(&first.name, lang);
+                    figure.title = format!("{}: {twin}", figure.title);
+                }
+            }
+            figures.extend([heatmap, inputs]);
         }
         let shown = self.runs.get(self.boundary_run());
         if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid.as_ref()?))) {
             let mut figure = build::decision_boundary(grid, lang);
             if self.runs.len() > 1 {
-                figure.title =
-                    format!("{}: {}", figure.title, readout::twin_label(&run.name, lang));
+                figure.title = format!("{}: {}", figure.title, build::twin_label(&run.name, lang));
             }
             figures.push(figure);
         }
@@ -1025,6 +1032,15 @@ impl GradscopeApp {
                 .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect());
             let layers = norms.as_ref().map_or(self.config.depth + 1, Vec::len);
             let skips = run.skips.clone();
+            if self.runs.len() > 1 {
+                // Compare mode: the diagram is the twin whose skips switch.
+                let l = self.lang;
+                ui.weak(format!(
+                    "{}: {}",
+                    l.pick("the network drawn below", "la rete disegnata sotto"),
+                    build::twin_label(&run.name, l)
+                ));
+            }
             if let Some(block) =
                 diagram::diagram_ui(ui, layers, norms.as_deref(), &skips, self.lang)
             {

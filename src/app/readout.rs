@@ -2,6 +2,7 @@
 //! the room: step, losses, accuracy, and how much of the output layer's
 //! gradient reaches the first layer.
 
+use crate::figures::build::twin_label;
 use crate::lang::Lang;
 use crate::train::RunUpdate;
 
@@ -98,15 +99,6 @@ fn first_and_last(run: &RunUpdate) -> Option<(f64, f64)> {
         f64::from(layers.first()?.grad_weight_norm),
         f64::from(layers.last()?.grad_weight_norm),
     ))
-}
-
-/// A twin's name as the window shows it ("plain" is the course's word in
-/// both languages).
-pub fn twin_label(name: &str, lang: Lang) -> &str {
-    match name {
-        "residual" => lang.pick("residual", "residuale"),
-        other => other,
-    }
 }
 
 /// Four significant digits, in scientific notation when very small or large.

@@ -100,7 +100,7 @@ impl GradscopeApp {
                 ui.label(l.pick("boundary of", "frontiera di"));
                 let mut shown = self.boundary_run();
                 for (index, run) in self.runs.iter().enumerate() {
-                    let name = super::readout::twin_label(&run.name, l);
+                    let name = crate::figures::build::twin_label(&run.name, l);
                     ui.radio_value(&mut shown, index, name)
                         .on_hover_text(l.pick(
                             "Whose decision boundary the plot shows",

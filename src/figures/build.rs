@@ -13,9 +13,23 @@ use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Ser
 pub const GREY: Rgb = Rgb(110, 110, 110);
 const RED: Rgb = Rgb(200, 30, 30);
 
-/// A run's name for legends: "" (a single run) becomes `fallback`.
-fn run_label<'a>(name: &'a str, fallback: &'a str) -> &'a str {
-    if name.is_empty() { fallback } else { name }
+/// A run's name for legends, in `lang`: "" (a single run) becomes
+/// `fallback`.
+fn run_label<'a>(name: &'a str, fallback: &'a str, lang: Lang) -> &'a str {
+    if name.is_empty() {
+        fallback
+    } else {
+        twin_label(name, lang)
+    }
+}
+
+/// A twin's name as the window and the figures show it ("plain" is the
+/// course's word in both languages).
+pub fn twin_label(name: &str, lang: Lang) -> &str {
+    match name {
+        "residual" => lang.pick("residual", "residuale"),
+        other => other,
+    }
 }
 
 /// The text of an event marker.
@@ -67,7 +81,7 @@ pub fn loss(runs: &[(&str, &History)], lang: Lang) -> Figure {
     for (index, (name, history)) in runs.iter().enumerate() {
         let color = PALETTE[(2 * index) % PALETTE.len()];
         let test_color = PALETTE[(2 * index + 1) % PALETTE.len()];
-        let label = run_label(name, "");
+        let label = run_label(name, "", lang);
         let train_name = format!("{}{}", lang.pick("train", "addestramento"), suffix(label));
         let mut train = Series::line(train_name, color, Vec::new());
         for bucket in history.buckets() {
@@ -226,7 +240,7 @@ pub fn gradient_bars(
             .enumerate()
             .map(|(i, l)| [(i + 1) as f64, f64::from(measure.of(l))])
             .collect();
-        let label = run_label(name, measure.symbol());
+        let label = run_label(name, measure.symbol(), lang);
         figure.series.push(Series::bars(
             label,
             PALETTE[index % PALETTE.len()],
