@@ -256,14 +256,20 @@ fn save_layer(layer: &Dense) -> SavedLayer {
     }
 }
 
-/// Layer `i`'s values, if they have the shape `config` gives that layer.
-fn restore_layer(saved: &SavedLayer, i: usize, config: &Config) -> Option<Dense> {
+/// (fan_in, fan_out) of layer `i` of a network of `config`.
+fn layer_shape(i: usize, config: &Config) -> (usize, usize) {
     let fan_in = if i == 0 { Config::INPUTS } else { config.width };
     let fan_out = if i == config.depth {
         config.outputs()
     } else {
         config.width
     };
+    (fan_in, fan_out)
+}
+
+/// Layer `i`'s values, if they have the shape `config` gives that layer.
+fn restore_layer(saved: &SavedLayer, i: usize, config: &Config) -> Option<Dense> {
+    let (fan_in, fan_out) = layer_shape(i, config);
     let value = |v: &Option<f32>| v.unwrap_or(f32::NAN);
     let weight =
         Array2::from_shape_vec((fan_out, fan_in), saved.weight.iter().map(value).collect()).ok()?;
@@ -388,12 +394,7 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
     let mut layers = Vec::with_capacity(depth + 1);
     for (i, saved) in run.layers.iter().enumerate() {
         let Some(layer) = restore_layer(saved, i, config) else {
-            let fan_in = if i == 0 { Config::INPUTS } else { config.width };
-            let fan_out = if i == depth {
-                config.outputs()
-            } else {
-                config.width
-            };
+            let (fan_in, fan_out) = layer_shape(i, config);
             return Err(say!(
                 lang,
                 "run \"{name}\", layer {}: the weights do not have the configuration's shape {fan_out}×{fan_in}",

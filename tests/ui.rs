@@ -249,7 +249,12 @@ fn a_paused_network_shows_its_gradients_and_a_skip_switch_changes_them_at_once()
 
 /// The first plot's export menu, then `item`; the message it leaves.
 fn export_loss_plot(h: &mut Harness<'static, GradscopeApp>, item: &str) -> String {
-    h.get_all_by_label("Export").next().unwrap().click();
+    export_plot(h, 0, item)
+}
+
+/// Plot `plot`'s export menu, then `item`; the message it leaves.
+fn export_plot(h: &mut Harness<'static, GradscopeApp>, plot: usize, item: &str) -> String {
+    h.get_all_by_label("Export").nth(plot).unwrap().click();
     h.run_steps(2);
     h.get_by_label(item).click();
     // The capture arrives with a later frame.
@@ -330,19 +335,7 @@ fn a_plot_partly_scrolled_out_of_view_is_scrolled_in_before_its_capture() {
     until(&mut h, |app| *app.training_state() == State::Paused);
 
     let export = |h: &mut Harness<'static, GradscopeApp>, plot: usize| {
-        h.get_all_by_label("Export").nth(plot).unwrap().click();
-        h.run_steps(2);
-        h.get_by_label("PNG as on screen").click();
-        for _ in 0..10 {
-            h.run_steps(1);
-            if h.state()
-                .message()
-                .is_some_and(|m| !m.starts_with("Capturing"))
-            {
-                break;
-            }
-        }
-        let message = h.state().message().unwrap_or_default().to_string();
+        let message = export_plot(h, plot, "PNG as on screen");
         let path = std::path::PathBuf::from(message.trim_start_matches("Saved "));
         assert!(path.is_file(), "{message}");
         let (width, height, _) = png_size(&path);

@@ -6,7 +6,7 @@
 
 use egui_plot::Corner;
 
-use super::plot::{bar_base, to_plot};
+use super::plot::{bar_base, plotted, to_plot};
 use crate::figures::{Figure, Orientation, SeriesKind};
 
 /// Room a legend row takes, in points (egui's body text and spacing).
@@ -125,11 +125,7 @@ fn samples(figure: &Figure, size: egui::Vec2) -> Vec<[f64; 2]> {
     let (xs, ys) = (figure.x.scale, figure.y.scale);
     let mut paths: Vec<Vec<[f64; 2]>> = Vec::new();
     for series in &figure.series {
-        let points: Vec<[f64; 2]> = series
-            .points
-            .iter()
-            .filter_map(|p| Some([to_plot(xs, p[0])?, to_plot(ys, p[1])?]))
-            .collect();
+        let points = plotted(series, xs, ys);
         match series.kind {
             SeriesKind::Line { .. } => paths.push(points),
             SeriesKind::Points { .. } => paths.extend(points.into_iter().map(|p| vec![p])),
@@ -263,14 +259,29 @@ mod tests {
     }
 
     const BLUE: Rgb = Rgb(0, 0, 255);
+
+    /// A loss falling from 2 over 100 steps.
+    fn falling() -> Vec<[f64; 2]> {
+        (0..100)
+            .map(|i| [f64::from(i), 2.0 * 0.97f64.powi(i)])
+            .collect()
+    }
+
+    /// A labelled dashed vertical line at step `at`.
+    fn event(label: &str, at: f64) -> Marker {
+        Marker {
+            label: label.into(),
+            color: BLUE,
+            orientation: Orientation::Vertical,
+            value: at,
+            dashed: true,
+        }
+    }
     const PLOT: egui::Vec2 = egui::vec2(400.0, 250.0);
 
     #[test]
     fn a_falling_loss_keeps_the_legend_top_right() {
-        let falling: Vec<[f64; 2]> = (0..100)
-            .map(|i| [f64::from(i), 2.0 * 0.97f64.powi(i)])
-            .collect();
-        let f = figure(vec![Series::line("train", BLUE, falling)]);
+        let f = figure(vec![Series::line("train", BLUE, falling())]);
         assert_eq!(corner(&f, PLOT), Corner::RightTop);
     }
 
@@ -283,13 +294,7 @@ mod tests {
             Series::line("train (plain)", BLUE, exploding.clone()),
             Series::line("train (residual)", BLUE, exploding),
         ]);
-        f.markers.push(Marker {
-            label: "NaN/Inf: layer 4".into(),
-            color: BLUE,
-            orientation: Orientation::Vertical,
-            value: 3.0,
-            dashed: true,
-        });
+        f.markers.push(event("NaN/Inf: layer 4", 3.0));
         assert_eq!(corner(&f, PLOT), Corner::LeftTop);
     }
 
@@ -313,20 +318,11 @@ mod tests {
 
     #[test]
     fn a_marker_label_at_the_top_right_is_not_covered() {
-        let falling: Vec<[f64; 2]> = (0..100)
-            .map(|i| [f64::from(i), 2.0 * 0.97f64.powi(i)])
-            .collect();
         let mut f = figure(vec![
-            Series::line("train", BLUE, falling.clone()),
-            Series::line("test", BLUE, falling),
+            Series::line("train", BLUE, falling()),
+            Series::line("test", BLUE, falling()),
         ]);
-        f.markers.push(Marker {
-            label: "skips off".into(),
-            color: BLUE,
-            orientation: Orientation::Vertical,
-            value: 85.0,
-            dashed: true,
-        });
+        f.markers.push(event("skips off", 85.0));
         assert_ne!(corner(&f, PLOT), Corner::RightTop);
     }
 

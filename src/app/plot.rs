@@ -127,6 +127,15 @@ fn marker_labels(
     }
 }
 
+/// A series' points in plot coordinates, leaving out what cannot be drawn.
+pub(super) fn plotted(series: &crate::figures::Series, xs: Scale, ys: Scale) -> Vec<[f64; 2]> {
+    series
+        .points
+        .iter()
+        .filter_map(|p| Some([to_plot(xs, p[0])?, to_plot(ys, p[1])?]))
+        .collect()
+}
+
 /// Where bars start, in plot coordinates: zero, or on a log axis a decade
 /// below the smallest bar so every bar shows.
 pub(super) fn bar_base(scale: Scale, points: &[[f64; 2]]) -> f64 {
@@ -272,11 +281,7 @@ pub fn figure_ui(
                 .count();
             let mut bar_index = 0;
             for series in &figure.series {
-                let points: Vec<[f64; 2]> = series
-                    .points
-                    .iter()
-                    .filter_map(|p| Some([to_plot(xs, p[0])?, to_plot(ys, p[1])?]))
-                    .collect();
+                let points = plotted(series, xs, ys);
                 match series.kind {
                     SeriesKind::Line { width } => {
                         if !series.range.is_empty() {
