@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use gradscope::app::GradscopeApp;
 use gradscope::lang::Lang;
 use gradscope::nn::{Config, Histogram, Run};
-use gradscope::train::{Command, History, Mode, RunUpdate, State, Update};
+use gradscope::train::{History, Mode, Playback, RunUpdate, State, Update};
 
 /// A 100,000-step history of a real 64-layer network: the statistics of
 /// 500 real steps, replayed in order.
@@ -32,7 +32,7 @@ fn big_update(config: &Config) -> Update {
         config: config.clone(),
         mode: Mode::Single,
         runs: vec![RunUpdate {
-            name: String::new(),
+            twin: None,
             history,
             latest: Some(run.last_stats().clone()),
             histogram: Some(histogram),
@@ -50,7 +50,7 @@ fn frame(c: &mut Criterion) {
         .build_eframe(|cc| {
             GradscopeApp::new(&cc.egui_ctx, Lang::En, Some("vanishing")).expect("the app starts")
         });
-    harness.state().send(Command::Pause);
+    harness.state().send(Playback::Pause);
     harness.run_steps(2);
     std::thread::sleep(std::time::Duration::from_millis(200));
     harness.run_steps(2);

@@ -60,6 +60,26 @@ pub struct WindowFlags {
     pub steps: Option<u64>,
 }
 
+impl WindowFlags {
+    /// What the window is asked to do.
+    pub fn start(&self) -> crate::app::WindowStart {
+        crate::app::WindowStart {
+            lesson: self.lesson.clone(),
+            lang: self.lang,
+            view: self.view,
+            paused: self.paused,
+            screenshot: self.screenshot.clone(),
+            steps: self.steps,
+        }
+    }
+}
+
+/// Opens the window as the flags say (the command line's only door into
+/// the window).
+pub fn open_window(flags: &WindowFlags) -> Result<(), UsageError> {
+    crate::app::run_window(&flags.start()).map_err(|e| UsageError(e.0))
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The 2-2-2 network of the first slide: forward pass, every chain-rule

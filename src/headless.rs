@@ -218,14 +218,14 @@ fn run_figures(
 ) -> Vec<Figure> {
     let activation = run.mlp.activation;
     let mut initial = build::gradient_bars(
-        &[("", first)],
+        &[(None, first)],
         activation,
         build::GradientMeasure::Weights,
         lang,
     );
     initial.id = "gradients_initial".into();
     let final_bars = build::gradient_bars(
-        &[("", last)],
+        &[(None, last)],
         activation,
         build::GradientMeasure::Weights,
         lang,
@@ -233,7 +233,7 @@ fn run_figures(
     let (lo, hi) = activation_range(activation);
     let histogram = run.pre_activation_histogram(histogram_layer, lo as f32, hi as f32, 60);
     vec![
-        build::loss(&[("", history)], lang),
+        build::loss(&[(None, history)], lang),
         initial,
         final_bars,
         build::gradient_heatmap(history, lang),

@@ -17,7 +17,7 @@ fn main() {
     };
     let result = match parsed.command {
         Some(command) => cli::run_command(command),
-        None => gradscope::app::run_window(&parsed.window),
+        None => cli::open_window(&parsed.window),
     };
     if let Err(cli::UsageError(message)) = result {
         eprintln!("gradscope: {message}");

@@ -74,14 +74,14 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, String> {
                 .map_err(|e| e.to_string())
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let skips = serde_json::to_string(&mlp.skips).map_err(|e| e.to_string())?;
+    let skips = serde_json::to_string(mlp.skips()).map_err(|e| e.to_string())?;
     let metadata = HashMap::from([
         ("format".to_string(), "gradscope".to_string()),
         (
             "config".to_string(),
             serde_json::to_string(config).map_err(|e| e.to_string())?,
         ),
-        ("skip_style".to_string(), mlp.style.name().to_string()),
+        ("skip_style".to_string(), mlp.style().name().to_string()),
         ("skips".to_string(), skips),
     ]);
     safetensors::serialize(views, Some(metadata)).map_err(|e| e.to_string())
@@ -219,12 +219,7 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), String> {
             skips.len()
         ));
     }
-    let mlp = Mlp {
-        layers,
-        activation: config.activation,
-        style,
-        skips,
-    };
+    let mlp = Mlp::from_parts(layers, config.activation, style, skips);
     Ok((config, mlp))
 }
 

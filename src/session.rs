@@ -19,8 +19,9 @@ use crate::files::{describe, write_atomically};
 use crate::lang::{Lang, say};
 use crate::nn::mlp::block_count;
 use crate::nn::{Config, Dense, Mlp, Moments, OptimizerKind, SkipStyle};
+pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
-use crate::train::{History, Mode};
+use crate::train::{History, Mode, Twin, run_code};
 
 /// What the file says it is.
 pub const FORMAT: &str = "gradscope-session";
@@ -110,17 +111,6 @@ pub struct SavedEval {
     pub test_accuracy: Option<f64>,
 }
 
-/// A run as the trainer and the window know it.
-#[derive(Clone, Debug)]
-pub struct RunState {
-    pub name: String,
-    pub mlp: Mlp,
-    pub steps: u64,
-    pub history: History,
-    /// None: the optimiser starts afresh.
-    pub moments: Option<Moments>,
-}
-
 fn finite32(v: f32) -> Option<f32> {
     v.is_finite().then_some(v)
 }
@@ -206,10 +196,10 @@ fn save_run(run: &RunState) -> SavedRun {
         )
     };
     SavedRun {
-        name: run.name.clone(),
+        name: run_code(run.twin).to_string(),
         steps: run.steps,
-        style: run.mlp.style,
-        skips: run.mlp.skips.clone(),
+        style: run.mlp.style(),
+        skips: run.mlp.skips().to_vec(),
         layers: run.mlp.layers.iter().map(save_layer).collect(),
         buckets: run
             .history
@@ -404,12 +394,7 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
         };
         layers.push(layer);
     }
-    let mlp = Mlp {
-        layers,
-        activation: config.activation,
-        style: run.style,
-        skips: run.skips.clone(),
-    };
+    let mlp = Mlp::from_parts(layers, config.activation, run.style, run.skips.clone());
     let mut history = History::default();
     let mut next_step = 0;
     for saved in &run.buckets {
@@ -482,8 +467,15 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
         .as_ref()
         .map(|m| restore_moments(m, run, config, lang))
         .transpose()?;
+    let Some(twin) = Twin::from_code(name) else {
+        return Err(say!(
+            lang,
+            "run \"{name}\" is not a run this program makes (allowed: \"\", \"plain\", \"residual\")",
+            "il run \"{name}\" non è un run che questo programma crea (ammessi: \"\", \"plain\", \"residual\")"
+        ));
+    };
     Ok(RunState {
-        name: name.clone(),
+        twin,
         mlp,
         steps: run.steps,
         history,
@@ -592,7 +584,7 @@ mod tests {
             history.push(run.step());
         }
         let state = RunState {
-            name: String::new(),
+            twin: None,
             mlp: run.mlp.clone(),
             steps: 5,
             history,

@@ -241,7 +241,7 @@ fn identity_block_with_zero_branch_is_the_identity() {
         }
         // The same block without its skip is not the identity (it outputs g(0)).
         let mut plain = mlp.clone();
-        plain.skips.fill(false);
+        plain.set_all_skips(false);
         plain.forward(x.view(), &mut ws);
         assert_ne!(ws.act[2], ws.act[0]);
     }
@@ -262,7 +262,7 @@ fn identity_block_with_zero_branch_is_the_identity() {
         BranchInit::Zero,
         &mut rng,
     );
-    mlp.style = SkipStyle::Slides;
+    mlp.set_skip_style(SkipStyle::Slides);
     let x = Array2::from_shape_fn((6, 2), |(i, j)| i as f32 - 2.0 + j as f32);
     let mut ws = Workspace::new(&shape, 6);
     mlp.forward(x.view(), &mut ws);
@@ -280,7 +280,7 @@ fn skips_toggle_between_steps_without_touching_weights() {
     let before = run.mlp.layers.clone();
     assert!(run.set_skip(1, true));
     assert!(!run.set_skip(99, true));
-    assert_eq!(run.mlp.skips, vec![false, true]);
+    assert_eq!(run.mlp.skips(), [false, true]);
     assert_eq!(run.mlp.skip(), Skip::Identity);
     run.set_skip_style(SkipStyle::Slides);
     assert_eq!(run.mlp.skip(), Skip::Slides);
@@ -289,6 +289,25 @@ fn skips_toggle_between_steps_without_touching_weights() {
     assert_eq!(run.mlp.skip(), Skip::Off);
     assert!(run.zero_branch(0));
     assert!(run.mlp.layers[2].weight.iter().all(|&w| w == 0.0));
+}
+
+#[test]
+fn toggling_flips_one_skip_or_all_of_them_by_one_rule() {
+    let mut run = Run::new(Config {
+        skip: Skip::Off,
+        ..small_config()
+    })
+    .unwrap();
+    assert_eq!(run.mlp.toggle_skip(1), Some(true));
+    assert_eq!(run.mlp.skips(), [false, true]);
+    assert_eq!(run.mlp.toggle_skip(99), None);
+    // Any skip on: "toggle all" switches every one off, then all on.
+    assert!(!run.mlp.toggle_all_skips());
+    assert_eq!(run.mlp.skips(), [false, false]);
+    assert!(run.mlp.toggle_all_skips());
+    assert_eq!(run.mlp.skips(), [true, true]);
+    assert_eq!(run.mlp.toggle_skip(0), Some(false));
+    assert_eq!(run.mlp.skips(), [false, true]);
 }
 
 #[test]

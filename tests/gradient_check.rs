@@ -136,8 +136,8 @@ fn check(case: &Case, tamper: f64) -> Outcome {
         &mut rng,
     );
     if case.skip != Skip::Off && !case.pattern.is_empty() {
-        for (k, on) in mlp.skips.iter_mut().enumerate() {
-            *on = case.pattern[k % case.pattern.len()];
+        for k in 0..mlp.skips().len() {
+            mlp.set_skip(k, case.pattern[k % case.pattern.len()]);
         }
     }
     // Non-zero biases so their gradients are exercised on a general point.
@@ -160,11 +160,11 @@ fn check(case: &Case, tamper: f64) -> Outcome {
     let x64 = x.mapv(f64::from);
     let params = params_of(&mlp);
     let reference = |p: &Params| {
-        let out = reference_forward(p, mlp.activation, mlp.style, &mlp.skips, &x64);
+        let out = reference_forward(p, mlp.activation, mlp.style(), mlp.skips(), &x64);
         reference_loss(case.loss, &out, &labels)
     };
     // The f32 forward pass agrees with the reference definition.
-    let out64 = reference_forward(&params, mlp.activation, mlp.style, &mlp.skips, &x64);
+    let out64 = reference_forward(&params, mlp.activation, mlp.style(), mlp.skips(), &x64);
     for (a, b) in ws.output.iter().zip(out64.iter()) {
         assert!(
             (f64::from(*a) - b).abs() < 1e-4 * (1.0 + b.abs()),

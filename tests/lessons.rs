@@ -244,7 +244,7 @@ fn zero_branches_start_as_identity_and_train() {
         let x = run.data.train.x.view();
         let mut ws = Workspace::new(&run.mlp.shape(), x.nrows());
         run.mlp.forward(x, &mut ws);
-        for k in 0..run.mlp.skips.len() {
+        for k in 0..run.mlp.skips().len() {
             let (_, second) = block_layers(k);
             assert_eq!(ws.act[second], ws.act[second - 2], "seed {seed}, block {k}");
         }
@@ -252,7 +252,7 @@ fn zero_branches_start_as_identity_and_train() {
         assert_eq!(trained.first_nonfinite(), None, "seed {seed}");
         // The branches do not stay frozen at zero: they learn (with ReLU,
         // whose slope at exactly 0 is 0, they would never move).
-        for k in 0..trained.mlp.skips.len() {
+        for k in 0..trained.mlp.skips().len() {
             let (_, second) = block_layers(k);
             assert!(
                 trained.mlp.layers[second].weight.iter().any(|&w| w != 0.0),

@@ -12,7 +12,7 @@ use egui_kittest::kittest::Queryable;
 use gradscope::app::{GradscopeApp, View};
 use gradscope::lang::Lang;
 use gradscope::lessons;
-use gradscope::train::{Command, State};
+use gradscope::train::{Command, Playback, State};
 
 fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -35,12 +35,12 @@ fn settled(view: View, lang: Lang) -> Harness<'static, GradscopeApp> {
         });
     h.state_mut().set_export_root("/exports".into());
     let lesson = lessons::find("residual-rescue").unwrap();
-    h.state().send(Command::Pause);
+    h.state().send(Playback::Pause);
     h.state().send(Command::Reset {
         config: lesson.config,
         mode: lesson.mode,
     });
-    h.state().send(Command::Step(60));
+    h.state().send(Playback::Step(60));
     until(&mut h, |app| {
         app.steps() == 60 && *app.training_state() == State::Paused
     });

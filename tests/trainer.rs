@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use gradscope::nn::{Config, Run, Skip, SkipStyle};
 use gradscope::train::sweep::{SweepPlan, run_sweep, train_job};
-use gradscope::train::{Command, EventKind, History, Mode, State, Trainer, Update};
+use gradscope::train::{
+    Command, Edit, EventKind, History, Mode, Playback, State, Trainer, Twin, Update,
+};
 
 fn config() -> Config {
     Config {
@@ -60,15 +62,15 @@ fn step_pause_play_and_reset() {
     assert_eq!(first.state, State::Paused, "a new trainer waits");
     assert_eq!(steps_of(&first, 0), 0);
 
-    assert!(trainer.send(Command::Step(7)));
+    assert!(trainer.send(Playback::Step(7)));
     let after = collect_until(&trainer, Some(first), |u| {
         steps_of(u, 0) == 7 && u.state == State::Paused
     });
     assert_eq!(after.runs[0].latest.as_ref().unwrap().step, 6);
 
-    trainer.send(Command::Play);
+    trainer.send(Playback::Play);
     let playing = collect_until(&trainer, Some(after), |u| steps_of(u, 0) > 50);
-    trainer.send(Command::Pause);
+    trainer.send(Playback::Pause);
     let paused = collect_until(&trainer, Some(playing), |u| u.state == State::Paused);
     // Paused means no more steps.
     let count = steps_of(&paused, 0);
@@ -96,13 +98,13 @@ fn step_pause_play_and_reset() {
 #[test]
 fn a_skip_toggle_changes_the_topology_from_the_next_step() {
     let trainer = spawn(config(), Mode::Single);
-    trainer.send(Command::Step(10));
+    trainer.send(Playback::Step(10));
     let before = collect_until(&trainer, None, |u| steps_of(u, 0) == 10);
     assert_eq!(before.runs[0].skips, vec![false, false]);
-    trainer.send(Command::SetSkipStyle(SkipStyle::Slides));
-    trainer.send(Command::SetSkip { block: 1, on: true });
-    trainer.send(Command::SetSkip { block: 9, on: true });
-    trainer.send(Command::Step(5));
+    trainer.send(Edit::SetSkipStyle(SkipStyle::Slides));
+    trainer.send(Edit::SetSkip { block: 1, on: true });
+    trainer.send(Edit::SetSkip { block: 9, on: true });
+    trainer.send(Playback::Step(5));
     let after = collect_until(&trainer, Some(before), |u| steps_of(u, 0) == 15);
     assert_eq!(after.runs[0].skips, vec![false, true]);
     assert_eq!(after.runs[0].style, SkipStyle::Slides);
@@ -139,7 +141,7 @@ fn a_skip_toggle_changes_the_topology_from_the_next_step() {
 #[test]
 fn a_bad_block_is_rejected_with_a_message() {
     let trainer = spawn(config(), Mode::Single);
-    trainer.send(Command::SetSkip { block: 9, on: true });
+    trainer.send(Edit::SetSkip { block: 9, on: true });
     let update = collect_until(&trainer, None, |u| u.rejected.is_some());
     let message = update.rejected.unwrap();
     assert!(
@@ -157,20 +159,20 @@ fn twins_stay_identical_while_the_skips_are_off() {
         },
         Mode::Twins,
     );
-    trainer.send(Command::SetAllSkips(false));
-    trainer.send(Command::Step(40));
+    trainer.send(Edit::SetAllSkips(false));
+    trainer.send(Playback::Step(40));
     let update = collect_until(&trainer, None, |u| {
         steps_of(u, 0) == 40 && steps_of(u, 1) == 40
     });
-    assert_eq!(update.runs[0].name, "plain");
-    assert_eq!(update.runs[1].name, "residual");
+    assert_eq!(update.runs[0].twin, Some(Twin::Plain));
+    assert_eq!(update.runs[1].twin, Some(Twin::Residual));
     assert_eq!(
         update.runs[0].history.buckets(),
         update.runs[1].history.buckets()
     );
     // With the skips on, they part ways; the plain twin keeps its skips off.
-    trainer.send(Command::SetAllSkips(true));
-    trainer.send(Command::Step(10));
+    trainer.send(Edit::SetAllSkips(true));
+    trainer.send(Playback::Step(10));
     let update = collect_until(&trainer, Some(update), |u| {
         steps_of(u, 0) == 50 && steps_of(u, 1) == 50
     });
@@ -191,7 +193,7 @@ fn a_slow_watcher_loses_no_step() {
         }),
     )
     .unwrap();
-    trainer.send(Command::Step(3000));
+    trainer.send(Playback::Step(3000));
     // Read nothing for a while: the channel fills and batches merge.
     std::thread::sleep(Duration::from_millis(600));
     let mut history = History::default();
@@ -224,7 +226,7 @@ fn a_slow_watcher_loses_no_step() {
 fn divergence_pauses_the_trainer() {
     let exploding = gradscope::lessons::find("exploding").unwrap().config;
     let trainer = spawn(exploding, Mode::Single);
-    trainer.send(Command::Play);
+    trainer.send(Playback::Play);
     let update = collect_until(&trainer, None, |u| {
         u.state == State::Paused
             && u.runs[0]
@@ -246,7 +248,7 @@ fn dropping_the_trainer_stops_it() {
         },
         Mode::Single,
     );
-    trainer.send(Command::Play);
+    trainer.send(Playback::Play);
     std::thread::sleep(Duration::from_millis(100));
     let started = Instant::now();
     drop(trainer);
@@ -310,11 +312,11 @@ fn sweeps_use_every_job_and_can_be_cancelled() {
 fn a_speed_cap_bounds_the_steps() {
     use gradscope::train::Speed;
     let trainer = spawn(config(), Mode::Single);
-    trainer.send(Command::SetSpeed(Speed::PerSecond(20.0)));
-    trainer.send(Command::Play);
+    trainer.send(Playback::SetSpeed(Speed::PerSecond(20.0)));
+    trainer.send(Playback::Play);
     let started = Instant::now();
     std::thread::sleep(Duration::from_millis(500));
-    trainer.send(Command::Pause);
+    trainer.send(Playback::Pause);
     let update = collect_until(&trainer, None, |u| {
         u.state == State::Paused && steps_of(u, 0) > 0
     });
@@ -352,9 +354,9 @@ fn a_reopened_session_trains_to_the_same_bits_as_one_never_saved() {
             },
             Mode::Twins,
         );
-        first.send(Command::SetOptimizer(optimizer));
-        first.send(Command::SetLearningRate(0.003));
-        first.send(Command::Step(23));
+        first.send(Edit::SetOptimizer(optimizer));
+        first.send(Edit::SetLearningRate(0.003));
+        first.send(Playback::Step(23));
         let update = collect_until(&first, None, |u| {
             steps_of(u, 0) == 23 && u.state == State::Paused
         });
@@ -380,7 +382,7 @@ fn a_reopened_session_trains_to_the_same_bits_as_one_never_saved() {
         });
         collect_until(&second, None, |u| u.state == State::Paused);
         for trainer in [&first, &second] {
-            trainer.send(Command::Step(17));
+            trainer.send(Playback::Step(17));
         }
         let bits = |trainer: &Trainer| -> Vec<Vec<u32>> {
             let deadline = Instant::now() + Duration::from_secs(30);

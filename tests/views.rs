@@ -11,7 +11,7 @@ use egui_kittest::kittest::{NodeT, Queryable, by};
 use gradscope::app::{GradscopeApp, View};
 use gradscope::lang::Lang;
 use gradscope::nn::textbook::Textbook;
-use gradscope::train::{Command, Mode, State};
+use gradscope::train::{Command, Edit, Mode, Playback, State};
 
 fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
     let mut harness = Harness::builder()
@@ -19,7 +19,7 @@ fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
         .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
     // Paused at step 0: a reset, so no step taken before the pause counts.
     let start = gradscope::lessons::find(lesson).unwrap();
-    harness.state().send(Command::Pause);
+    harness.state().send(Playback::Pause);
     harness.state().send(Command::Reset {
         config: start.config,
         mode: start.mode,
@@ -307,7 +307,7 @@ fn every_visible_string_exists_in_both_languages() {
                 });
             }
             h.state_mut().set_view(view);
-            h.state().send(Command::Step(3));
+            h.state().send(Playback::Step(3));
             until(&mut h, |app| app.steps() >= 3);
             h.run_steps(3);
             texts.push(visible_texts(&h));
@@ -378,11 +378,11 @@ fn a_session_saves_and_reopens_to_the_same_state() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("class").join("monday.json");
     let mut h = harness("residual-rescue", Lang::It);
-    h.state().send(Command::Step(30));
+    h.state().send(Playback::Step(30));
     until(&mut h, |app| {
         app.steps() >= 30 && *app.training_state() == State::Paused
     });
-    h.state().send(Command::SetSkip {
+    h.state().send(Edit::SetSkip {
         block: 2,
         on: false,
     });
@@ -396,7 +396,7 @@ fn a_session_saves_and_reopens_to_the_same_state() {
     // Change everything: language, lesson, steps.
     h.get_by_label("EN").click();
     h.run_steps(1);
-    h.state().send(Command::Step(20));
+    h.state().send(Playback::Step(20));
     until(&mut h, |app| {
         app.steps() >= 50 && *app.training_state() == State::Paused
     });
@@ -441,7 +441,7 @@ fn a_session_saves_and_reopens_to_the_same_state() {
         assert_eq!(saved.heatmap, now.heatmap, "{id}");
     }
     // And it trains on from step 30.
-    h.state().send(Command::Step(5));
+    h.state().send(Playback::Step(5));
     until(&mut h, |app| app.steps() == 35);
 
     // Problems are told in the window's language (Italian now), down to
@@ -462,7 +462,7 @@ fn a_session_saves_and_reopens_to_the_same_state() {
 #[test]
 fn the_relu_init_lesson_shows_the_error_signal_and_the_bars_can_switch() {
     let mut h = harness("relu-init", Lang::En);
-    h.state().send(Command::Step(2));
+    h.state().send(Playback::Step(2));
     until(&mut h, |app| app.steps() >= 2);
     let ids = |app: &GradscopeApp| app.figures().into_iter().map(|f| f.id).collect::<Vec<_>>();
     assert!(

@@ -3,13 +3,14 @@
 //! gradient descent with the weights before and after, and E over N steps.
 //! Every number comes from the core's `textbook` module.
 
-use egui::{Color32, Pos2, Rect, Sense, Stroke, Vec2};
+use egui::{Color32, Key, Pos2, Rect, Sense, Stroke, Vec2};
 
 use crate::figures::build;
 use crate::lang::Lang;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 
 use super::plot::{self, PlotAction};
+use super::tab::{PlotRequest, Shared, Tab};
 
 /// The tab's state.
 pub struct BackpropView {
@@ -62,7 +63,7 @@ impl BackpropView {
     }
 
     /// Draws the tab; returns an export request for the error plot.
-    pub fn ui(
+    fn content_ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
@@ -446,5 +447,25 @@ impl BackpropView {
                     ui.end_row();
                 }
             });
+    }
+}
+
+impl Tab for BackpropView {
+    fn keys(&mut self, _ctx: &egui::Context, pressed: &dyn Fn(Key) -> bool, _shared: &mut Shared) {
+        if pressed(Key::S) || pressed(Key::Space) {
+            self.step();
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) -> Option<PlotRequest> {
+        let (lang, line_scale) = (shared.lang, shared.line_scale);
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.content_ui(ui, lang, line_scale))
+            .inner
+            .map(|(action, figure, rect)| PlotRequest {
+                action,
+                figure,
+                rect,
+            })
     }
 }

@@ -3,42 +3,16 @@
 //! identity demonstration: zero one block's branch and compare the
 //! block's output with its input.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver};
-use std::thread::JoinHandle;
-
-use egui::Rect;
+use egui::{Key, Rect};
 
 use crate::figures::{Figure, build};
 use crate::lang::Lang;
 use crate::lessons;
 use crate::nn::{Activation, Config, Run, Skip, config::MAX_DEPTH};
-use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
+use crate::train::sweep::{BackgroundSweep, SweepNews, SweepPlan, SweepRecord};
 
 use super::plot::{self, PlotAction};
-
-/// What the sweep thread reports.
-enum SweepNews {
-    Record(SweepRecord),
-    Finished(Result<(), String>),
-}
-
-/// A sweep on its way; dropping it cancels it and waits for its threads.
-struct RunningSweep {
-    cancel: Arc<AtomicBool>,
-    news: Receiver<SweepNews>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Drop for RunningSweep {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
+use super::tab::{PlotRequest, Shared, Tab};
 
 /// The identity demonstration's result for one block.
 pub struct IdentityCheck {
@@ -57,7 +31,7 @@ pub struct DeeperView {
     pub depths: String,
     pub seeds: u64,
     pub steps: u64,
-    running: Option<RunningSweep>,
+    running: Option<BackgroundSweep>,
     pub records: Vec<SweepRecord>,
     /// Jobs in the sweep that runs (or ran last).
     pub total: usize,
@@ -157,34 +131,15 @@ impl DeeperView {
             }
         };
         self.running = None;
-        let (sender, news) = mpsc::channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let stop = cancel.clone();
         let repaint = ctx.clone();
-        let thread = std::thread::Builder::new()
-            .name("gradscope-sweep".into())
-            .spawn(move || {
-                let report = |_: usize, _: usize, record: &SweepRecord| {
-                    let _ = sender.send(SweepNews::Record(record.clone()));
-                    repaint.request_repaint();
-                };
-                let result = run_sweep(&plan, available_threads(), &stop, &report);
-                let _ = sender.send(SweepNews::Finished(
-                    result.map(|_| ()).map_err(|e| e.to_string()),
-                ));
-                repaint.request_repaint();
-            });
-        match thread {
-            Ok(thread) => {
+        let started = BackgroundSweep::start(plan, Box::new(move || repaint.request_repaint()));
+        match started {
+            Ok(sweep) => {
                 self.records.clear();
                 self.total = total;
                 self.error = None;
                 self.finished = false;
-                self.running = Some(RunningSweep {
-                    cancel,
-                    news,
-                    thread: Some(thread),
-                });
+                self.running = Some(sweep);
             }
             Err(e) => {
                 self.error = Some(format!(
@@ -197,7 +152,7 @@ impl DeeperView {
 
     pub fn cancel(&mut self) {
         if let Some(running) = &self.running {
-            running.cancel.store(true, Ordering::Relaxed);
+            running.cancel();
         }
     }
 
@@ -207,7 +162,7 @@ impl DeeperView {
             return;
         };
         let mut ended = None;
-        while let Ok(news) = running.news.try_recv() {
+        for news in running.news() {
             match news {
                 SweepNews::Record(record) => self.records.push(record),
                 SweepNews::Finished(result) => ended = Some(result),
@@ -216,7 +171,7 @@ impl DeeperView {
         if let Some(result) = ended {
             self.finished = result.is_ok() && self.records.len() == self.total;
             if let Err(e) = result {
-                self.error = Some(e);
+                self.error = Some(e.to_string());
             }
             self.running = None;
         }
@@ -277,7 +232,7 @@ impl DeeperView {
     }
 
     /// Draws the tab; returns an export request for the sweep plot.
-    pub fn ui(
+    fn content_ui(
         &mut self,
         ui: &mut egui::Ui,
         lang: Lang,
@@ -479,5 +434,29 @@ impl DeeperView {
             ),
         };
         ui.label(verdict);
+    }
+}
+
+impl Tab for DeeperView {
+    fn keys(&mut self, ctx: &egui::Context, pressed: &dyn Fn(Key) -> bool, shared: &mut Shared) {
+        if pressed(Key::Space) {
+            if self.is_running() {
+                self.cancel();
+            } else {
+                self.start(ctx, shared.lang);
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) -> Option<PlotRequest> {
+        let (lang, line_scale) = (shared.lang, shared.line_scale);
+        egui::CentralPanel::default()
+            .show(ui, |ui| self.content_ui(ui, lang, line_scale))
+            .inner
+            .map(|(action, figure, rect)| PlotRequest {
+                action,
+                figure,
+                rect,
+            })
     }
 }

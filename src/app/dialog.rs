@@ -149,6 +149,24 @@ fn system_has_dialogs() -> bool {
     true
 }
 
+/// A button that opens one of the system's dialogs: disabled, saying why,
+/// where the system has none or while one is open.
+pub fn dialog_button(ui: &mut egui::Ui, dialogs: &Dialogs, text: &str, l: Lang) -> egui::Response {
+    let enabled = dialogs.available() && !dialogs.is_open();
+    let button = ui.add_enabled(enabled, egui::Button::new(text));
+    if !dialogs.available() {
+        button.on_disabled_hover_text(l.pick(
+            "This system shows no file dialog (it needs the desktop portal or zenity): type the path instead",
+            "Questo sistema non mostra finestre di dialogo per i file (servono il portale del desktop o zenity): scrivete il percorso",
+        ))
+    } else {
+        button.on_disabled_hover_text(l.pick(
+            "A file dialog is already open",
+            "Una finestra di dialogo per i file è già aperta",
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

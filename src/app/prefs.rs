@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::files::write_atomically;
 use crate::lang::Lang;
 
-use super::View;
+use super::tab::View;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

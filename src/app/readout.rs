@@ -17,7 +17,7 @@ pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
             if runs.len() > 1 {
                 ui.label("");
                 for run in runs {
-                    ui.label(egui::RichText::new(twin_label(&run.name, lang)).strong());
+                    ui.label(egui::RichText::new(twin_label(run.twin, lang)).strong());
                 }
                 ui.end_row();
             }

@@ -4,8 +4,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::cli::UsageError;
 use crate::files::{describe, write_atomically};
+
+/// Why `--screenshot` failed, in words for the command line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ScreenshotError(pub String);
 
 /// What happened to the screenshot: nothing yet, saved, or an error.
 pub type Outcome = Arc<Mutex<Option<Result<(), String>>>>;
@@ -20,12 +24,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(path: PathBuf, steps: u64) -> Result<Plan, UsageError> {
+    pub fn new(path: PathBuf, steps: u64) -> Result<Plan, ScreenshotError> {
         // Fail before a window opens if the folder is not there.
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.is_dir()
         {
-            return Err(UsageError(format!(
+            return Err(ScreenshotError(format!(
                 "--screenshot {}: the folder {} does not exist",
                 path.display(),
                 dir.display()
@@ -99,11 +103,11 @@ pub(super) fn encode(image: &egui::ColorImage) -> Result<Vec<u8>, String> {
 }
 
 /// After the window closed: the screenshot's error, if any.
-pub fn finish(outcome: &Outcome) -> Result<(), UsageError> {
+pub fn finish(outcome: &Outcome) -> Result<(), ScreenshotError> {
     match outcome.lock().ok().and_then(|mut o| o.take()) {
         Some(Ok(())) => Ok(()),
-        Some(Err(e)) => Err(UsageError(e)),
-        None => Err(UsageError(
+        Some(Err(e)) => Err(ScreenshotError(e)),
+        None => Err(ScreenshotError(
             "--screenshot: the window closed before the screenshot was taken".into(),
         )),
     }

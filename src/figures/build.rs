@@ -5,7 +5,7 @@
 use crate::lang::Lang;
 use crate::nn::{Activation, DecisionGrid, Histogram, StepStats};
 use crate::train::sweep::SweepRecord;
-use crate::train::{EventKind, History};
+use crate::train::{EventKind, History, Twin};
 
 use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series};
 
@@ -13,22 +13,22 @@ use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Ser
 pub const GREY: Rgb = Rgb(110, 110, 110);
 const RED: Rgb = Rgb(200, 30, 30);
 
-/// A run's name for legends, in `lang`: "" (a single run) becomes
+/// A run's name for legends, in `lang`: a single run (`None`) becomes
 /// `fallback`.
-fn run_label<'a>(name: &'a str, fallback: &'a str, lang: Lang) -> &'a str {
-    if name.is_empty() {
-        fallback
-    } else {
-        twin_label(name, lang)
+fn run_label<'a>(twin: Option<Twin>, fallback: &'a str, lang: Lang) -> &'a str {
+    match twin {
+        None => fallback,
+        Some(_) => twin_label(twin, lang),
     }
 }
 
 /// A twin's name as the window and the figures show it ("plain" is the
-/// course's word in both languages).
-pub fn twin_label(name: &str, lang: Lang) -> &str {
-    match name {
-        "residual" => lang.pick("residual", "residuale"),
-        other => other,
+/// course's word in both languages); "" for a single run.
+pub fn twin_label(twin: Option<Twin>, lang: Lang) -> &'static str {
+    match twin {
+        None => "",
+        Some(Twin::Plain) => "plain",
+        Some(Twin::Residual) => lang.pick("residual", "residuale"),
     }
 }
 
@@ -68,7 +68,7 @@ pub fn event_label(kind: &EventKind, lang: Lang) -> String {
 
 /// Training loss per step (mean of each bucket, with its min..max band),
 /// test loss where it was evaluated, and every event as a vertical line.
-pub fn loss(runs: &[(&str, &History)], lang: Lang) -> Figure {
+pub fn loss(runs: &[(Option<Twin>, &History)], lang: Lang) -> Figure {
     let mut figure = Figure::new(
         "loss",
         lang.pick("Loss", "Loss"),
@@ -78,10 +78,10 @@ pub fn loss(runs: &[(&str, &History)], lang: Lang) -> Figure {
             "loss (cross-entropy, scala log)",
         )),
     );
-    for (index, (name, history)) in runs.iter().enumerate() {
+    for (index, &(twin, history)) in runs.iter().enumerate() {
         let color = PALETTE[(2 * index) % PALETTE.len()];
         let test_color = PALETTE[(2 * index + 1) % PALETTE.len()];
-        let label = run_label(name, "", lang);
+        let label = run_label(twin, "", lang);
         let train_name = format!("{}{}", lang.pick("train", "addestramento"), suffix(label));
         let mut train = Series::line(train_name, color, Vec::new());
         for bucket in history.buckets() {
@@ -223,7 +223,7 @@ fn gradient_bars_frame(layers: usize, measure: GradientMeasure, lang: Lang) -> F
 }
 
 pub fn gradient_bars(
-    runs: &[(&str, &StepStats)],
+    runs: &[(Option<Twin>, &StepStats)],
     activation: Activation,
     measure: GradientMeasure,
     lang: Lang,
@@ -233,14 +233,14 @@ pub fn gradient_bars(
     let mut figure = gradient_bars_frame(layers, measure, lang);
     figure.subtitle = format!("{} {step}", lang.pick("step", "passo"));
     let width = 0.8 / runs.len().max(1) as f64;
-    for (index, (name, stats)) in runs.iter().enumerate() {
+    for (index, &(twin, stats)) in runs.iter().enumerate() {
         let points = stats
             .layers
             .iter()
             .enumerate()
             .map(|(i, l)| [(i + 1) as f64, f64::from(measure.of(l))])
             .collect();
-        let label = run_label(name, measure.symbol(), lang);
+        let label = run_label(twin, measure.symbol(), lang);
         figure.series.push(Series::bars(
             label,
             PALETTE[index % PALETTE.len()],

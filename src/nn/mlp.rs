@@ -121,9 +121,11 @@ pub struct Mlp {
     /// `depth` hidden layers, then the output layer.
     pub layers: Vec<Dense>,
     pub activation: Activation,
-    pub style: SkipStyle,
+    /// Private so that every change of topology goes through the methods
+    /// below (the trainer's one door to a skip).
+    style: SkipStyle,
     /// Whether block k's skip is on, for every block.
-    pub skips: Vec<bool>,
+    skips: Vec<bool>,
 }
 
 /// The number of residual blocks among `depth` hidden layers.
@@ -200,6 +202,69 @@ impl Mlp {
             style,
             skips: vec![on; blocks],
         }
+    }
+
+    /// A network from parts read back from a file: `skips` must have one
+    /// entry per residual block of `layers` (`block_count(depth)`), which
+    /// the file readers check before calling this.
+    pub fn from_parts(
+        layers: Vec<Dense>,
+        activation: Activation,
+        style: SkipStyle,
+        skips: Vec<bool>,
+    ) -> Mlp {
+        Mlp {
+            layers,
+            activation,
+            style,
+            skips,
+        }
+    }
+
+    /// Whether each block's skip is on.
+    pub fn skips(&self) -> &[bool] {
+        &self.skips
+    }
+
+    /// How a skip joins its block (applies to the blocks whose skip is on).
+    pub fn style(&self) -> SkipStyle {
+        self.style
+    }
+
+    /// Turns one block's skip on or off. Returns false for a block that
+    /// does not exist.
+    pub fn set_skip(&mut self, block: usize, on: bool) -> bool {
+        match self.skips.get_mut(block) {
+            Some(skip) => {
+                *skip = on;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn set_all_skips(&mut self, on: bool) {
+        self.skips.fill(on);
+    }
+
+    pub fn set_skip_style(&mut self, style: SkipStyle) {
+        self.style = style;
+    }
+
+    /// The one rule for "toggle": block `block`'s skip flips. Returns its
+    /// new value, or `None` for a block that does not exist.
+    pub fn toggle_skip(&mut self, block: usize) -> Option<bool> {
+        let on = !*self.skips.get(block)?;
+        self.set_skip(block, on);
+        Some(on)
+    }
+
+    /// The one rule for "toggle all": if any skip is on, all go off;
+    /// otherwise all go on. Returns the new value.
+    pub fn toggle_all_skips(&mut self) -> bool {
+        let on = !self.skips.iter().any(|&s| s);
+        self.set_all_skips(on);
+        on
     }
 
     pub fn shape(&self) -> Shape {

@@ -329,26 +329,20 @@ impl Run {
     /// Turns one block's skip on or off from the next step on. Returns false
     /// for a block that does not exist.
     pub fn set_skip(&mut self, block: usize, on: bool) -> bool {
-        match self.mlp.skips.get_mut(block) {
-            Some(skip) => {
-                *skip = on;
-                true
-            }
-            None => false,
-        }
+        self.mlp.set_skip(block, on)
     }
 
     pub fn set_all_skips(&mut self, on: bool) {
-        self.mlp.skips.fill(on);
+        self.mlp.set_all_skips(on);
     }
 
     pub fn set_skip_style(&mut self, style: SkipStyle) {
-        self.mlp.style = style;
+        self.mlp.set_skip_style(style);
     }
 
     /// Zeroes the weights and bias of block `block`'s second layer.
     pub fn zero_branch(&mut self, block: usize) -> bool {
-        if block >= self.mlp.skips.len() {
+        if block >= self.mlp.skips().len() {
             return false;
         }
         let layer = &mut self.mlp.layers[block_layers(block).1];

@@ -2,9 +2,13 @@
 //! (`trainer`), what it measured in bounded memory (`history`), and depth
 //! sweeps over both cores (`sweep`).
 
+pub mod command;
 pub mod history;
 pub mod sweep;
 pub mod trainer;
 
+pub use command::{
+    Command, Edit, HistogramRequest, Mode, Playback, RunState, Speed, Twin, Watch, run_code,
+};
 pub use history::{Agg, Bucket, EvalPoint, Event, EventKind, History};
-pub use trainer::{Command, HistogramRequest, Mode, RunUpdate, Speed, State, Trainer, Update};
+pub use trainer::{RunUpdate, State, Trainer, Update};

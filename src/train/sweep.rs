@@ -1,10 +1,13 @@
 //! Depth sweeps: the same configuration at several depths, plain and
 //! residual, over several seeds, each trained for a fixed number of steps;
 //! the final training loss shows the degradation problem and its cure.
-//! Jobs are spread over the machine's cores.
+//! Jobs are spread over the machine's cores; `BackgroundSweep` runs one
+//! on its own thread for the window.
 
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 
 use serde::Serialize;
 
@@ -146,4 +149,70 @@ pub fn available_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
+}
+
+/// What a sweep in the background reports.
+pub enum SweepNews {
+    /// One network finished.
+    Record(SweepRecord),
+    /// The sweep ended: all done, cancelled (`Ok` with fewer records), or
+    /// refused.
+    Finished(Result<(), ConfigError>),
+}
+
+/// A sweep on its own thread (which fans out over every core). Dropping it
+/// cancels the sweep and waits for its threads.
+pub struct BackgroundSweep {
+    cancel: Arc<AtomicBool>,
+    news: Receiver<SweepNews>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl BackgroundSweep {
+    /// Starts `plan`; `wake` is called after each report (the window passes
+    /// a closure that requests a repaint, so the sweep knows nothing of
+    /// the UI).
+    pub fn start(
+        plan: SweepPlan,
+        wake: Box<dyn Fn() + Send + Sync>,
+    ) -> std::io::Result<BackgroundSweep> {
+        let (sender, news) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = cancel.clone();
+        let thread = std::thread::Builder::new()
+            .name("gradscope-sweep".into())
+            .spawn(move || {
+                let report = |_: usize, _: usize, record: &SweepRecord| {
+                    let _ = sender.send(SweepNews::Record(record.clone()));
+                    wake();
+                };
+                let result = run_sweep(&plan, available_threads(), &stop, &report);
+                let _ = sender.send(SweepNews::Finished(result.map(|_| ())));
+                wake();
+            })?;
+        Ok(BackgroundSweep {
+            cancel,
+            news,
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks the sweep to stop after the networks training now.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Every report waiting, oldest first; never blocks.
+    pub fn news(&self) -> Vec<SweepNews> {
+        self.news.try_iter().collect()
+    }
+}
+
+impl Drop for BackgroundSweep {
+    fn drop(&mut self) {
+        self.cancel();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

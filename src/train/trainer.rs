@@ -8,83 +8,12 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::nn::{
-    Config, ConfigError, DecisionGrid, Histogram, OptimizerKind, Run, SkipStyle, StepStats,
+use crate::nn::{Config, ConfigError, DecisionGrid, Histogram, Run, SkipStyle, StepStats};
+
+use super::command::{
+    Command, Edit, HistogramRequest, Mode, Playback, RunState, Speed, Twin, Watch,
 };
-
 use super::history::{EvalPoint, Event, EventKind, History};
-use crate::session::RunState;
-
-/// How fast to train.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Speed {
-    /// As many steps per second as the CPU gives.
-    Max,
-    /// At most this many steps per second (at least 0.1).
-    PerSecond(f64),
-}
-
-/// One network or two twins trained in lockstep.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    Single,
-    /// A plain twin (every skip off) and a residual twin (the skips of the
-    /// configuration, or identity style if it has none), from identical
-    /// initial weights on the identical sequence of mini-batches.
-    Twins,
-}
-
-/// What the owner asks of the trainer. Each takes effect between two steps.
-#[derive(Clone, Debug)]
-pub enum Command {
-    Play,
-    Pause,
-    /// Take `n` steps, then pause.
-    Step(u64),
-    /// Start over with a new configuration (and clear an error).
-    Reset {
-        config: Config,
-        mode: Mode,
-    },
-    SetLearningRate(f32),
-    SetOptimizer(OptimizerKind),
-    SetClip(Option<f32>),
-    SetSkipStyle(SkipStyle),
-    /// Every block's skip on or off (on the residual twin in twin mode).
-    SetAllSkips(bool),
-    SetSkip {
-        block: usize,
-        on: bool,
-    },
-    ZeroBranch(usize),
-    SetSpeed(Speed),
-    /// Send a histogram of this hidden layer's pre-activations over
-    /// [lo, hi] with each batch (`None`: none).
-    Histogram(Option<HistogramRequest>),
-    /// Evaluate on the test set every this many steps (at least 1).
-    EvalEvery(u64),
-    /// Send every run's network and step count (histories stay with the
-    /// watcher, which has them all): for saving a session.
-    Networks(mpsc::Sender<(u64, Vec<RunState>)>),
-    /// Start over from saved networks and their histories, paused.
-    Restore {
-        config: Config,
-        mode: Mode,
-        runs: Vec<RunState>,
-    },
-    /// Makes the next step panic: the recovery path, tested.
-    #[cfg(test)]
-    Panic,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct HistogramRequest {
-    pub layer: usize,
-    pub lo: f32,
-    pub hi: f32,
-    pub bins: usize,
-}
 
 /// Whether the trainer is stepping.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,8 +28,8 @@ pub enum State {
 /// What one run measured since the previous batch.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunUpdate {
-    /// "plain", "residual", or "" for a single run.
-    pub name: String,
+    /// Which twin, or `None` for a single run.
+    pub twin: Option<Twin>,
     pub history: History,
     /// The statistics of the last step taken.
     pub latest: Option<StepStats>,
@@ -113,10 +42,10 @@ pub struct RunUpdate {
 }
 
 impl RunUpdate {
-    /// An empty record of the run named `name`, to merge updates into.
-    pub fn named(name: &str) -> RunUpdate {
+    /// An empty record of the run `twin`, to merge updates into.
+    pub fn empty(twin: Option<Twin>) -> RunUpdate {
         RunUpdate {
-            name: name.to_string(),
+            twin,
             history: History::default(),
             latest: None,
             histogram: None,
@@ -231,11 +160,12 @@ impl Trainer {
         })
     }
 
-    /// Sends a command; false if the thread has ended.
-    pub fn send(&self, command: Command) -> bool {
+    /// Sends a command (a `Playback`, an `Edit`, a `Watch` or a
+    /// `Command`); false if the thread has ended.
+    pub fn send(&self, command: impl Into<Command>) -> bool {
         self.commands
             .as_ref()
-            .is_some_and(|tx| tx.send(command).is_ok())
+            .is_some_and(|tx| tx.send(command.into()).is_ok())
     }
 
     /// Every update waiting, merged into one (none if nothing is new).
@@ -267,15 +197,18 @@ impl Drop for Trainer {
 }
 
 /// The runs of a mode, from one configuration.
-pub fn make_runs(config: &Config, mode: Mode) -> Result<Vec<(String, Run)>, ConfigError> {
+pub fn make_runs(config: &Config, mode: Mode) -> Result<Vec<(Option<Twin>, Run)>, ConfigError> {
     match mode {
-        Mode::Single => Ok(vec![(String::new(), Run::new(config.clone())?)]),
+        Mode::Single => Ok(vec![(None, Run::new(config.clone())?)]),
         Mode::Twins => {
             let mut plain = Run::new(config.clone())?;
             plain.set_all_skips(false);
             let mut residual = Run::new(config.clone())?;
             residual.set_all_skips(true);
-            Ok(vec![("plain".into(), plain), ("residual".into(), residual)])
+            Ok(vec![
+                (Some(Twin::Plain), plain),
+                (Some(Twin::Residual), residual),
+            ])
         }
     }
 }
@@ -284,7 +217,7 @@ pub fn make_runs(config: &Config, mode: Mode) -> Result<Vec<(String, Run)>, Conf
 struct Worker {
     config: Config,
     mode: Mode,
-    runs: Vec<(String, Run)>,
+    runs: Vec<(Option<Twin>, Run)>,
     pending: Vec<History>,
     state: State,
     epoch: u64,
@@ -311,7 +244,7 @@ impl Worker {
     fn new(
         config: Config,
         mode: Mode,
-        runs: Vec<(String, Run)>,
+        runs: Vec<(Option<Twin>, Run)>,
         updates: SyncSender<Update>,
         wake: Box<dyn Fn() + Send>,
     ) -> Worker {
@@ -394,39 +327,18 @@ impl Worker {
 
     fn apply(&mut self, command: Command) {
         self.dirty = true;
-        let failed = matches!(self.state, State::Failed(_));
         match command {
-            Command::Play if !failed => {
-                self.steps_left = None;
-                self.state = State::Playing;
-            }
-            Command::Pause if !failed => self.state = State::Paused,
-            Command::Step(n) if !failed && n > 0 => {
-                self.steps_left = Some(n);
-                self.state = State::Playing;
-            }
-            Command::Reset { config, mode } => match make_runs(&config, mode) {
-                Ok(runs) => {
-                    self.pending = runs
-                        .iter()
-                        .map(|_| History::new(PENDING_CAPACITY))
-                        .collect();
-                    self.runs = runs;
-                    self.config = config;
-                    self.mode = mode;
-                    self.epoch += 1;
-                    self.held = None;
-                    self.state = State::Paused;
-                    self.measure_all();
-                }
-                Err(e) => self.rejected = Some(e.to_string()),
-            },
+            Command::Playback(playback) => self.play(playback),
+            Command::Edit(edit) => self.edit(edit),
+            Command::Watch(Watch::Histogram(request)) => self.histogram = request,
+            Command::Watch(Watch::EvalEvery(n)) => self.eval_every = n.max(1),
+            Command::Reset { config, mode } => self.reset(config, mode),
             Command::Networks(reply) => {
                 let networks = self
                     .runs
                     .iter()
-                    .map(|(name, run)| RunState {
-                        name: name.clone(),
+                    .map(|(twin, run)| RunState {
+                        twin: *twin,
                         mlp: run.mlp.clone(),
                         steps: run.steps_done(),
                         history: History::default(),
@@ -437,13 +349,46 @@ impl Worker {
                 let _ = reply.send((self.epoch, networks));
             }
             Command::Restore { config, mode, runs } => self.restore(config, mode, runs),
-            Command::SetSpeed(speed) => self.speed = speed,
-            Command::Histogram(request) => self.histogram = request,
-            Command::EvalEvery(n) => self.eval_every = n.max(1),
             #[cfg(test)]
             Command::Panic => self.panic_next = true,
-            Command::Play | Command::Pause | Command::Step(_) => {}
-            change => self.change_runs(change),
+        }
+    }
+
+    /// Play, pause, step and speed; a failed trainer waits for a reset.
+    fn play(&mut self, playback: Playback) {
+        let failed = matches!(self.state, State::Failed(_));
+        match playback {
+            Playback::Play | Playback::Pause | Playback::Step(_) if failed => {}
+            Playback::Play => {
+                self.steps_left = None;
+                self.state = State::Playing;
+            }
+            Playback::Pause => self.state = State::Paused,
+            Playback::Step(0) => {}
+            Playback::Step(n) => {
+                self.steps_left = Some(n);
+                self.state = State::Playing;
+            }
+            Playback::SetSpeed(speed) => self.speed = speed,
+        }
+    }
+
+    fn reset(&mut self, config: Config, mode: Mode) {
+        match make_runs(&config, mode) {
+            Ok(runs) => {
+                self.pending = runs
+                    .iter()
+                    .map(|_| History::new(PENDING_CAPACITY))
+                    .collect();
+                self.runs = runs;
+                self.config = config;
+                self.mode = mode;
+                self.epoch += 1;
+                self.held = None;
+                self.state = State::Paused;
+                self.measure_all();
+            }
+            Err(e) => self.rejected = Some(e.to_string()),
         }
     }
 
@@ -461,7 +406,7 @@ impl Worker {
             }
             let mut history = History::new(PENDING_CAPACITY);
             history.append(state.history);
-            runs.push((state.name, run));
+            runs.push((state.twin, run));
             pending.push(history);
         }
         self.runs = runs;
@@ -491,77 +436,34 @@ impl Worker {
         self.dirty = true;
     }
 
-    /// Commands that change the runs themselves, recorded as events.
-    fn change_runs(&mut self, command: Command) {
-        let twins = self.mode == Mode::Twins;
-        let topology = matches!(
-            command,
-            Command::SetSkipStyle(_)
-                | Command::SetAllSkips(_)
-                | Command::SetSkip { .. }
-                | Command::ZeroBranch(_)
-        );
+    /// Changes to the runs themselves, recorded as events.
+    fn edit(&mut self, edit: Edit) {
+        let topology = edit.changes_network();
         self.changes += 1;
         // The configuration follows the live settings, so a session saved
         // now reopens with the learning rate, optimiser and clipping in use.
-        match command {
-            Command::SetLearningRate(lr) => self.config.learning_rate = lr,
-            Command::SetOptimizer(kind) => self.config.optimizer = kind,
-            Command::SetClip(clip) => self.config.clip = clip,
-            _ => {}
+        match edit {
+            Edit::SetLearningRate(lr) => self.config.learning_rate = lr,
+            Edit::SetOptimizer(kind) => self.config.optimizer = kind,
+            Edit::SetClip(clip) => self.config.clip = clip,
+            Edit::SetSkipStyle(_)
+            | Edit::SetAllSkips(_)
+            | Edit::SetSkip { .. }
+            | Edit::ToggleAllSkips
+            | Edit::ToggleSkip(_)
+            | Edit::ZeroBranch(_) => {}
         }
-        for (index, (name, run)) in self.runs.iter_mut().enumerate() {
+        for (index, (twin, run)) in self.runs.iter_mut().enumerate() {
             // In twin mode the plain twin keeps its skips off.
-            if twins && topology && name == "plain" {
+            if topology && *twin == Some(Twin::Plain) {
                 continue;
             }
-            let kind = match command {
-                Command::SetLearningRate(lr) => {
-                    run.learning_rate = lr;
-                    Some(EventKind::LearningRate(lr))
-                }
-                Command::SetOptimizer(kind) => {
-                    run.set_optimizer(kind);
-                    Some(EventKind::Optimizer(kind.name().into()))
-                }
-                Command::SetClip(clip) => {
-                    run.clip = clip;
-                    Some(EventKind::Clip(clip))
-                }
-                Command::SetSkipStyle(style) => {
-                    run.set_skip_style(style);
-                    Some(EventKind::SkipStyle(style))
-                }
-                Command::SetAllSkips(on) => {
-                    run.set_all_skips(on);
-                    Some(EventKind::Skip { block: None, on })
-                }
-                Command::SetSkip { block, on } => {
-                    if run.set_skip(block, on) {
-                        Some(EventKind::Skip {
-                            block: Some(block),
-                            on,
-                        })
-                    } else {
-                        self.rejected = Some(no_such_block(block, run));
-                        None
-                    }
-                }
-                Command::ZeroBranch(block) => {
-                    if run.zero_branch(block) {
-                        Some(EventKind::ZeroBranch(block))
-                    } else {
-                        self.rejected = Some(no_such_block(block, run));
-                        None
-                    }
-                }
-                _ => None,
-            };
-            if let Some(kind) = kind {
-                self.pending[index].push_event(Event {
+            match edit_run(run, edit) {
+                Ok(kind) => self.pending[index].push_event(Event {
                     step: run.steps_done(),
                     kind,
-                });
+                }),
+                Err(message) => self.rejected = Some(message),
             }
         }
         // While playing, the next step measures soon enough.
@@ -676,16 +578,16 @@ impl Worker {
             .runs
             .iter()
             .zip(&mut self.pending)
-            .map(|((name, run), pending)| RunUpdate {
-                name: name.clone(),
+            .map(|((twin, run), pending)| RunUpdate {
+                twin: *twin,
                 history: pending.take(),
                 latest: run.has_stepped().then(|| run.last_stats().clone()),
                 histogram: histogram
                     .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
                 // Every run's: the window shows either twin's.
                 grid: grid_due.then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS)),
-                skips: run.mlp.skips.clone(),
-                style: run.mlp.style,
+                skips: run.mlp.skips().to_vec(),
+                style: run.mlp.style(),
             })
             .collect();
         Update {
@@ -699,12 +601,62 @@ impl Worker {
     }
 }
 
-/// The message for a block number the network does not have.
-fn no_such_block(block: usize, run: &Run) -> String {
-    format!(
-        "block {block} does not exist: this network has {} residual blocks",
-        run.mlp.skips.len()
-    )
+/// Applies one edit to one run: the event to record, or why it could not.
+fn edit_run(run: &mut Run, edit: Edit) -> Result<EventKind, String> {
+    let missing = |run: &Run, block: usize| {
+        format!(
+            "block {block} does not exist: this network has {} residual blocks",
+            run.mlp.skips().len()
+        )
+    };
+    Ok(match edit {
+        Edit::SetLearningRate(lr) => {
+            run.learning_rate = lr;
+            EventKind::LearningRate(lr)
+        }
+        Edit::SetOptimizer(kind) => {
+            run.set_optimizer(kind);
+            EventKind::Optimizer(kind.name().into())
+        }
+        Edit::SetClip(clip) => {
+            run.clip = clip;
+            EventKind::Clip(clip)
+        }
+        Edit::SetSkipStyle(style) => {
+            run.set_skip_style(style);
+            EventKind::SkipStyle(style)
+        }
+        Edit::SetAllSkips(on) => {
+            run.set_all_skips(on);
+            EventKind::Skip { block: None, on }
+        }
+        Edit::ToggleAllSkips => EventKind::Skip {
+            block: None,
+            on: run.mlp.toggle_all_skips(),
+        },
+        Edit::SetSkip { block, on } => {
+            if !run.set_skip(block, on) {
+                return Err(missing(run, block));
+            }
+            EventKind::Skip {
+                block: Some(block),
+                on,
+            }
+        }
+        Edit::ToggleSkip(block) => match run.mlp.toggle_skip(block) {
+            Some(on) => EventKind::Skip {
+                block: Some(block),
+                on,
+            },
+            None => return Err(missing(run, block)),
+        },
+        Edit::ZeroBranch(block) => {
+            if !run.zero_branch(block) {
+                return Err(missing(run, block));
+            }
+            EventKind::ZeroBranch(block)
+        }
+    })
 }
 
 /// Loss on the training and test sets, now.
@@ -744,19 +696,19 @@ mod tests {
         };
         let trainer = Trainer::spawn(config.clone(), Mode::Single, Box::new(|| {})).unwrap();
         trainer.send(Command::Panic);
-        trainer.send(Command::Step(1));
+        trainer.send(Playback::Step(1));
         let failed = wait_for(&trainer, |u| matches!(u.state, State::Failed(_)));
         let State::Failed(message) = failed.state else {
             unreachable!()
         };
         assert!(message.contains("injected by the test"), "{message}");
         // Play is refused while failed; reset recovers.
-        trainer.send(Command::Play);
+        trainer.send(Playback::Play);
         trainer.send(Command::Reset {
             config,
             mode: Mode::Single,
         });
-        trainer.send(Command::Step(3));
+        trainer.send(Playback::Step(3));
         let update = wait_for(&trainer, |u| {
             u.runs[0].latest.as_ref().is_some_and(|s| s.step == 2)
         });

@@ -1,0 +1,324 @@
+//! The live-training tab: the trainer on its own thread, what the window
+//! knows of its runs (drained once a frame by `absorb`), and the lesson
+//! they train. Its top-bar controls are in `controls`, its plots in
+//! `plots`, its settings panel in `settings`.
+
+mod controls;
+mod plots;
+mod settings;
+
+use egui::Key;
+
+use crate::figures::Figure;
+use crate::figures::build::{self, activation_range};
+use crate::lessons::Lesson;
+use crate::nn::{Config, NonFinite};
+use crate::train::{
+    Command, Edit, EventKind, HistogramRequest, Mode, Playback, RunUpdate, Speed, State, Trainer,
+    Update, Watch, run_code,
+};
+
+use super::tab::{PlotRequest, Shared, Tab};
+use plots::{FiguresKey, ScrollCapture};
+
+pub struct LiveView {
+    trainer: Trainer,
+    lessons: Vec<Lesson>,
+    lesson: usize,
+    state: State,
+    epoch: u64,
+    /// What the window knows of each run.
+    runs: Vec<RunUpdate>,
+    /// The configuration the trainer reports it runs.
+    config: Config,
+    /// The first NaN or Inf of the current runs.
+    diverged: Option<NonFinite>,
+    /// The mode the trainer runs.
+    mode: Mode,
+    /// The settings panel's values, applied at the next reset.
+    draft: Config,
+    draft_mode: Mode,
+    /// The hidden layer (0-based) whose inputs the activation plot shows;
+    /// `None`: the middle one.
+    histogram_choice: Option<usize>,
+    /// Steps per second, or as fast as possible.
+    speed: Speed,
+    /// What the gradient bars show.
+    measure: build::GradientMeasure,
+    /// The settings panel (hidden in presentation mode, to give the plots room).
+    pub show_settings: bool,
+    /// Whose decision boundary shows in compare mode (`None`: the
+    /// residual twin, the last run).
+    boundary_run: Option<usize>,
+    /// Counts the trainer's updates absorbed: the figures change only then
+    /// (or with the language, the bars' measure or the histogram's layer).
+    generation: u64,
+    /// The live figures and what they were built from.
+    figures_cache: Option<(FiguresKey, std::rc::Rc<Vec<Figure>>)>,
+    /// A screen capture waiting for its plot to scroll fully into view.
+    capture_after_scroll: Option<ScrollCapture>,
+}
+
+impl LiveView {
+    /// A paused trainer on lesson `index` of `lessons` (which is not
+    /// empty; `index` is in range).
+    pub fn new(lessons: Vec<Lesson>, index: usize, trainer: Trainer) -> LiveView {
+        let first = &lessons[index];
+        let config = first.config.clone();
+        let (measure, mode) = (first.bars, first.mode);
+        let live = LiveView {
+            trainer,
+            lesson: index,
+            state: State::Paused,
+            epoch: 0,
+            runs: Vec::new(),
+            draft: config.clone(),
+            draft_mode: mode,
+            mode,
+            histogram_choice: None,
+            speed: Speed::Max,
+            measure,
+            show_settings: true,
+            boundary_run: None,
+            generation: 0,
+            figures_cache: None,
+            capture_after_scroll: None,
+            config,
+            diverged: None,
+            lessons,
+        };
+        live.request_histogram(&live.config);
+        live
+    }
+
+    /// Sends a command to the trainer, as the tab's controls do.
+    pub fn send(&self, command: impl Into<Command>) -> bool {
+        self.trainer.send(command)
+    }
+
+    /// What the trainer sent since the last call, merged.
+    pub fn drain(&self) -> Option<Update> {
+        self.trainer.drain()
+    }
+
+    /// Waits up to `timeout` for the trainer's next update.
+    pub fn recv_timeout(&self, timeout: std::time::Duration) -> Option<Update> {
+        self.trainer.recv_timeout(timeout)
+    }
+
+    /// Steps the (first) run has taken, as far as the window knows.
+    pub fn steps(&self) -> u64 {
+        self.runs.first().map_or(0, |r| r.history.steps())
+    }
+
+    /// The skip of every block of the (last, residual) run.
+    pub fn skips(&self) -> Vec<bool> {
+        self.runs
+            .last()
+            .map(|r| r.skips.clone())
+            .unwrap_or_default()
+    }
+
+    /// The runs on screen, as files name them: "" alone, or "plain" and
+    /// "residual" in compare mode.
+    pub fn run_names(&self) -> Vec<String> {
+        self.runs
+            .iter()
+            .map(|r| run_code(r.twin).to_string())
+            .collect()
+    }
+
+    pub fn runs(&self) -> &[RunUpdate] {
+        &self.runs
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn diverged(&self) -> Option<NonFinite> {
+        self.diverged
+    }
+
+    pub fn lessons(&self) -> &[Lesson] {
+        &self.lessons
+    }
+
+    pub fn current(&self) -> &Lesson {
+        &self.lessons[self.lesson]
+    }
+
+    /// Pauses training (a depth sweep wants every core).
+    pub fn pause(&self) {
+        if self.state == State::Playing {
+            self.trainer.send(Playback::Pause);
+        }
+    }
+
+    /// Asks the trainer for the histogram of the chosen hidden layer's
+    /// inputs, over the range the activation plot shows for `config`.
+    fn request_histogram(&self, config: &Config) {
+        let (lo, hi) = activation_range(config.activation);
+        self.trainer.send(Watch::Histogram(Some(HistogramRequest {
+            layer: self.histogram_layer_of(config),
+            lo: lo as f32,
+            hi: hi as f32,
+            bins: 60,
+        })));
+    }
+
+    /// The hidden layer (0-based) the activation plot shows: the chosen
+    /// one if the network has it, else the middle one.
+    fn histogram_layer_of(&self, config: &Config) -> usize {
+        match self.histogram_choice {
+            Some(layer) if layer < config.depth => layer,
+            _ => config.depth / 2,
+        }
+    }
+
+    /// The hidden layer whose inputs the activation plot shows.
+    fn histogram_layer(&self) -> usize {
+        self.histogram_layer_of(&self.config)
+    }
+
+    /// Starts lesson `index` from scratch, training.
+    pub fn select_lesson(&mut self, index: usize) {
+        self.set_up_lesson(index);
+        self.trainer.send(Playback::Play);
+    }
+
+    /// Resets to lesson `index`'s network, paused.
+    pub fn set_up_lesson(&mut self, index: usize) {
+        self.lesson = index.min(self.lessons.len() - 1);
+        let lesson = self.current().clone();
+        self.measure = lesson.bars;
+        self.request_histogram(&lesson.config);
+        self.trainer.send(Command::Reset {
+            config: lesson.config,
+            mode: lesson.mode,
+        });
+    }
+
+    /// Shows a reopened session's lesson (if this program has it) and
+    /// trains its networks on, paused.
+    pub fn restore(
+        &mut self,
+        lesson: &str,
+        config: Config,
+        mode: Mode,
+        runs: Vec<crate::train::RunState>,
+    ) {
+        if let Some(index) = self.lessons.iter().position(|l| l.id == lesson) {
+            self.lesson = index;
+            self.measure = self.lessons[index].bars;
+        }
+        self.request_histogram(&config);
+        self.trainer.send(Command::Restore { config, mode, runs });
+    }
+
+    /// Starts the current lesson again with `config`.
+    fn restart(&mut self, config: Config) {
+        let mode = self.current().mode;
+        self.request_histogram(&config);
+        self.trainer.send(Command::Reset { config, mode });
+        self.trainer.send(Playback::Play);
+    }
+
+    /// Folds the trainer's news into the tab's state (called once a frame
+    /// with what the trainer sent since the last one). A reset clears the
+    /// status line; a refused command is said there.
+    pub fn absorb(&mut self, update: Update, message: &mut Option<String>) {
+        self.generation += 1;
+        if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
+            self.epoch = update.epoch;
+            self.diverged = None;
+            *message = None;
+            self.draft = update.config.clone();
+            self.mode = update.mode;
+            self.draft_mode = update.mode;
+            self.runs = update
+                .runs
+                .iter()
+                .map(|r| RunUpdate::empty(r.twin))
+                .collect();
+        }
+        self.config = update.config;
+        for (view, run) in self.runs.iter_mut().zip(update.runs) {
+            for event in run.history.events() {
+                if let (EventKind::Diverged(nonfinite), None) = (&event.kind, self.diverged) {
+                    self.diverged = Some(*nonfinite);
+                }
+            }
+            view.merge(run);
+        }
+        self.state = update.state;
+        if let Some(rejected) = update.rejected {
+            *message = Some(rejected);
+        }
+    }
+
+    /// Every plot, built from what the trainer measured.
+    pub fn figures(&self, lang: crate::lang::Lang) -> Vec<Figure> {
+        plots::figures(self, lang)
+    }
+}
+
+impl Tab for LiveView {
+    fn keys(&mut self, _ctx: &egui::Context, pressed: &dyn Fn(Key) -> bool, shared: &mut Shared) {
+        if pressed(Key::Space) {
+            let playing = self.state == State::Playing;
+            self.trainer.send(if playing {
+                Playback::Pause
+            } else {
+                Playback::Play
+            });
+        }
+        if pressed(Key::S) {
+            self.trainer.send(Playback::Step(1));
+        }
+        if pressed(Key::R) {
+            self.select_lesson(self.lesson);
+        }
+        let has_blocks = self.runs.last().is_some_and(|r| !r.skips.is_empty());
+        if pressed(Key::K) && has_blocks {
+            self.trainer.send(Edit::ToggleAllSkips);
+        }
+        if pressed(Key::E) {
+            controls::export_all(self, shared);
+        }
+    }
+
+    fn has_top(&self) -> bool {
+        true
+    }
+
+    fn top_ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) {
+        controls::controls_ui(ui, self, shared);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, shared: &mut Shared) -> Option<PlotRequest> {
+        if self.show_settings {
+            egui::Panel::left("settings")
+                .resizable(false)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .show(ui, |ui| settings::settings_ui(ui, self, shared));
+                });
+        }
+        egui::CentralPanel::default()
+            .show(ui, |ui| plots::plots_ui(ui, self, shared))
+            .inner
+    }
+}

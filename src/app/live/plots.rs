@@ -1,0 +1,236 @@
+//! The live tab's plots: the network diagram on top, then every figure in
+//! a grid of rows that scroll rather than shrink below readable, with the
+//! measured numbers in the last slot. The figures are built from the
+//! runs' histories by `figures::build`, again only when something they
+//! show changed.
+
+use std::rc::Rc;
+
+use crate::figures::Figure;
+use crate::figures::build::{self, activation_range};
+use crate::lang::Lang;
+use crate::nn::StepStats;
+use crate::train::{Edit, History, Twin};
+
+use super::LiveView;
+use crate::app::plot::{self, PlotAction};
+use crate::app::tab::{PlotRequest, Shared};
+use crate::app::{diagram, readout};
+
+/// The least height (points) a live plot gets before the plots scroll.
+const MIN_PLOT_HEIGHT: f32 = 190.0;
+
+/// Everything the live figures are built from besides the runs (whose
+/// changes `generation` counts).
+#[derive(Clone, Copy, PartialEq)]
+pub struct FiguresKey {
+    generation: u64,
+    lang: Lang,
+    measure: build::GradientMeasure,
+    histogram_layer: usize,
+    boundary_run: usize,
+}
+
+/// A screen capture of a plot that was partly scrolled out of view: the
+/// plot is scrolled into view first, and captured a frame later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScrollCapture {
+    id: String,
+    action: PlotAction,
+}
+
+/// The capture that waited for plot `id` to scroll into view. It goes
+/// ahead whether or not the plot now fits: one taller than the window is
+/// captured as far as it shows.
+fn resume_capture(scrolled: &mut Option<ScrollCapture>, id: &str) -> Option<PlotAction> {
+    match scrolled {
+        Some(capture) if capture.id == id => scrolled.take().map(|c| c.action),
+        _ => None,
+    }
+}
+
+/// Every plot, built from what the trainer measured.
+pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
+    let activation = live.config.activation;
+    let histories: Vec<(Option<Twin>, &History)> =
+        live.runs.iter().map(|r| (r.twin, &r.history)).collect();
+    let latest: Vec<(Option<Twin>, &StepStats)> = live
+        .runs
+        .iter()
+        .filter_map(|r| r.latest.as_ref().map(|s| (r.twin, s)))
+        .collect();
+    let mut figures = vec![build::loss(&histories, lang)];
+    if !latest.is_empty() {
+        figures.push(build::gradient_bars(
+            &latest,
+            activation,
+            live.measure,
+            lang,
+        ));
+    } else if !live.runs.is_empty() {
+        // Paused before the first step (a guided step, `--paused`, a
+        // reopened session): the plot keeps its place and says why.
+        figures.push(build::gradient_bars_before_first_step(
+            live.config.depth + 1,
+            live.measure,
+            lang,
+        ));
+    }
+    if let Some(first) = live.runs.first() {
+        let mut heatmap = build::gradient_heatmap(&first.history, lang);
+        let (lo, hi) = activation_range(activation);
+        let histogram = first
+            .histogram
+            .as_ref()
+            .map(|h| (h, live.histogram_layer()));
+        let mut inputs = build::activation(activation, histogram, lo, hi, lang);
+        // In compare mode these show the first twin: say which.
+        if live.runs.len() > 1 {
+            for figure in [&mut heatmap, &mut inputs] {
+                let twin = build::twin_label(first.twin, lang);
+                figure.title = format!("{}: {twin}", figure.title);
+            }
+        }
+        figures.extend([heatmap, inputs]);
+    }
+    let shown = live.runs.get(boundary_run(live));
+    if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid.as_ref()?))) {
+        let mut figure = build::decision_boundary(grid, lang);
+        if live.runs.len() > 1 {
+            figure.title = format!("{}: {}", figure.title, build::twin_label(run.twin, lang));
+        }
+        figures.push(figure);
+    }
+    figures
+}
+
+/// `figures`, built again only when something they show changed: a
+/// paused window draws a 1e5-step history without rebuilding it.
+fn live_figures(live: &mut LiveView, lang: Lang) -> Rc<Vec<Figure>> {
+    let key = FiguresKey {
+        generation: live.generation,
+        lang,
+        measure: live.measure,
+        histogram_layer: live.histogram_layer(),
+        boundary_run: boundary_run(live),
+    };
+    match &live.figures_cache {
+        Some((built, figures)) if *built == key => figures.clone(),
+        _ => {
+            let figures = Rc::new(self::figures(live, lang));
+            live.figures_cache = Some((key, figures.clone()));
+            figures
+        }
+    }
+}
+
+/// The run whose decision boundary shows (the last unless chosen).
+pub fn boundary_run(live: &LiveView) -> usize {
+    let last = live.runs.len().saturating_sub(1);
+    live.boundary_run.filter(|&i| i < last).unwrap_or(last)
+}
+
+/// The network diagram of the residual (last) run; a click on a skip arc
+/// toggles that block's skip.
+fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
+    let Some(run) = live.runs.last() else {
+        return;
+    };
+    let norms: Option<Vec<f32>> = run
+        .latest
+        .as_ref()
+        .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect());
+    let layers = norms.as_ref().map_or(live.config.depth + 1, Vec::len);
+    if live.runs.len() > 1 {
+        // Compare mode: the diagram is the twin whose skips switch.
+        ui.weak(format!(
+            "{}: {}",
+            lang.pick("the network drawn below", "la rete disegnata sotto"),
+            build::twin_label(run.twin, lang)
+        ));
+    }
+    if let Some(block) = diagram::diagram_ui(ui, layers, norms.as_deref(), &run.skips, lang) {
+        live.trainer.send(Edit::ToggleSkip(block));
+    }
+}
+
+/// The diagram, then the plots; returns a plot's export choice.
+pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Option<PlotRequest> {
+    let lang = shared.lang;
+    diagram_ui(ui, live, lang);
+    // Three plots a row (two in a narrow or zoomed window); the
+    // readout takes the last slot. Plots share the window's height but
+    // never shrink below readable: then the rows scroll (a projector's
+    // 1280×800 in presentation mode), so no plot is ever out of reach.
+    let per_row = if ui.available_width() >= 1000.0 { 3 } else { 2 };
+    let rows = 6usize.div_ceil(per_row);
+    let height = (ui.available_height() / rows as f32 - 50.0).max(MIN_PLOT_HEIGHT);
+    let figures = live_figures(live, lang);
+    let mut request = None;
+    let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
+    slots.resize(rows * per_row, None);
+    let readout_slot = slots.len() - 1;
+    // A capture asked for last frame resumes now; one not picked up
+    // (its plot no longer drawn) is dropped.
+    let mut scrolled = live.capture_after_scroll.take();
+    let mut waiting = None;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for (row, group) in slots.chunks(per_row).enumerate() {
+                ui.columns(per_row, |columns| {
+                    for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
+                        match slot {
+                            Some(figure) => {
+                                // Each plot's widgets (its export menu) get ids of their own.
+                                let (chosen, rect) = column
+                                    .push_id(&figure.id, |ui| {
+                                        plot::figure_ui(
+                                            ui,
+                                            &figure.id,
+                                            figure,
+                                            height,
+                                            lang,
+                                            shared.line_scale,
+                                        )
+                                    })
+                                    .inner;
+                                let visible = column.clip_rect().contains_rect(rect);
+                                let plot_request = |action| PlotRequest {
+                                    action,
+                                    figure: (*figure).clone(),
+                                    rect,
+                                };
+                                if let Some(resumed) = resume_capture(&mut scrolled, &figure.id) {
+                                    request = Some(plot_request(resumed));
+                                } else if let Some(chosen) = chosen {
+                                    let on_screen =
+                                        matches!(chosen, PlotAction::ScreenPng | PlotAction::Copy);
+                                    if on_screen && !visible {
+                                        column.scroll_to_rect_animation(
+                                            rect,
+                                            None,
+                                            egui::style::ScrollAnimation::none(),
+                                        );
+                                        waiting = Some(ScrollCapture {
+                                            id: figure.id.clone(),
+                                            action: chosen,
+                                        });
+                                        column.ctx().request_repaint();
+                                    } else {
+                                        request = Some(plot_request(chosen));
+                                    }
+                                }
+                            }
+                            None if row * per_row + index == readout_slot => {
+                                readout::readout_ui(column, &live.runs, lang)
+                            }
+                            None => {}
+                        }
+                    }
+                });
+            }
+        });
+    live.capture_after_scroll = waiting;
+    request
+}
