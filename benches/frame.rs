@@ -37,8 +37,8 @@ fn big_update(config: &Config) -> Update {
             latest: Some(run.last_stats().clone()),
             histogram: Some(histogram),
             grid: Some(run.decision_grid(50, 1000)),
-            skips: run.mlp.skips.clone(),
-            style: run.mlp.style,
+            skips: run.mlp.skips().to_vec(),
+            style: run.mlp.style(),
         }],
         rejected: None,
     }

@@ -25,7 +25,8 @@ pub fn default_root() -> PathBuf {
 
 /// "2026-11-28_01-15-03" (UTC) for `seconds` since 1970.
 pub fn timestamp(seconds: u64) -> String {
-    let days = (seconds / 86_400) as i64;
+    // Days since 1970 fit an i64 for any u64 of seconds.
+    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX);
     let secs = seconds % 86_400;
     // Howard Hinnant's days-to-civil algorithm.
     let z = days + 719_468;

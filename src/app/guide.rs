@@ -39,9 +39,9 @@ fn guide_steps(tabs: &Tabs) -> Vec<GuideStep> {
 
 /// Moves `by` steps (clamped to the first and the last) and sets it up.
 pub fn guide_next(walk: &mut Walk, by: isize) {
-    let last = guide_steps(walk.tabs).len() as isize - 1;
-    let current = walk.step.unwrap_or(0) as isize;
-    go_to_guide_step(walk, (current + by).clamp(0, last) as usize);
+    let last = guide_steps(walk.tabs).len().saturating_sub(1);
+    let current = walk.step.unwrap_or(0);
+    go_to_guide_step(walk, current.saturating_add_signed(by).min(last));
 }
 
 /// Shows step `index`'s view with its experiment ready and paused.

@@ -15,7 +15,7 @@ const RED: Rgb = Rgb(200, 30, 30);
 
 /// A run's name for legends, in `lang`: a single run (`None`) becomes
 /// `fallback`.
-fn run_label<'a>(twin: Option<Twin>, fallback: &'a str, lang: Lang) -> &'a str {
+fn run_label(twin: Option<Twin>, fallback: &str, lang: Lang) -> &str {
     match twin {
         None => fallback,
         Some(_) => twin_label(twin, lang),
