@@ -346,3 +346,30 @@ fn a_plot_partly_scrolled_out_of_view_is_scrolled_in_before_its_capture() {
     let scrolled = export(&mut h, 2);
     assert_eq!(scrolled, whole, "the lower plot was captured cut off");
 }
+
+#[test]
+fn the_session_menus_path_takes_typed_text_not_the_shortcuts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let typed = dir.path().join("typed.json");
+    let mut h = harness("vanishing", Lang::En);
+    h.get_by_label("Session").click();
+    h.run_steps(2);
+    let field = || egui::accesskit::Role::TextInput;
+    h.get_by_role_and_label(field(), "session file").click();
+    h.run_steps(2);
+    // The menu stays open with the field focused: keys are typing, and the
+    // shortcuts (P presentation, S step, R reset) stay quiet.
+    assert!(h.get_by_role_and_label(field(), "session file").is_focused());
+    h.key_press(egui::Key::P);
+    h.run_steps(2);
+    assert!(!h.state().presentation(), "P reached the shortcuts");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_steps(1);
+    h.get_by_role_and_label(field(), "session file")
+        .type_text(&typed.display().to_string());
+    h.run_steps(2);
+    h.get_by_label("Save session").click();
+    h.run_steps(2);
+    assert!(typed.is_file(), "{:?}", h.state().message());
+    assert!(h.query_by_label("session file").is_none(), "Save closes the menu");
+}

@@ -13,14 +13,9 @@ use crate::nn::Config;
 /// Pixel size of exported PNGs: the projector-friendly default.
 pub const PNG_SIZE: (u32, u32) = (1600, 1000);
 
-/// Where exports go: ~/gradscope-exports, or ./gradscope-exports without a
-/// home folder.
+/// Where exports go until a folder is chosen (`places`).
 pub fn default_root() -> PathBuf {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("gradscope-exports")
+    super::places::default_export_root()
 }
 
 /// "2026-11-28_01-15-03" (UTC) for `seconds` since 1970.

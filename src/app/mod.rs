@@ -22,6 +22,7 @@ mod keys;
 mod legend;
 mod live;
 pub mod plot;
+mod places;
 mod prefs;
 mod readout;
 mod screenshot;
@@ -152,7 +153,8 @@ impl GradscopeApp {
         self.tabs.live.send(command)
     }
 
-    /// Exports go into new folders under `root` (default ~/gradscope-exports).
+    /// Exports go into new folders under `root` (default
+    /// Pictures/gradscope-exports).
     pub fn set_export_root(&mut self, root: PathBuf) {
         self.export_root = root;
     }
@@ -263,7 +265,8 @@ impl GradscopeApp {
             view: self.view,
             presentation: self.presentation,
             session_path: self.sessions.file.clone(),
-            // Only a folder chosen in the window: the default follows $HOME.
+            // Only a folder chosen in the window: the default follows the
+            // platform's Pictures folder.
             export_root: Some(self.export_root.clone())
                 .filter(|root| *root != export::default_root()),
         }

@@ -1,6 +1,6 @@
 //! What the window remembers between launches: language, lesson, tab,
 //! presentation mode, the session file's path and the export folder, in
-//! $XDG_CONFIG_HOME/gradscope/settings.json (or ~/.config/...). Written
+//! the platform's configuration folder (`places::settings_file`). Written
 //! whenever one of them changes, so a crash loses nothing; a missing or
 //! unreadable file just means the defaults.
 
@@ -40,15 +40,7 @@ impl Default for Prefs {
 
 /// Where the preferences live; `None` without a home folder.
 pub fn path() -> Option<PathBuf> {
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|h| !h.is_empty())
-                .map(|h| PathBuf::from(h).join(".config"))
-        })?;
-    Some(config.join("gradscope").join("settings.json"))
+    super::places::settings_file()
 }
 
 /// The saved preferences, or the defaults if there are none (or they are

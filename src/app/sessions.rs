@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use egui::PopupCloseBehavior;
+use egui::containers::menu::{MenuButton, MenuConfig};
+
 use crate::lang::Lang;
 use crate::session::{self, RunState};
 use crate::train::{Command, Playback, State};
@@ -23,19 +26,10 @@ pub struct SessionFiles {
 impl Default for SessionFiles {
     fn default() -> Self {
         SessionFiles {
-            path: default_session_path().display().to_string(),
+            path: super::places::default_session_path().display().to_string(),
             file: None,
         }
     }
-}
-
-/// ~/gradscope-sessions/session.json, or ./session.json without a home.
-fn default_session_path() -> PathBuf {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(|h| PathBuf::from(h).join("gradscope-sessions"))
-        .unwrap_or_default()
-        .join("session.json")
 }
 
 /// What the Session menu asks the window to do.
@@ -44,7 +38,10 @@ pub enum SessionAction {
     Open(PathBuf),
 }
 
-/// The Session menu: a path, save, open, and the system's dialogs.
+/// The Session menu: a path, save, open, and the system's dialogs. It
+/// stays open while its path is typed (a menu closes on any click by
+/// default, and the keys would then reach the shortcuts); its buttons
+/// close it.
 pub fn session_menu_ui(
     ui: &mut egui::Ui,
     files: &mut SessionFiles,
@@ -52,43 +49,46 @@ pub fn session_menu_ui(
     l: Lang,
 ) -> Option<SessionAction> {
     let mut action = None;
-    ui.menu_button(l.pick("Session", "Sessione"), |ui| {
-        ui.label(l.pick(
-            "Config, weights, plots and language in one file",
-            "Configurazione, pesi, grafici e lingua in un file",
-        ));
-        let label = ui.label(l.pick("session file", "file di sessione"));
-        ui.add(egui::TextEdit::singleline(&mut files.path).desired_width(360.0))
-            .labelled_by(label.id);
-        let path = PathBuf::from(files.path.trim());
-        ui.horizontal(|ui| {
-            if ui
-                .button(l.pick("Save session", "Salva sessione"))
-                .clicked()
-            {
-                action = Some(SessionAction::Save(path.clone()));
-                ui.close();
-            }
-            if ui.button(l.pick("Open session", "Apri sessione")).clicked() {
-                action = Some(SessionAction::Open(path.clone()));
-                ui.close();
-            }
-        });
-        ui.horizontal(|ui| {
-            for (purpose, text) in [
-                (
-                    dialog::Purpose::SaveSession,
-                    l.pick("Save as…", "Salva come…"),
-                ),
-                (dialog::Purpose::OpenSession, l.pick("Open…", "Apri…")),
-            ] {
-                if dialog::dialog_button(ui, dialogs, text, l).clicked() {
-                    dialogs.open(ui.ctx(), purpose, l, &path);
+    let typing = MenuConfig::default().close_behavior(PopupCloseBehavior::CloseOnClickOutside);
+    MenuButton::new(l.pick("Session", "Sessione"))
+        .config(typing)
+        .ui(ui, |ui| {
+            ui.label(l.pick(
+                "Config, weights, plots and language in one file",
+                "Configurazione, pesi, grafici e lingua in un file",
+            ));
+            let label = ui.label(l.pick("session file", "file di sessione"));
+            ui.add(egui::TextEdit::singleline(&mut files.path).desired_width(360.0))
+                .labelled_by(label.id);
+            let path = PathBuf::from(files.path.trim());
+            ui.horizontal(|ui| {
+                if ui
+                    .button(l.pick("Save session", "Salva sessione"))
+                    .clicked()
+                {
+                    action = Some(SessionAction::Save(path.clone()));
                     ui.close();
                 }
-            }
+                if ui.button(l.pick("Open session", "Apri sessione")).clicked() {
+                    action = Some(SessionAction::Open(path.clone()));
+                    ui.close();
+                }
+            });
+            ui.horizontal(|ui| {
+                for (purpose, text) in [
+                    (
+                        dialog::Purpose::SaveSession,
+                        l.pick("Save as…", "Salva come…"),
+                    ),
+                    (dialog::Purpose::OpenSession, l.pick("Open…", "Apri…")),
+                ] {
+                    if dialog::dialog_button(ui, dialogs, text, l).clicked() {
+                        dialogs.open(ui.ctx(), purpose, l, &path);
+                        ui.close();
+                    }
+                }
+            });
         });
-    });
     action
 }
 

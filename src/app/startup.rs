@@ -10,6 +10,9 @@ use crate::train::Playback;
 use super::tab::View;
 use super::{GradscopeApp, dialog, prefs, screenshot};
 
+/// The icon (tools/make_icon.py draws it), for the window and taskbar.
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icon/gradscope.png");
+
 /// What the command line asks of the window.
 #[derive(Clone, Debug, Default)]
 pub struct WindowStart {
@@ -58,10 +61,17 @@ pub fn install_fonts(ctx: &egui::Context) {
 /// trainer's wake-ups become repaint requests, so an idle window uses no CPU.
 pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
     let size = [1400.0, 900.0];
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_inner_size(size)
+        .with_title("gradscope")
+        // Matches the desktop entry (assets/gradscope.desktop) on Wayland.
+        .with_app_id("gradscope");
+    // The window's and taskbar's icon; a build without it still opens.
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size(size)
-            .with_title("gradscope"),
+        viewport,
         ..Default::default()
     };
     // The command line wins over what the last launch remembered.
@@ -139,5 +149,20 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
     match outcome {
         Some(outcome) => Ok(screenshot::finish(&outcome)?),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_icon_decodes_for_the_window() {
+        let icon = eframe::icon_data::from_png_bytes(ICON_PNG).expect("a PNG eframe reads");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        // Transparent corners, an opaque middle: a shape, not a square.
+        assert_eq!(icon.rgba[3], 0);
+        let middle = 4 * (128 * 256 + 128);
+        assert_eq!(icon.rgba[middle + 3], 255);
     }
 }
