@@ -262,8 +262,12 @@ impl Mlp {
                 *pre += &done[i - 2];
             }
             let act = &mut rest[0];
-            self.activation
-                .forward_slice(flat(pre), flat_mut(act), flat_mut(&mut ws.slope[i]));
+            kernels::activate(
+                self.activation,
+                flat(pre),
+                flat_mut(act),
+                flat_mut(&mut ws.slope[i]),
+            );
             if lands && self.style == SkipStyle::Identity {
                 *act += &done[i - 2];
             }
