@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 use egui::Rect;
 
 use crate::figures::{Figure, build};
-use crate::lang::Lang;
+use crate::lang::{Explain, Lang};
 use crate::lessons;
 use crate::nn::{Activation, Config, Run, Skip, config::MAX_DEPTH};
 use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
@@ -138,7 +138,7 @@ impl DeeperView {
         let base = match lessons::find("degradation") {
             Ok(lesson) => lesson.config,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(e.explain(lang));
                 return;
             }
         };

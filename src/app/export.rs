@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::figures::{self, Figure};
-use crate::files::{describe, write_atomically};
-use crate::lang::{Lang, say};
+use crate::files::write_atomically;
+use crate::lang::{Explain, Lang, describe, say};
 use crate::nn::Config;
 
 /// Pixel size of exported PNGs: the projector-friendly default.
@@ -87,7 +87,7 @@ fn new_folder(root: &Path, lang: Lang) -> Result<PathBuf, String> {
 /// Writes one figure (PNG, SVG, CSV) into a new folder; returns the folder.
 pub fn export_figure(root: &Path, figure: &Figure, lang: Lang) -> Result<PathBuf, String> {
     let dir = new_folder(root, lang)?;
-    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
+    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1).map_err(|e| e.explain(lang))?;
     Ok(dir)
 }
 
@@ -133,7 +133,7 @@ pub fn export_all(
 ) -> Result<PathBuf, String> {
     let dir = new_folder(root, lang)?;
     for figure in figures {
-        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
+        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1).map_err(|e| e.explain(lang))?;
     }
     let write = |name: &str, text: String| {
         let path = dir.join(name);

@@ -29,7 +29,7 @@ use plot::PlotAction;
 use crate::cli::{UsageError, WindowFlags};
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
-use crate::lang::{Lang, say};
+use crate::lang::{Explain, Lang, say};
 use crate::lessons::{self, Lesson};
 use crate::nn::{Config, NonFinite, Phase, StepStats};
 use crate::train::{
@@ -195,7 +195,7 @@ impl GradscopeApp {
         install_fonts(ctx);
         let repaint = ctx.clone();
         let wake: Box<dyn Fn() + Send> = Box::new(move || repaint.request_repaint());
-        let lessons = lessons::all().map_err(UsageError)?;
+        let lessons = lessons::all().map_err(|e| UsageError(e.explain(Lang::En)))?;
         let index = match lesson {
             None => 0,
             Some(id) => lessons
@@ -583,11 +583,11 @@ impl GradscopeApp {
                     "{} {}: {}",
                     self.lang.pick("cannot create", "impossibile creare"),
                     dir.display(),
-                    crate::files::describe(&e, self.lang)
+                    crate::lang::describe(&e, self.lang)
                 )
             })?;
         }
-        crate::session::save(path, &session, self.lang)?;
+        crate::session::save(path, &session).map_err(|e| e.explain(self.lang))?;
         self.session_file = Some(path.to_path_buf());
         Ok(())
     }
@@ -595,7 +595,7 @@ impl GradscopeApp {
     /// Replaces the runs, the lesson and the language by a saved session's;
     /// a bad file changes nothing.
     pub fn open_session(&mut self, path: &std::path::Path) -> Result<(), String> {
-        let (session, runs) = crate::session::load(path, self.lang)?;
+        let (session, runs) = crate::session::load(path).map_err(|e| e.explain(self.lang))?;
         self.lang = session.lang;
         if let Some(index) = self.lessons.iter().position(|l| l.id == session.lesson) {
             self.lesson = index;
@@ -1145,6 +1145,7 @@ impl GradscopeApp {
                 let size = |points: f32| ((points * ppp * 2.0).round() as u32).clamp(200, 8000);
                 let written =
                     crate::figures::png::to_png(&figure, size(rect.width()), size(rect.height()))
+                        .map_err(|e| e.explain(l))
                         .and_then(|bytes| {
                             export::export_png(&self.export_root, &figure.id, &bytes, l)
                         });

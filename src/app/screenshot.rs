@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::cli::UsageError;
-use crate::files::{describe, write_atomically};
+use crate::files::write_atomically;
+use crate::lang::describe;
 
 /// What happened to the screenshot: nothing yet, saved, or an error.
 pub type Outcome = Arc<Mutex<Option<Result<(), String>>>>;

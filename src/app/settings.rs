@@ -2,7 +2,7 @@
 //! optimiser, clipping and skips apply live, between two steps; the rest
 //! define a new network and say that they need a reset.
 
-use crate::lang::Lang;
+use crate::lang::{Explain, Lang};
 use crate::nn::{Activation, BranchInit, Dataset, Init, OptimizerKind, Skip, SkipStyle};
 use crate::train::{Command, Mode, Speed};
 
@@ -63,7 +63,7 @@ impl GradscopeApp {
                     self.trainer.send(Command::Reset { config, mode });
                     self.trainer.send(Command::Play);
                 }
-                Err(e) => self.message = Some(e.message(l)),
+                Err(e) => self.message = Some(e.explain(l)),
             }
         }
         if changed {

@@ -1,6 +1,11 @@
-//! The interface language, and text that exists in both.
+//! The interface language, and text that exists in both: `Text`, the
+//! `say!` macro, and in `errors` every error message (the library's errors
+//! carry data; the window and the command line call `Explain::explain`).
 
 use serde::{Deserialize, Serialize};
+
+mod errors;
+pub use errors::{Explain, describe};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
