@@ -130,7 +130,8 @@ pub struct ConfigError {
     pub value: String,
     pub allowed: Allowed,
     /// What the Italian message says is allowed: the same as `allowed`,
-    /// except for `Allowed::Words`, which are in one language only.
+    /// except for `Allowed::Words`, which come in one language each (the
+    /// trainer builds such an error when its thread cannot start).
     pub allowed_it: Allowed,
 }
 
