@@ -6,7 +6,7 @@
 //! - [`batch_file`]: CSV batches for `gradscope grads`.
 //! - [`figures`]: one model per plot, and its PNG, SVG and CSV exporters.
 //! - [`files`]: atomic file writes.
-//! - [`lang`]: English and Italian.
+//! - [`lang`]: English and Italian, and every error message (`lang::Explain`).
 //! - [`lessons`]: the embedded lessons, one per claim of the slides.
 //! - [`train`]: the trainer thread, bounded history, depth sweeps.
 //! - [`headless`]: `run` and `sweep` into a folder of files.
