@@ -2,11 +2,10 @@
 //! row: the input features, then either the class index (cross-entropy) or
 //! one target per output (squared error).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
-use crate::files::describe;
 use crate::nn::Loss;
 
 /// Larger batches are not what `grads` is for; the bound also keeps a wrong
@@ -23,89 +22,140 @@ pub struct Batch {
     pub targets: Option<Array2<f32>>,
 }
 
-/// Reads a batch for a network with `inputs` inputs and `outputs` outputs.
-pub fn load(path: &Path, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, String> {
-    let shown = path.display();
-    let len = std::fs::metadata(path)
-        .map_err(|e| {
-            format!(
-                "{shown}: cannot read the data: {}",
-                describe(&e, crate::lang::Lang::En)
-            )
-        })?
-        .len();
-    if len > MAX_FILE_BYTES {
-        return Err(format!(
-            "{shown}: the file is {len} bytes; batches for grads are at most {MAX_FILE_BYTES}"
-        ));
+/// The columns a batch needs: `inputs` features, then the class index
+/// (cross-entropy, `outputs` classes) or `outputs` targets (squared error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Columns {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub loss: Loss,
+}
+
+impl Columns {
+    pub fn count(self) -> usize {
+        self.inputs
+            + match self.loss {
+                Loss::CrossEntropy => 1,
+                Loss::Mse => self.outputs,
+            }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "{shown}: cannot read the data: {}",
-            describe(&e, crate::lang::Lang::En)
-        )
-    })?;
-    parse(&text, inputs, outputs, loss).map_err(|e| format!("{shown}: {e}"))
+}
+
+/// English, for logs and `Display`; `explain::Explain` says it in both languages.
+impl std::fmt::Display for Columns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Columns {
+            inputs, outputs, ..
+        } = self;
+        match self.loss {
+            Loss::CrossEntropy => write!(
+                f,
+                "{inputs} feature columns then the class index (0 to {})",
+                outputs - 1
+            ),
+            Loss::Mse => write!(f, "{inputs} feature columns then {outputs} target columns"),
+        }
+    }
+}
+
+/// A batch file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchFileError {
+    #[error("{}: cannot read the data: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: the file is {bytes} bytes; batches for grads are at most {MAX_FILE_BYTES}", path.display())]
+    TooLarge { path: PathBuf, bytes: u64 },
+    #[error("{}: {problem}", path.display())]
+    Invalid { path: PathBuf, problem: BatchError },
+}
+
+/// What is wrong with a batch's CSV text; lines and columns count from 1.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("the file is empty: expected a header row, then one example per row")]
+    Empty,
+    #[error("line {line}: {found} columns; expected {}: {columns}", columns.count())]
+    ColumnCount {
+        line: usize,
+        found: usize,
+        columns: Columns,
+    },
+    #[error("line {line}, column {column}: \"{cell}\" is not a finite number")]
+    NotANumber {
+        line: usize,
+        column: usize,
+        cell: String,
+    },
+    #[error("line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}", classes - 1)]
+    BadClass {
+        line: usize,
+        column: usize,
+        cell: String,
+        classes: usize,
+    },
+    #[error("no examples after the header: expected rows of {columns}")]
+    NoExamples { columns: Columns },
+}
+
+/// Reads a batch for a network with `inputs` inputs and `outputs` outputs.
+pub fn load(
+    path: &Path,
+    inputs: usize,
+    outputs: usize,
+    loss: Loss,
+) -> Result<Batch, BatchFileError> {
+    let read = |source| BatchFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = std::fs::metadata(path).map_err(read)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(BatchFileError::TooLarge {
+            path: path.to_path_buf(),
+            bytes,
+        });
+    }
+    let text = std::fs::read_to_string(path).map_err(read)?;
+    parse(&text, inputs, outputs, loss).map_err(|problem| BatchFileError::Invalid {
+        path: path.to_path_buf(),
+        problem,
+    })
 }
 
 /// Parses the CSV text (see the module documentation).
-pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, String> {
-    let target_columns = match loss {
-        Loss::CrossEntropy => 1,
-        Loss::Mse => outputs,
-    };
-    let columns = inputs + target_columns;
-    let what = match loss {
-        Loss::CrossEntropy => format!(
-            "{inputs} feature columns then the class index (0 to {})",
-            outputs - 1
-        ),
-        Loss::Mse => format!("{inputs} feature columns then {outputs} target columns"),
+pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, BatchError> {
+    let columns = Columns {
+        inputs,
+        outputs,
+        loss,
     };
     let mut lines = text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
-    lines
-        .next()
-        .ok_or("the file is empty: expected a header row, then one example per row")?;
+    lines.next().ok_or(BatchError::Empty)?;
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut targets = Vec::new();
     let mut rows = 0;
     for (index, line) in lines {
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        if cells.len() != columns {
-            return Err(format!(
-                "line {}: {} columns; expected {columns}: {what}",
-                index + 1,
-                cells.len()
-            ));
+        if cells.len() != columns.count() {
+            return Err(BatchError::ColumnCount {
+                line: index + 1,
+                found: cells.len(),
+                columns,
+            });
         }
         for (column, cell) in cells.iter().enumerate() {
-            let value: f32 = cell
-                .parse()
-                .ok()
-                .filter(|v: &f32| v.is_finite())
-                .ok_or_else(|| {
-                    format!(
-                        "line {}, column {}: \"{cell}\" is not a finite number",
-                        index + 1,
-                        column + 1
-                    )
-                })?;
+            let value = read_cell(cell, index + 1, column + 1)?;
             if column < inputs {
                 features.push(value);
             } else if loss == Loss::CrossEntropy {
-                if value.fract() != 0.0 || value < 0.0 || value as usize >= outputs {
-                    return Err(format!(
-                        "line {}, column {}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}",
-                        index + 1,
-                        column + 1,
-                        outputs - 1
-                    ));
-                }
-                labels.push(value as usize);
+                labels.push(read_class(value, cell, index + 1, column + 1, outputs)?);
             } else {
                 targets.push(value);
             }
@@ -113,24 +163,58 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
         rows += 1;
     }
     if rows == 0 {
-        return Err(format!(
-            "no examples after the header: expected rows of {what}"
-        ));
+        return Err(BatchError::NoExamples { columns });
     }
-    let shape_err = |e: ndarray::ShapeError| e.to_string();
+    // Every row had `columns.count()` cells, so the shapes fit.
     Ok(Batch {
-        x: Array2::from_shape_vec((rows, inputs), features).map_err(shape_err)?,
+        x: Array2::from_shape_vec((rows, inputs), features).expect("rows x inputs features"),
         labels: (loss == Loss::CrossEntropy).then_some(labels),
         targets: match loss {
-            Loss::Mse => Some(Array2::from_shape_vec((rows, outputs), targets).map_err(shape_err)?),
+            Loss::Mse => Some(
+                Array2::from_shape_vec((rows, outputs), targets).expect("rows x outputs targets"),
+            ),
             Loss::CrossEntropy => None,
         },
     })
 }
 
+/// A cell's finite number.
+fn read_cell(cell: &str, line: usize, column: usize) -> Result<f32, BatchError> {
+    cell.parse()
+        .ok()
+        .filter(|v: &f32| v.is_finite())
+        .ok_or_else(|| BatchError::NotANumber {
+            line,
+            column,
+            cell: cell.to_string(),
+        })
+}
+
+/// A class index among `classes`.
+fn read_class(
+    value: f32,
+    cell: &str,
+    line: usize,
+    column: usize,
+    classes: usize,
+) -> Result<usize, BatchError> {
+    if value.fract() != 0.0 || value < 0.0 || value as usize >= classes {
+        Err(BatchError::BadClass {
+            line,
+            column,
+            cell: cell.to_string(),
+            classes,
+        })
+    } else {
+        Ok(value as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explain::Explain;
+    use crate::lang::Lang;
 
     #[test]
     fn reads_classes_and_targets() {
@@ -143,11 +227,16 @@ mod tests {
 
     #[test]
     fn names_the_bad_cell() {
-        let err = parse("h\n1,2,3\n", 2, 3, Loss::CrossEntropy).unwrap_err();
+        let explained = |text: &str| {
+            parse(text, 2, 3, Loss::CrossEntropy)
+                .unwrap_err()
+                .explain(Lang::En)
+        };
+        let err = explained("h\n1,2,3\n");
         assert!(err.contains("line 2") && err.contains("0 to 2"), "{err}");
-        let err = parse("h\n1,x,0\n", 2, 3, Loss::CrossEntropy).unwrap_err();
+        let err = explained("h\n1,x,0\n");
         assert!(err.contains("column 2") && err.contains("\"x\""), "{err}");
-        let err = parse("h\n1,2\n", 2, 3, Loss::CrossEntropy).unwrap_err();
+        let err = explained("h\n1,2\n");
         assert!(err.contains("expected 3"), "{err}");
         assert!(parse("", 2, 3, Loss::CrossEntropy).is_err());
         assert!(parse("h\n", 2, 3, Loss::CrossEntropy).is_err());

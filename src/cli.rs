@@ -9,6 +9,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 
+use crate::explain::Explain;
 use crate::headless::{Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
@@ -244,7 +245,7 @@ impl RunFlags {
     fn resolve(&self, skip: Option<Skip>, seed: Option<u64>) -> Result<(Config, u64), UsageError> {
         let (mut config, mut steps) = match &self.lesson {
             Some(id) => {
-                let lesson = lessons::find(id).map_err(|e| UsageError(format!("--lesson: {e}")))?;
+                let lesson = lessons::find(id).map_err(|e| said(Some("--lesson:"), &e))?;
                 (lesson.config, lesson.steps)
             }
             None => (Config::default(), 1000),
@@ -306,6 +307,16 @@ impl From<String> for UsageError {
     }
 }
 
+/// A library error as the command line prints it: in English, after
+/// `flag` if one is given.
+fn said(flag: Option<&str>, e: &impl Explain) -> UsageError {
+    let message = e.explain(Lang::En);
+    UsageError(match flag {
+        Some(flag) => format!("{flag} {message}"),
+        None => message,
+    })
+}
+
 /// The error of a configuration built from flags, naming the flag.
 fn flag_error(e: ConfigError) -> UsageError {
     let flag = match e.field {
@@ -314,7 +325,8 @@ fn flag_error(e: ConfigError) -> UsageError {
     };
     UsageError(format!(
         "--{flag} {} is not allowed: {}",
-        e.value, e.allowed
+        e.value,
+        e.allowed.explain(Lang::En)
     ))
 }
 
@@ -508,9 +520,9 @@ fn backprop_example(
 }
 
 fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<(), UsageError> {
-    let (config, mlp) = model_file::load(model).map_err(|e| UsageError(format!("--model {e}")))?;
+    let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
     let batch = batch_file::load(data, Config::INPUTS, config.outputs(), config.loss)
-        .map_err(|e| UsageError(format!("--data {e}")))?;
+        .map_err(|e| said(Some("--data"), &e))?;
     let mut ws = Workspace::new(&mlp.shape(), batch.x.nrows());
     mlp.forward(batch.x.view(), &mut ws);
     let targets = match (&batch.labels, &batch.targets) {
@@ -638,7 +650,7 @@ fn bench(
 }
 
 fn list_lessons(lang: Lang) -> Result<(), UsageError> {
-    let all = lessons::all().map_err(UsageError)?;
+    let all = lessons::all().map_err(|e| said(None, &e))?;
     let width = all.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for lesson in all {
         println!("{:<width$}  {}", lesson.id, lesson.title.get(lang));
@@ -664,8 +676,8 @@ fn run(
             )));
         }
     };
-    let summary =
-        run_to_folder(&config, steps, &flags.out, layer, &flags.output()).map_err(UsageError)?;
+    let summary = run_to_folder(&config, steps, &flags.out, layer, &flags.output())
+        .map_err(|e| said(None, &e))?;
     let diverged = match summary.diverged {
         Some(d) => format!(
             ", diverged at step {} in layer {} ({:?})",
@@ -701,7 +713,8 @@ fn sweep(
         seeds: (seed..seed.saturating_add(seeds)).collect(),
         steps,
     };
-    let records = sweep_to_folder(&plan, &flags.out, &flags.output()).map_err(UsageError)?;
+    let records =
+        sweep_to_folder(&plan, &flags.out, &flags.output()).map_err(|e| said(None, &e))?;
     for r in &records {
         let diverged = if r.diverged.is_some() {
             " (diverged)"

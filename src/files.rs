@@ -1,6 +1,6 @@
 //! Writing files so that a failure never leaves a partial file behind.
+//! (What an I/O error means, in words, is in `lang`.)
 
-use crate::lang::Lang;
 use std::io::Write;
 use std::path::Path;
 
@@ -30,28 +30,6 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// A short, human description of an I/O error in `lang`, without Rust's
-/// debug noise (rarer errors keep the system's own words).
-pub fn describe(err: &std::io::Error, lang: Lang) -> String {
-    use std::io::ErrorKind::*;
-    let (en, it) = match err.kind() {
-        NotFound => ("no such file or folder", "file o cartella inesistente"),
-        PermissionDenied => ("permission denied", "permesso negato"),
-        StorageFull => ("the disk is full", "il disco è pieno"),
-        ReadOnlyFilesystem => (
-            "the file system is read-only",
-            "il file system è in sola lettura",
-        ),
-        IsADirectory => ("it is a folder, not a file", "è una cartella, non un file"),
-        NotADirectory => (
-            "a part of the path is a file, not a folder",
-            "una parte del percorso è un file, non una cartella",
-        ),
-        _ => return err.to_string(),
-    };
-    lang.pick(en, it).to_string()
 }
 
 #[cfg(test)]

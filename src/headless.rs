@@ -1,7 +1,7 @@
 //! Training without a window: `gradscope run` and `gradscope sweep` write
 //! everything a teacher needs for slides and handouts into a folder.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -10,11 +10,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::figures::build::activation_range;
+use crate::figures::png::FigureFilesError;
 use crate::figures::{self, Figure, build};
-use crate::files::{describe, write_atomically};
+use crate::files::write_atomically;
 use crate::lang::Lang;
-use crate::model_file;
-use crate::nn::{Config, NonFinite, Run, StepStats};
+use crate::model_file::{self, EncodeError};
+use crate::nn::{Config, ConfigError, NonFinite, Run, StepStats};
 use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::evaluate;
 use crate::train::{Event, EventKind, History};
@@ -55,30 +56,54 @@ pub struct Summary {
     pub files: Vec<String>,
 }
 
-fn out_error(dir: &Path, e: &std::io::Error) -> String {
-    format!(
-        "--out {}: cannot write there: {}",
-        dir.display(),
-        describe(e, crate::lang::Lang::En)
-    )
+/// Why `run` or `sweep` stopped before writing everything.
+#[derive(Debug, thiserror::Error)]
+pub enum HeadlessError {
+    #[error("--out {}: is a file; give a folder", dir.display())]
+    OutIsFile { dir: PathBuf },
+    #[error("--out {}: cannot write there: {source}", dir.display())]
+    CreateOut {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Model(#[from] EncodeError),
+    #[error(transparent)]
+    Figure(#[from] FigureFilesError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
 }
 
 /// Creates the output folder (and its parents) if missing.
-fn prepare(dir: &Path) -> Result<(), String> {
+fn prepare(dir: &Path) -> Result<(), HeadlessError> {
     if dir.is_file() {
-        return Err(format!("--out {}: is a file; give a folder", dir.display()));
+        return Err(HeadlessError::OutIsFile {
+            dir: dir.to_path_buf(),
+        });
     }
-    std::fs::create_dir_all(dir).map_err(|e| out_error(dir, &e))
+    std::fs::create_dir_all(dir).map_err(|source| HeadlessError::CreateOut {
+        dir: dir.to_path_buf(),
+        source,
+    })
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8], files: &mut Vec<String>) -> Result<(), String> {
-    write_atomically(&dir.join(name), bytes).map_err(|e| {
-        format!(
-            "{}: {}",
-            dir.join(name).display(),
-            describe(&e, crate::lang::Lang::En)
-        )
-    })?;
+fn write(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    files: &mut Vec<String>,
+) -> Result<(), HeadlessError> {
+    let path = dir.join(name);
+    if let Err(source) = write_atomically(&path, bytes) {
+        return Err(HeadlessError::Write { path, source });
+    }
     files.push(name.to_string());
     Ok(())
 }
@@ -88,14 +113,8 @@ fn write_figure(
     figure: &Figure,
     output: &Output,
     files: &mut Vec<String>,
-) -> Result<(), String> {
-    for path in figures::write_all(
-        figure,
-        dir,
-        output.png_width,
-        output.png_height,
-        crate::lang::Lang::En,
-    )? {
+) -> Result<(), HeadlessError> {
+    for path in figures::write_all(figure, dir, output.png_width, output.png_height)? {
         if let Some(name) = path.file_name() {
             files.push(name.to_string_lossy().into_owned());
         }
@@ -117,9 +136,9 @@ pub fn run_to_folder(
     dir: &Path,
     histogram_layer: usize,
     output: &Output,
-) -> Result<Summary, String> {
+) -> Result<Summary, HeadlessError> {
     prepare(dir)?;
-    let mut run = Run::new(config.clone()).map_err(|e| e.to_string())?;
+    let mut run = Run::new(config.clone())?;
     let mut files = Vec::new();
     let initial = model_file::to_bytes(&run.mlp, config)?;
     write(dir, "model_initial.safetensors", &initial, &mut files)?;
@@ -202,7 +221,7 @@ pub fn run_to_folder(
         layers,
         files,
     };
-    let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&summary)?;
     write(dir, "summary.json", text.as_bytes(), &mut Vec::new())?;
     Ok(summary)
 }
@@ -313,15 +332,14 @@ pub fn sweep_to_folder(
     plan: &SweepPlan,
     dir: &Path,
     output: &Output,
-) -> Result<Vec<SweepRecord>, String> {
+) -> Result<Vec<SweepRecord>, HeadlessError> {
     prepare(dir)?;
-    let jobs = plan.jobs().map_err(|e| e.to_string())?.len() as u64;
+    let jobs = plan.jobs()?.len() as u64;
     let progress = progress_bar(jobs, "sweep");
     let cancel = AtomicBool::new(false);
     let records = run_sweep(plan, available_threads(), &cancel, &|_, _, _| {
         progress.inc(1)
-    })
-    .map_err(|e| e.to_string())?;
+    })?;
     progress.finish_and_clear();
     let mut files = Vec::new();
     let json = json!({
@@ -329,7 +347,7 @@ pub fn sweep_to_folder(
         "steps": plan.steps,
         "records": records,
     });
-    let text = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&json)?;
     write(dir, "sweep.json", text.as_bytes(), &mut files)?;
     let figure = build::depth_sweep(&records, plan.base.outputs(), output.lang);
     write_figure(dir, &figure, output, &mut files)?;

@@ -1,4 +1,5 @@
-//! The interface language, and text that exists in both.
+//! The interface language, and text that exists in both: `Text` and the
+//! `say!` macro. Error messages are in `crate::explain`.
 
 use serde::{Deserialize, Serialize};
 

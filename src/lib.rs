@@ -7,6 +7,8 @@
 //! - [`figures`]: one model per plot, and its PNG, SVG and CSV exporters.
 //! - [`files`]: atomic file writes.
 //! - [`lang`]: English and Italian.
+//! - [`explain`]: every error message of the library, in both languages
+//!   (the edge: only the window and the command line use it).
 //! - [`lessons`]: the embedded lessons, one per claim of the slides.
 //! - [`train`]: the trainer thread, bounded history, depth sweeps.
 //! - [`headless`]: `run` and `sweep` into a folder of files.
@@ -16,6 +18,7 @@
 pub mod app;
 pub mod batch_file;
 pub mod cli;
+pub mod explain;
 pub mod figures;
 pub mod files;
 pub mod headless;

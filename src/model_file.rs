@@ -11,14 +11,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2};
+use safetensors::SafeTensorError;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
-use crate::files::{describe, write_atomically};
-use crate::nn::config::{Config, MAX_DEPTH, MAX_WIDTH};
-use crate::nn::mlp::{Dense, Mlp, SkipStyle, block_count};
+use crate::files::write_atomically;
+use crate::nn::config::{Config, ConfigJsonError, MAX_DEPTH, MAX_WIDTH};
+use crate::nn::mlp::{Dense, Mlp, Shape, ShapeError, Skip, SkipStyle, block_count};
 
 /// The largest model gradscope can make is MAX_DEPTH layers of MAX_WIDTH^2
 /// f32 weights; no valid file is larger than that plus a generous header.
@@ -27,17 +28,68 @@ pub const MAX_FILE_BYTES: u64 =
 
 /// A model file that could not be written or read, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {problem}")]
-pub struct ModelFileError {
-    pub path: String,
-    pub problem: String,
+pub enum ModelFileError {
+    #[error("{}: cannot open the model: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: cannot read the model: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: the file is {bytes} bytes, larger than any gradscope model (at most {MAX_FILE_BYTES})", path.display())]
+    TooLarge { path: PathBuf, bytes: u64 },
+    #[error("{}: cannot write the model: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Encode { path: PathBuf, source: EncodeError },
+    #[error("{}: {problem}", path.display())]
+    Invalid { path: PathBuf, problem: ModelError },
 }
 
-fn error(path: &Path, problem: impl Into<String>) -> ModelFileError {
-    ModelFileError {
-        path: path.display().to_string(),
-        problem: problem.into(),
-    }
+/// A network that could not be serialised (neither should ever happen).
+#[derive(Debug, thiserror::Error)]
+pub enum EncodeError {
+    #[error(transparent)]
+    Tensors(#[from] SafeTensorError),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+/// What is wrong with a model file's bytes.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a valid safetensors file ({0})")]
+    NotSafetensors(SafeTensorError),
+    #[error("the file has no metadata: it was not saved by gradscope")]
+    NoMetadata,
+    #[error("the metadata has no \"config\": the file was not saved by gradscope")]
+    NoConfig,
+    #[error("the stored configuration is invalid: {0}")]
+    Config(ConfigJsonError),
+    #[error("tensor {name} is missing (a depth-{depth} model has layers.0 to layers.{depth})")]
+    MissingTensor { name: String, depth: usize },
+    #[error("unexpected tensor {name} (a depth-{depth} model has layers.0 to layers.{depth})")]
+    UnexpectedTensor { name: String, depth: usize },
+    #[error("tensor {name}: {source}")]
+    Tensor {
+        name: String,
+        source: SafeTensorError,
+    },
+    #[error("tensor {name} is {dtype:?}; gradscope models are F32")]
+    Dtype { name: String, dtype: Dtype },
+    /// Tensors or skips that do not fit the stored configuration.
+    #[error(transparent)]
+    Shape(#[from] ShapeError),
+    #[error("skip_style \"{style}\" in the metadata: allowed are slides, identity")]
+    SkipStyle { style: String },
+    #[error("skips in the metadata: {0}")]
+    Skips(serde_json::Error),
 }
 
 fn weight_name(i: usize) -> String {
@@ -53,7 +105,7 @@ fn bytes_of(values: &[f32]) -> Vec<u8> {
 }
 
 /// The file's bytes for `mlp` trained under `config`.
-pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, String> {
+pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
     let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (i, layer) in mlp.layers.iter().enumerate() {
         let weight = layer.weight.as_standard_layout();
@@ -69,180 +121,154 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, String> {
     let views = buffers
         .iter()
         .map(|(name, shape, data)| {
-            TensorView::new(Dtype::F32, shape.clone(), data)
-                .map(|view| (name.clone(), view))
-                .map_err(|e| e.to_string())
+            TensorView::new(Dtype::F32, shape.clone(), data).map(|view| (name.clone(), view))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let skips = serde_json::to_string(mlp.skips()).map_err(|e| e.to_string())?;
     let metadata = HashMap::from([
         ("format".to_string(), "gradscope".to_string()),
-        (
-            "config".to_string(),
-            serde_json::to_string(config).map_err(|e| e.to_string())?,
-        ),
+        ("config".to_string(), serde_json::to_string(config)?),
         ("skip_style".to_string(), mlp.style().name().to_string()),
-        ("skips".to_string(), skips),
+        ("skips".to_string(), serde_json::to_string(mlp.skips())?),
     ]);
-    safetensors::serialize(views, Some(metadata)).map_err(|e| e.to_string())
+    Ok(safetensors::serialize(views, Some(metadata))?)
 }
 
 /// Saves `mlp` and its configuration, atomically.
 pub fn save(path: &Path, mlp: &Mlp, config: &Config) -> Result<(), ModelFileError> {
-    let bytes = to_bytes(mlp, config).map_err(|e| error(path, e))?;
-    write_atomically(path, &bytes).map_err(|e| {
-        error(
-            path,
-            format!(
-                "cannot write the model: {}",
-                describe(&e, crate::lang::Lang::En)
-            ),
-        )
+    let path_buf = || path.to_path_buf();
+    let bytes = to_bytes(mlp, config).map_err(|source| ModelFileError::Encode {
+        path: path_buf(),
+        source,
+    })?;
+    write_atomically(path, &bytes).map_err(|source| ModelFileError::Write {
+        path: path_buf(),
+        source,
     })
 }
 
 /// Loads a model saved by `save` (or any file with the same names, shapes
 /// and metadata).
 pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
-    let file = std::fs::File::open(path).map_err(|e| {
-        error(
-            path,
-            format!(
-                "cannot open the model: {}",
-                describe(&e, crate::lang::Lang::En)
-            ),
-        )
+    let path_buf = || path.to_path_buf();
+    let read = |source| ModelFileError::Read {
+        path: path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(|source| ModelFileError::Open {
+        path: path_buf(),
+        source,
     })?;
-    let len = file
-        .metadata()
-        .map_err(|e| {
-            error(
-                path,
-                format!(
-                    "cannot read the model: {}",
-                    describe(&e, crate::lang::Lang::En)
-                ),
-            )
-        })?
-        .len();
-    if len > MAX_FILE_BYTES {
-        return Err(error(
-            path,
-            format!(
-                "the file is {len} bytes, larger than any gradscope model (at most {MAX_FILE_BYTES})"
-            ),
-        ));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            error(
-                path,
-                format!(
-                    "cannot read the model: {}",
-                    describe(&e, crate::lang::Lang::En)
-                ),
-            )
-        })?;
-    from_bytes(&bytes).map_err(|problem| error(path, problem))
-}
-
-/// Parses a model file's bytes; the error says what is wrong, in words.
-pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), String> {
-    let (_, header) = SafeTensors::read_metadata(bytes)
-        .map_err(|e| format!("not a valid safetensors file ({e})"))?;
-    let tensors = SafeTensors::deserialize(bytes)
-        .map_err(|e| format!("not a valid safetensors file ({e})"))?;
-    let metadata = header
-        .metadata()
-        .as_ref()
-        .ok_or("the file has no metadata: it was not saved by gradscope")?;
-    let config_json = metadata
-        .get("config")
-        .ok_or("the metadata has no \"config\": the file was not saved by gradscope")?;
-    let config = Config::from_json(config_json)
-        .map_err(|e| format!("the stored configuration is invalid: {e}"))?;
-
-    let depth = config.depth;
-    let expected: BTreeSet<String> = (0..=depth)
-        .flat_map(|i| [weight_name(i), bias_name(i)])
-        .collect();
-    let found: BTreeSet<String> = tensors.names().into_iter().map(str::to_string).collect();
-    if let Some(missing) = expected.difference(&found).next() {
-        return Err(format!(
-            "tensor {missing} is missing (a depth-{depth} model has layers.0 to layers.{depth})"
-        ));
-    }
-    if let Some(extra) = found.difference(&expected).next() {
-        return Err(format!(
-            "unexpected tensor {extra} (a depth-{depth} model has layers.0 to layers.{depth})"
-        ));
-    }
-
-    let dims = crate::nn::mlp::Shape {
-        inputs: Config::INPUTS,
-        depth,
-        width: config.width,
-        outputs: config.outputs(),
-    }
-    .layer_dims();
-    let mut layers = Vec::with_capacity(depth + 1);
-    for (i, (fan_in, fan_out)) in dims.into_iter().enumerate() {
-        let weight = read_tensor(&tensors, &weight_name(i), &[fan_out, fan_in])?;
-        let bias = read_tensor(&tensors, &bias_name(i), &[fan_out])?;
-        layers.push(Dense {
-            weight: Array2::from_shape_vec((fan_out, fan_in), weight).map_err(|e| e.to_string())?,
-            bias: Array1::from(bias),
+    let bytes = file.metadata().map_err(read)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(ModelFileError::TooLarge {
+            path: path_buf(),
+            bytes,
         });
     }
+    let mut content = Vec::with_capacity(bytes as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut content)
+        .map_err(read)?;
+    from_bytes(&content).map_err(|problem| ModelFileError::Invalid {
+        path: path_buf(),
+        problem,
+    })
+}
+
+/// Parses a model file's bytes.
+pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
+    let (_, header) = SafeTensors::read_metadata(bytes).map_err(ModelError::NotSafetensors)?;
+    let tensors = SafeTensors::deserialize(bytes).map_err(ModelError::NotSafetensors)?;
+    let metadata = header.metadata().as_ref().ok_or(ModelError::NoMetadata)?;
+    let config_json = metadata.get("config").ok_or(ModelError::NoConfig)?;
+    let config = Config::from_json(config_json).map_err(ModelError::Config)?;
+    check_names(&tensors, config.depth)?;
+
+    let shape = config.shape();
+    let layers = (0..=config.depth)
+        .map(|i| read_layer(&tensors, i, &shape))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let style = match metadata.get("skip_style").map(String::as_str) {
         None | Some("identity") => SkipStyle::Identity,
         Some("slides") => SkipStyle::Slides,
         Some(other) => {
-            return Err(format!(
-                "skip_style \"{other}\" in the metadata: allowed are slides, identity"
-            ));
+            return Err(ModelError::SkipStyle {
+                style: other.to_string(),
+            });
         }
     };
-    let blocks = block_count(depth);
     let skips: Vec<bool> = match metadata.get("skips") {
-        Some(text) => {
-            serde_json::from_str(text).map_err(|e| format!("skips in the metadata: {e}"))?
-        }
-        None => vec![config.skip != crate::nn::mlp::Skip::Off; blocks],
+        Some(text) => serde_json::from_str(text).map_err(ModelError::Skips)?,
+        None => vec![config.skip != Skip::Off; block_count(config.depth)],
     };
-    if skips.len() != blocks {
-        return Err(format!(
-            "skips in the metadata lists {} blocks; a depth-{depth} model has {blocks}",
-            skips.len()
-        ));
-    }
+    shape.check_skips_fit(&skips)?;
     let mlp = Mlp::from_parts(layers, config.activation, style, skips);
     Ok((config, mlp))
 }
 
-fn read_tensor(tensors: &SafeTensors<'_>, name: &str, shape: &[usize]) -> Result<Vec<f32>, String> {
-    let view = tensors
-        .tensor(name)
-        .map_err(|e| format!("tensor {name}: {e}"))?;
-    if view.dtype() != Dtype::F32 {
-        return Err(format!(
-            "tensor {name} is {:?}; gradscope models are F32",
-            view.dtype()
-        ));
+/// Exactly the tensors of a depth-`depth` model, no more, no fewer.
+fn check_names(tensors: &SafeTensors<'_>, depth: usize) -> Result<(), ModelError> {
+    let expected: BTreeSet<String> = (0..=depth)
+        .flat_map(|i| [weight_name(i), bias_name(i)])
+        .collect();
+    let found: BTreeSet<String> = tensors.names().into_iter().map(str::to_string).collect();
+    if let Some(missing) = expected.difference(&found).next() {
+        return Err(ModelError::MissingTensor {
+            name: missing.clone(),
+            depth,
+        });
     }
-    if view.shape() != shape {
-        return Err(format!(
-            "tensor {name} has shape {:?}; the configuration needs {shape:?}",
-            view.shape()
-        ));
+    if let Some(extra) = found.difference(&expected).next() {
+        return Err(ModelError::UnexpectedTensor {
+            name: extra.clone(),
+            depth,
+        });
     }
-    // The crate checked that the data is exactly shape x 4 bytes.
-    Ok(view
-        .data()
+    Ok(())
+}
+
+/// Layer `i`, its names, dtypes and shapes checked before a single weight
+/// is copied.
+fn read_layer(tensors: &SafeTensors<'_>, i: usize, shape: &Shape) -> Result<Dense, ModelError> {
+    let weight = f32_tensor(tensors, &weight_name(i))?;
+    let bias = f32_tensor(tensors, &bias_name(i))?;
+    shape.check_layer_fits(i, weight.shape(), bias.shape())?;
+    let [rows, columns] = shape.layer(i).weight_dims();
+    let weight = Array2::from_shape_vec((rows, columns), values(&weight)).map_err(|_| {
+        ShapeError::Weight {
+            layer: i,
+            found: weight.shape().to_vec(),
+            expected: [rows, columns],
+        }
+    })?;
+    Ok(Dense {
+        weight,
+        bias: Array1::from(values(&bias)),
+    })
+}
+
+/// The tensor `name`, if it holds f32 values.
+fn f32_tensor<'a>(tensors: &'a SafeTensors<'_>, name: &str) -> Result<TensorView<'a>, ModelError> {
+    let view = tensors.tensor(name).map_err(|source| ModelError::Tensor {
+        name: name.to_string(),
+        source,
+    })?;
+    if view.dtype() == Dtype::F32 {
+        Ok(view)
+    } else {
+        Err(ModelError::Dtype {
+            name: name.to_string(),
+            dtype: view.dtype(),
+        })
+    }
+}
+
+/// A tensor's values; the crate checked that its data is exactly its
+/// shape's element count x 4 bytes.
+fn values(view: &TensorView<'_>) -> Vec<f32> {
+    view.data()
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
+        .collect()
 }

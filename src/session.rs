@@ -3,6 +3,7 @@
 //! and skips, and its history (the plots). Loading checks everything
 //! against a validated configuration before anything is replaced, so a
 //! damaged or foreign file gives one clear message and changes nothing.
+//! Errors are typed (`SessionError`, `RestoreError`); `lang` says them.
 //!
 //! Restored runs continue exactly where they were saved: the weights, the
 //! step count, the optimiser's moments, and (since each epoch's batch
@@ -10,15 +11,18 @@
 //! trains to the same bits as one never saved.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use crate::files::{describe, write_atomically};
-use crate::lang::{Lang, say};
+use crate::files::write_atomically;
+use crate::lang::Lang;
 use crate::nn::mlp::block_count;
-use crate::nn::{Config, Dense, Mlp, Moments, OptimizerKind, SkipStyle};
+use crate::nn::{
+    Config, ConfigError, Dense, LayerShape, Mlp, Moments, OptimizerKind, Shape, ShapeError,
+    SkipStyle,
+};
 pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode, Twin, run_code};
@@ -32,6 +36,91 @@ pub const MAX_SESSION_BYTES: u64 = 1 << 30;
 /// Most steps a session may claim: far beyond any lesson, far below where
 /// step counters and history strides could overflow.
 pub const MAX_SESSION_STEPS: u64 = 1 << 40;
+
+/// A session that could not be saved or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("cannot save the session: {numbers} numbers would make a file too large to open again")]
+    TooManyNumbers { numbers: u64 },
+    #[error("cannot save the session: {0}")]
+    Encode(#[source] serde_json::Error),
+    #[error("cannot save the session to {}: {source}", path.display())]
+    Save {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the session {}: {problem}", path.display())]
+    Open { path: PathBuf, problem: OpenProblem },
+}
+
+/// Why a session file could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenProblem {
+    #[error(transparent)]
+    Io(std::io::Error),
+    #[error("the file is {bytes} bytes, more than a session can be ({MAX_SESSION_BYTES})")]
+    TooLarge { bytes: u64 },
+    #[error("not a text file")]
+    NotText,
+    /// serde_json's words, which point at a line and column.
+    #[error("not a gradscope session file ({0})")]
+    NotSession(serde_json::Error),
+    #[error(transparent)]
+    Invalid(RestoreError),
+}
+
+/// What makes a session inconsistent; `run` is a run's name.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error("not a gradscope session (format \"{format}\")")]
+    Format { format: String },
+    #[error("session version {version} is not supported (this gradscope reads version {VERSION})")]
+    Version { version: u32 },
+    #[error("its configuration is invalid: {0}")]
+    Config(ConfigError),
+    #[error("a {mode:?} session has {expected} run(s), this one {found}")]
+    RunCount {
+        mode: Mode,
+        expected: usize,
+        found: usize,
+    },
+    #[error(
+        "run \"{run}\" is not a run this program makes (allowed: \"\", \"plain\", \"residual\")"
+    )]
+    RunName { run: String },
+    #[error("run \"{run}\" claims {steps} steps, more than any session can hold")]
+    TooManySteps { run: String, steps: u64 },
+    /// Layers or skips that do not fit the configuration; for a weight,
+    /// `expected` is the layer's shape.
+    #[error("run \"{run}\": {problem}")]
+    Shape {
+        run: String,
+        problem: ShapeError,
+        expected: Option<LayerShape>,
+    },
+    #[error("run \"{run}\": its history's steps are out of order")]
+    HistoryOrder { run: String },
+    #[error("run \"{run}\": its history does not match its layers")]
+    HistoryLayers { run: String },
+    #[error("a history bucket does not count its steps")]
+    BucketSteps,
+    #[error("a history value is missing")]
+    MissingValue,
+    #[error("run \"{run}\": an event names a step, block or layer it does not have")]
+    Event { run: String },
+    #[error("run \"{run}\": an evaluation is after its last step")]
+    Evaluation { run: String },
+    #[error(
+        "run \"{run}\": its optimiser state is for {saved}, its configuration uses {configured}"
+    )]
+    OptimizerKind {
+        run: String,
+        saved: OptimizerKind,
+        configured: OptimizerKind,
+    },
+    #[error("run \"{run}\": its optimiser state does not match its network")]
+    OptimizerState { run: String },
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,49 +227,33 @@ impl Session {
         }
     }
 
-    /// The runs, checked against the configuration; what is wrong is said
-    /// in `lang`.
-    pub fn restore(&self, lang: Lang) -> Result<Vec<RunState>, String> {
+    /// The runs, checked against the configuration.
+    pub fn restore(&self) -> Result<Vec<RunState>, RestoreError> {
         if self.format != FORMAT {
-            return Err(say!(
-                lang,
-                "not a gradscope session (format \"{}\")",
-                "non è una sessione di gradscope (formato \"{}\")",
-                self.format
-            ));
+            return Err(RestoreError::Format {
+                format: self.format.clone(),
+            });
         }
         if self.version != VERSION {
-            return Err(say!(
-                lang,
-                "session version {} is not supported (this gradscope reads version {VERSION})",
-                "la versione {} delle sessioni non è supportata (questo gradscope legge la versione {VERSION})",
-                self.version
-            ));
+            return Err(RestoreError::Version {
+                version: self.version,
+            });
         }
-        self.config.validate().map_err(|e| {
-            say!(
-                lang,
-                "its configuration is invalid: {}",
-                "la sua configurazione non è valida: {}",
-                e.message(lang)
-            )
-        })?;
+        self.config.validate().map_err(RestoreError::Config)?;
         let expected = match self.mode {
             Mode::Single => 1,
             Mode::Twins => 2,
         };
         if self.runs.len() != expected {
-            return Err(say!(
-                lang,
-                "a {} session has {expected} run(s), this one {}",
-                "una sessione {} ha {expected} run, questa {}",
-                serde_json::to_string(&self.mode).unwrap_or_default(),
-                self.runs.len()
-            ));
+            return Err(RestoreError::RunCount {
+                mode: self.mode,
+                expected,
+                found: self.runs.len(),
+            });
         }
         self.runs
             .iter()
-            .map(|run| restore_run(run, &self.config, lang))
+            .map(|run| restore_run(run, &self.config))
             .collect()
     }
 }
@@ -246,27 +319,38 @@ fn save_layer(layer: &Dense) -> SavedLayer {
     }
 }
 
-/// (fan_in, fan_out) of layer `i` of a network of `config`.
-fn layer_shape(i: usize, config: &Config) -> (usize, usize) {
-    let fan_in = if i == 0 { Config::INPUTS } else { config.width };
-    let fan_out = if i == config.depth {
-        config.outputs()
-    } else {
-        config.width
-    };
-    (fan_in, fan_out)
-}
-
-/// Layer `i`'s values, if they have the shape `config` gives that layer.
-fn restore_layer(saved: &SavedLayer, i: usize, config: &Config) -> Option<Dense> {
-    let (fan_in, fan_out) = layer_shape(i, config);
+/// Layer `i`'s saved values as a layer of `shape`; a weight list of the
+/// wrong length is reported with its length as its only dimension.
+fn restore_layer(saved: &SavedLayer, i: usize, shape: &Shape) -> Result<Dense, ShapeError> {
+    let expected = shape.layer(i).weight_dims();
     let value = |v: &Option<f32>| v.unwrap_or(f32::NAN);
-    let weight =
-        Array2::from_shape_vec((fan_out, fan_in), saved.weight.iter().map(value).collect()).ok()?;
-    (saved.bias.len() == fan_out).then(|| Dense {
+    let weight = Array2::from_shape_vec(
+        (expected[0], expected[1]),
+        saved.weight.iter().map(value).collect(),
+    )
+    .map_err(|_| ShapeError::Weight {
+        layer: i,
+        found: vec![saved.weight.len()],
+        expected,
+    })?;
+    Ok(Dense {
         weight,
         bias: Array1::from(saved.bias.iter().map(value).collect::<Vec<_>>()),
     })
+}
+
+/// Saved layers, checked to fit `shape` by the core's one check.
+fn restore_layers<'a>(
+    saved: impl ExactSizeIterator<Item = &'a SavedLayer>,
+    shape: &Shape,
+) -> Result<Vec<Dense>, ShapeError> {
+    shape.check_layer_count(saved.len())?;
+    let layers = saved
+        .enumerate()
+        .map(|(i, l)| restore_layer(l, i, shape))
+        .collect::<Result<Vec<_>, _>>()?;
+    shape.check_weights_fit(&layers)?;
+    Ok(layers)
 }
 
 /// A saved optimiser state, checked against the run's configuration.
@@ -274,62 +358,61 @@ fn restore_moments(
     saved: &SavedMoments,
     run: &SavedRun,
     config: &Config,
-    lang: Lang,
-) -> Result<Moments, String> {
-    let name = &run.name;
+) -> Result<Moments, RestoreError> {
     if saved.kind != config.optimizer {
-        return Err(say!(
-            lang,
-            "run \"{name}\": its optimiser state is for {}, its configuration uses {}",
-            "run \"{name}\": lo stato dell'ottimizzatore è per {}, la sua configurazione usa {}",
-            saved.kind,
-            config.optimizer
-        ));
+        return Err(RestoreError::OptimizerKind {
+            run: run.name.clone(),
+            saved: saved.kind,
+            configured: config.optimizer,
+        });
     }
-    let adam = saved.kind == OptimizerKind::Adam;
-    let layers = if saved.layers.is_empty() {
-        Some(Vec::new())
-    } else if saved.kind == OptimizerKind::Sgd || saved.layers.len() != config.depth + 1 {
-        None
-    } else {
-        saved
-            .layers
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let first = restore_layer(&l.first, i, config)?;
-                let second = match (&l.second, adam) {
-                    (Some(second), true) => Some(restore_layer(second, i, config)?),
-                    (None, false) => None,
-                    _ => return None,
-                };
-                Some((first, second))
-            })
-            .collect()
+    let mismatch = || RestoreError::OptimizerState {
+        run: run.name.clone(),
     };
-    match layers {
-        Some(layers) if saved.t <= run.steps => Ok(Moments {
-            kind: saved.kind,
-            t: saved.t,
-            layers,
-        }),
-        _ => Err(say!(
-            lang,
-            "run \"{name}\": its optimiser state does not match its network",
-            "run \"{name}\": lo stato dell'ottimizzatore non corrisponde alla sua rete"
-        )),
+    if saved.t > run.steps {
+        return Err(mismatch());
     }
+    let layers = if saved.layers.is_empty() {
+        Vec::new()
+    } else if saved.kind == OptimizerKind::Sgd {
+        return Err(mismatch());
+    } else {
+        restore_moment_layers(&saved.layers, saved.kind == OptimizerKind::Adam, config)
+            .ok_or_else(mismatch)?
+    };
+    Ok(Moments {
+        kind: saved.kind,
+        t: saved.t,
+        layers,
+    })
+}
+
+/// First moments (and with `adam` second moments), shaped like the weights.
+fn restore_moment_layers(
+    saved: &[SavedMomentLayer],
+    adam: bool,
+    config: &Config,
+) -> Option<Vec<(Dense, Option<Dense>)>> {
+    let shape = config.shape();
+    let firsts = restore_layers(saved.iter().map(|l| &l.first), &shape).ok()?;
+    let seconds: Option<Vec<&SavedLayer>> = saved.iter().map(|l| l.second.as_ref()).collect();
+    let seconds = match (seconds, adam) {
+        (Some(seconds), true) => restore_layers(seconds.into_iter(), &shape)
+            .ok()?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        (None, false) if saved.iter().all(|l| l.second.is_none()) => vec![None; firsts.len()],
+        _ => return None,
+    };
+    Some(firsts.into_iter().zip(seconds).collect())
 }
 
 /// An aggregate of `steps` values, checked.
-fn restore_agg(a: &SavedAgg, steps: u64, lang: Lang) -> Result<Agg, String> {
+fn restore_agg(a: &SavedAgg, steps: u64) -> Result<Agg, RestoreError> {
     let SavedAgg(sum, min, max, finite, nonfinite) = *a;
     if u64::from(finite) + u64::from(nonfinite) != steps {
-        return Err(say!(
-            lang,
-            "a history bucket does not count its steps",
-            "un tratto della cronologia non conta i suoi passi"
-        ));
+        return Err(RestoreError::BucketSteps);
     }
     let default = Agg::default();
     match (finite, sum, min, max) {
@@ -344,57 +427,43 @@ fn restore_agg(a: &SavedAgg, steps: u64, lang: Lang) -> Result<Agg, String> {
             finite,
             nonfinite,
         }),
-        _ => Err(say!(
-            lang,
-            "a history value is missing",
-            "manca un valore della cronologia"
-        )),
+        _ => Err(RestoreError::MissingValue),
     }
 }
 
-fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, String> {
-    let name = &run.name;
-    let depth = config.depth;
-    if run.steps > MAX_SESSION_STEPS {
-        return Err(say!(
-            lang,
-            "run \"{name}\" claims {} steps, more than any session can hold",
-            "il run \"{name}\" dichiara {} passi, più di quanti una sessione ne possa contenere",
-            run.steps
-        ));
-    }
-    if run.layers.len() != depth + 1 {
-        return Err(say!(
-            lang,
-            "run \"{name}\" has {} layers, its configuration {}",
-            "il run \"{name}\" ha {} livelli, la sua configurazione {}",
-            run.layers.len(),
-            depth + 1
-        ));
-    }
-    if run.skips.len() != block_count(depth) {
-        return Err(say!(
-            lang,
-            "run \"{name}\" has {} skips, its network {} blocks",
-            "il run \"{name}\" ha {} skip, la sua rete {} blocchi",
-            run.skips.len(),
-            block_count(depth)
-        ));
-    }
-    let mut layers = Vec::with_capacity(depth + 1);
-    for (i, saved) in run.layers.iter().enumerate() {
-        let Some(layer) = restore_layer(saved, i, config) else {
-            let (fan_in, fan_out) = layer_shape(i, config);
-            return Err(say!(
-                lang,
-                "run \"{name}\", layer {}: the weights do not have the configuration's shape {fan_out}×{fan_in}",
-                "run \"{name}\", livello {}: i pesi non hanno la forma {fan_out}×{fan_in} della configurazione",
-                i + 1
-            ));
+/// The network of a saved run: layers and skips that fit `config`.
+fn restore_mlp(run: &SavedRun, config: &Config) -> Result<Mlp, RestoreError> {
+    let shape = config.shape();
+    let shape_error = |problem: ShapeError| {
+        let expected = match &problem {
+            ShapeError::Weight { layer, .. } | ShapeError::Bias { layer, .. } => {
+                Some(shape.layer(*layer))
+            }
+            _ => None,
         };
-        layers.push(layer);
-    }
-    let mlp = Mlp::from_parts(layers, config.activation, run.style, run.skips.clone());
+        RestoreError::Shape {
+            run: run.name.clone(),
+            problem,
+            expected,
+        }
+    };
+    shape
+        .check_layer_count(run.layers.len())
+        .and_then(|()| shape.check_skips_fit(&run.skips))
+        .map_err(shape_error)?;
+    let layers = restore_layers(run.layers.iter(), &shape).map_err(shape_error)?;
+    Ok(Mlp::from_parts(
+        layers,
+        config.activation,
+        run.style,
+        run.skips.clone(),
+    ))
+}
+
+/// A saved run's history: buckets that tile its steps, evaluations and
+/// events within them.
+fn restore_history(run: &SavedRun, depth: usize) -> Result<History, RestoreError> {
+    let name = || run.name.clone();
     let mut history = History::default();
     let mut next_step = 0;
     for saved in &run.buckets {
@@ -403,30 +472,26 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
             || saved.last_step < saved.first_step
             || saved.last_step >= run.steps
         {
-            return Err(out_of_order(name, lang));
+            return Err(RestoreError::HistoryOrder { run: name() });
         }
         if saved.grad_norms.len() != depth + 1 {
-            return Err(say!(
-                lang,
-                "run \"{name}\": its history does not match its layers",
-                "run \"{name}\": la sua cronologia non corrisponde ai suoi livelli"
-            ));
+            return Err(RestoreError::HistoryLayers { run: name() });
         }
         next_step = saved.last_step + 1;
         let steps = saved.last_step - saved.first_step + 1;
         history.push_bucket(Bucket {
             first_step: saved.first_step,
             last_step: saved.last_step,
-            loss: restore_agg(&saved.loss, steps, lang)?,
+            loss: restore_agg(&saved.loss, steps)?,
             grad_norms: saved
                 .grad_norms
                 .iter()
-                .map(|a| restore_agg(a, steps, lang))
+                .map(|a| restore_agg(a, steps))
                 .collect::<Result<_, _>>()?,
         });
     }
     if next_step != 0 && next_step != run.steps {
-        return Err(out_of_order(name, lang));
+        return Err(RestoreError::HistoryOrder { run: name() });
     }
     let blocks = block_count(depth);
     for event in &run.events {
@@ -437,19 +502,11 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
                 _ => true,
             };
         if !fits {
-            return Err(say!(
-                lang,
-                "run \"{name}\": an event names a step, block or layer it does not have",
-                "run \"{name}\": un evento nomina un passo, un blocco o un livello che non ha"
-            ));
+            return Err(RestoreError::Event { run: name() });
         }
     }
     if run.evals.iter().any(|e| e.step > run.steps) {
-        return Err(say!(
-            lang,
-            "run \"{name}\": an evaluation is after its last step",
-            "run \"{name}\": una valutazione viene dopo il suo ultimo passo"
-        ));
+        return Err(RestoreError::Evaluation { run: name() });
     }
     for e in &run.evals {
         history.push_eval(EvalPoint {
@@ -462,18 +519,26 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
     for event in &run.events {
         history.push_event(event.clone());
     }
+    Ok(history)
+}
+
+fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, RestoreError> {
+    if run.steps > MAX_SESSION_STEPS {
+        return Err(RestoreError::TooManySteps {
+            run: run.name.clone(),
+            steps: run.steps,
+        });
+    }
+    let twin = Twin::from_code(&run.name).ok_or_else(|| RestoreError::RunName {
+        run: run.name.clone(),
+    })?;
+    let mlp = restore_mlp(run, config)?;
+    let history = restore_history(run, config.depth)?;
     let moments = run
         .optimizer
         .as_ref()
-        .map(|m| restore_moments(m, run, config, lang))
+        .map(|m| restore_moments(m, run, config))
         .transpose()?;
-    let Some(twin) = Twin::from_code(name) else {
-        return Err(say!(
-            lang,
-            "run \"{name}\" is not a run this program makes (allowed: \"\", \"plain\", \"residual\")",
-            "il run \"{name}\" non è un run che questo programma crea (ammessi: \"\", \"plain\", \"residual\")"
-        ));
-    };
     Ok(RunState {
         twin,
         mlp,
@@ -483,18 +548,9 @@ fn restore_run(run: &SavedRun, config: &Config, lang: Lang) -> Result<RunState, 
     })
 }
 
-fn out_of_order(name: &str, lang: Lang) -> String {
-    say!(
-        lang,
-        "run \"{name}\": its history's steps are out of order",
-        "run \"{name}\": i passi della sua cronologia non sono in ordine"
-    )
-}
-
-/// Writes `session` to `path` (atomically: a failed save leaves the old
-/// file); a failure is said in `lang`.
-pub fn save(path: &Path, session: &Session, lang: Lang) -> Result<(), String> {
-    let weights: u64 = session
+/// Numbers (weights and optimiser state) in a session's runs.
+fn numbers_in(session: &Session) -> u64 {
+    session
         .runs
         .iter()
         .flat_map(|r| {
@@ -504,72 +560,56 @@ pub fn save(path: &Path, session: &Session, lang: Lang) -> Result<(), String> {
                 .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
         })
         .map(|l| (l.weight.len() + l.bias.len()) as u64)
-        .sum();
-    if weights * 20 > MAX_SESSION_BYTES {
-        return Err(say!(
-            lang,
-            "cannot save the session: {weights} numbers (weights and optimiser state) would make a file too large to open again (at most about {} million)",
-            "impossibile salvare la sessione: {weights} numeri (pesi e stato dell'ottimizzatore) darebbero un file troppo grande per riaprirlo (al massimo circa {} milioni)",
-            MAX_SESSION_BYTES / 20 / 1_000_000
-        ));
+        .sum()
+}
+
+/// Writes `session` to `path` (atomically: a failed save leaves the old
+/// file).
+pub fn save(path: &Path, session: &Session) -> Result<(), SessionError> {
+    let numbers = numbers_in(session);
+    if numbers * 20 > MAX_SESSION_BYTES {
+        return Err(SessionError::TooManyNumbers { numbers });
     }
-    let text = serde_json::to_string(session).map_err(|e| e.to_string())?;
-    write_atomically(path, text.as_bytes()).map_err(|e| {
-        say!(
-            lang,
-            "cannot save the session to {}: {}",
-            "impossibile salvare la sessione in {}: {}",
-            path.display(),
-            describe(&e, lang)
-        )
+    let text = serde_json::to_string(session).map_err(SessionError::Encode)?;
+    write_atomically(path, text.as_bytes()).map_err(|source| SessionError::Save {
+        path: path.to_path_buf(),
+        source,
     })
 }
 
-/// Reads and checks a session file; the message, in `lang`, names the
-/// file and the problem.
-pub fn load(path: &Path, lang: Lang) -> Result<(Session, Vec<RunState>), String> {
-    let fail = |what: String| {
-        say!(
-            lang,
-            "cannot open the session {}: {what}",
-            "impossibile aprire la sessione {}: {what}",
-            path.display()
-        )
-    };
-    let file = std::fs::File::open(path).map_err(|e| fail(describe(&e, lang)))?;
-    let len = file.metadata().map_err(|e| fail(describe(&e, lang)))?.len();
-    if len > MAX_SESSION_BYTES {
-        return Err(fail(say!(
-            lang,
-            "the file is {len} bytes, more than a session can be ({MAX_SESSION_BYTES})",
-            "il file è di {len} byte, più di quanto possa essere una sessione ({MAX_SESSION_BYTES})"
-        )));
+/// Reads and checks a session file.
+pub fn load(path: &Path) -> Result<(Session, Vec<RunState>), SessionError> {
+    read_session(path).map_err(|problem| SessionError::Open {
+        path: path.to_path_buf(),
+        problem,
+    })
+}
+
+fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
+    let file = std::fs::File::open(path).map_err(OpenProblem::Io)?;
+    let bytes = file.metadata().map_err(OpenProblem::Io)?.len();
+    if bytes > MAX_SESSION_BYTES {
+        return Err(OpenProblem::TooLarge { bytes });
     }
     let mut text = String::new();
     file.take(MAX_SESSION_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| {
-            fail(if e.kind() == std::io::ErrorKind::InvalidData {
-                say!(lang, "not a text file", "non è un file di testo")
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                OpenProblem::NotText
             } else {
-                describe(&e, lang)
-            })
+                OpenProblem::Io(e)
+            }
         })?;
-    // serde_json's own words stay English: they point at line and column.
-    let session: Session = serde_json::from_str(&text).map_err(|e| {
-        fail(say!(
-            lang,
-            "not a gradscope session file ({e})",
-            "non è un file di sessione di gradscope ({e})"
-        ))
-    })?;
-    let runs = session.restore(lang).map_err(fail)?;
+    let session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
+    let runs = session.restore().map_err(OpenProblem::Invalid)?;
     Ok((session, runs))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explain::Explain;
     use crate::nn::Run;
 
     fn session() -> Session {
@@ -599,7 +639,7 @@ mod tests {
         let text = serde_json::to_string(&saved).unwrap();
         let read: Session = serde_json::from_str(&text).unwrap();
         assert_eq!(read, saved);
-        let runs = read.restore(Lang::En).unwrap();
+        let runs = read.restore().unwrap();
         assert_eq!(runs[0].steps, 5);
         assert_eq!(runs[0].history.steps(), 5);
     }
@@ -622,7 +662,7 @@ mod tests {
         let text = serde_json::to_string(&s).unwrap();
         assert!(!text.contains("\"optimizer\":{"), "absent, not null");
         let read: Session = serde_json::from_str(&text).unwrap();
-        assert_eq!(read.restore(Lang::En).unwrap()[0].moments, None);
+        assert_eq!(read.restore().unwrap()[0].moments, None);
     }
 
     #[test]
@@ -714,7 +754,7 @@ mod tests {
         for (spoil, expected) in cases {
             let mut s = session();
             spoil(&mut s);
-            let err = s.restore(Lang::En).unwrap_err();
+            let err = s.restore().unwrap_err().explain(Lang::En);
             assert!(err.contains(expected), "{err} (expected {expected:?})");
         }
     }
@@ -724,22 +764,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let garbage = dir.path().join("garbage.json");
         std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
-        assert!(
-            load(&garbage, Lang::En)
-                .unwrap_err()
-                .contains("not a text file")
-        );
+        let explained = |path: &Path| load(path).unwrap_err().explain(Lang::En);
+        assert!(explained(&garbage).contains("not a text file"));
         let other = dir.path().join("other.json");
         std::fs::write(&other, "{\"name\": \"a config\"}").unwrap();
-        assert!(
-            load(&other, Lang::En)
-                .unwrap_err()
-                .contains("not a gradscope session file")
-        );
-        assert!(
-            load(dir.path(), Lang::En)
-                .unwrap_err()
-                .starts_with("cannot open the session")
-        );
+        assert!(explained(&other).contains("not a gradscope session file"));
+        assert!(explained(dir.path()).starts_with("cannot open the session"));
     }
 }

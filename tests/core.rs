@@ -1,6 +1,9 @@
 //! The network core: the slide's worked example, determinism, residual
 //! identities, configuration validation, telemetry and divergence.
 
+use gradscope::explain::Explain;
+
+use gradscope::lang::Lang;
 use gradscope::nn::mlp::block_layers;
 use gradscope::nn::textbook::{PARAM_NAMES, Textbook};
 use gradscope::nn::{
@@ -645,16 +648,20 @@ fn every_invalid_field_has_its_own_error() {
             "{text}"
         );
         // The window says it in Italian too, allowed values included.
-        let italian = err.message(gradscope::lang::Lang::It);
+        let italian = err.explain(Lang::It);
         assert!(
             italian.starts_with(&format!("{field} = ")) && italian.contains("non è ammesso: "),
             "{italian}"
         );
-        assert!(!err.allowed_it.is_empty() && err.allowed_it != err.allowed);
+        let (allowed_en, allowed_it) =
+            (err.allowed.explain(Lang::En), err.allowed.explain(Lang::It));
+        assert!(!allowed_it.is_empty() && allowed_it != allowed_en);
         assert!(Run::new(config).is_err());
     }
     // Out-of-range values through JSON too.
-    let err = Config::from_json(r#"{"width": 5000}"#).unwrap_err();
+    let err = Config::from_json(r#"{"width": 5000}"#)
+        .unwrap_err()
+        .explain(Lang::En);
     assert!(err.contains("width") && err.contains("1024"), "{err}");
 }
 

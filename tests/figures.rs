@@ -2,6 +2,7 @@
 //! well-formed XML with its text as text, CSV has a row per point, and
 //! `write_all` writes exactly three files or says why not.
 
+use gradscope::explain::Explain;
 use gradscope::figures::{
     self, Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series, SeriesKind, csv, png,
     svg,
@@ -135,7 +136,9 @@ fn png_decodes_at_requested_size() {
 fn png_size_out_of_range_is_an_error() {
     let f = loss_figure();
     for (w, h) in [(199, 1000), (1600, 8001), (0, 0)] {
-        let err = png::to_png(&f, w, h).expect_err("size out of range");
+        let err = png::to_png(&f, w, h)
+            .expect_err("size out of range")
+            .explain(Lang::En);
         assert!(err.contains("200..=8000"), "{err}");
     }
     assert!(png::to_png(&f, 8000, 200).is_ok());
@@ -254,7 +257,7 @@ fn csv_has_a_row_per_point() {
 fn write_all_writes_three_files_and_no_temporaries() {
     let dir = tempfile::tempdir().expect("temp dir");
     let f = loss_figure();
-    let paths = figures::write_all(&f, dir.path(), 800, 500, Lang::En).expect("write_all");
+    let paths = figures::write_all(&f, dir.path(), 800, 500).expect("write_all");
     let names: Vec<String> = paths
         .iter()
         .map(|p| {
@@ -274,7 +277,7 @@ fn write_all_writes_three_files_and_no_temporaries() {
     let (w, h, _) = decode(&std::fs::read(&paths[0]).expect("png"));
     assert_eq!((w, h), (800, 500));
     // Writing again replaces the files.
-    figures::write_all(&f, dir.path(), 800, 500, Lang::En).expect("rewrite");
+    figures::write_all(&f, dir.path(), 800, 500).expect("rewrite");
     assert_eq!(std::fs::read_dir(dir.path()).expect("read dir").count(), 3);
 }
 
@@ -282,22 +285,24 @@ fn write_all_writes_three_files_and_no_temporaries() {
 fn write_all_reports_the_path_and_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
     let missing = dir.path().join("no").join("such");
-    let err = figures::write_all(&loss_figure(), &missing, 800, 500, Lang::En)
-        .expect_err("missing folder");
+    let err = figures::write_all(&loss_figure(), &missing, 800, 500)
+        .expect_err("missing folder")
+        .explain(Lang::En);
     assert!(
         err.contains(&missing.join("loss.png").display().to_string()),
         "{err}"
     );
     assert!(err.contains("no such file or folder"), "{err}");
 
-    let err =
-        figures::write_all(&loss_figure(), dir.path(), 100, 500, Lang::En).expect_err("bad size");
+    let err = figures::write_all(&loss_figure(), dir.path(), 100, 500)
+        .expect_err("bad size")
+        .explain(Lang::En);
     assert!(err.contains("200..=8000"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).expect("read dir").count(), 0);
 
     let mut bad = loss_figure();
     bad.id = "../escape".into();
-    assert!(figures::write_all(&bad, dir.path(), 800, 500, Lang::En).is_err());
+    assert!(figures::write_all(&bad, dir.path(), 800, 500).is_err());
 }
 
 #[test]
@@ -577,7 +582,7 @@ fn samples() {
     let dir = dir.as_path();
     std::fs::create_dir_all(dir).expect("sample folder");
     for f in all_figures().into_iter().chain(more_figures()) {
-        figures::write_all(&f, dir, 1600, 1000, Lang::En).expect("write");
+        figures::write_all(&f, dir, 1600, 1000).expect("write");
         for (w, h) in [(800, 500), (1000, 1600), (300, 200)] {
             let small = png::to_png(&f, w, h).expect("png");
             std::fs::write(dir.join(format!("{}_{w}x{h}.png", f.id)), small).expect("write");

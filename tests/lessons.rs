@@ -1,6 +1,8 @@
 //! Every lesson shows its effect, on every seed tried. The numbers are the
 //! claims the lessons make to the class.
 
+use gradscope::explain::Explain;
+
 use gradscope::lang::Lang;
 use gradscope::lessons::{self, Lesson};
 use gradscope::nn::mlp::block_layers;
@@ -57,7 +59,7 @@ fn every_lesson_is_complete_in_both_languages() {
         );
         assert!(l.steps > 0);
     }
-    let err = lessons::find("nope").unwrap_err();
+    let err = lessons::find("nope").unwrap_err().explain(Lang::En);
     assert!(
         err.contains("vanishing") && err.contains("identity-blocks"),
         "{err}"

@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 
+use gradscope::explain::Explain;
+
+use gradscope::lang::Lang;
 use gradscope::model_file::{self, from_bytes, to_bytes};
 use gradscope::nn::{Config, Run, Skip};
 use safetensors::tensor::{Dtype, TensorView};
@@ -70,7 +73,7 @@ fn rejected(bytes: &[u8], needle: &str) {
     match from_bytes(bytes) {
         Ok(_) => panic!("accepted a bad file (expected an error about {needle})"),
         Err(e) => assert!(
-            e.contains(needle),
+            e.explain(Lang::En).contains(needle),
             "error {e:?} does not mention {needle:?}"
         ),
     }
@@ -167,19 +170,16 @@ fn bad_files_are_rejected_with_a_reason() {
 #[test]
 fn load_reports_missing_and_oversized_files() {
     let dir = tempfile::tempdir().unwrap();
-    let err = model_file::load(&dir.path().join("nope.safetensors")).unwrap_err();
-    assert!(
-        err.to_string().contains("nope.safetensors") && err.to_string().contains("no such file")
-    );
-    let err = model_file::load(dir.path()).unwrap_err();
-    assert!(err.to_string().contains("cannot"), "{err}");
+    let err = model_file::load(&dir.path().join("nope.safetensors"))
+        .unwrap_err()
+        .explain(Lang::En);
+    assert!(err.contains("nope.safetensors") && err.contains("no such file"));
+    let err = model_file::load(dir.path()).unwrap_err().explain(Lang::En);
+    assert!(err.contains("cannot"), "{err}");
     // A sparse file larger than any model is refused without being read.
     let big = dir.path().join("big.safetensors");
     let file = std::fs::File::create(&big).unwrap();
     file.set_len(model_file::MAX_FILE_BYTES + 1).unwrap();
-    let err = model_file::load(&big).unwrap_err();
-    assert!(
-        err.to_string().contains("larger than any gradscope model"),
-        "{err}"
-    );
+    let err = model_file::load(&big).unwrap_err().explain(Lang::En);
+    assert!(err.contains("larger than any gradscope model"), "{err}");
 }

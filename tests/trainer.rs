@@ -372,7 +372,7 @@ fn a_reopened_session_trains_to_the_same_bits_as_one_never_saved() {
         );
         let text = serde_json::to_string(&saved).unwrap();
         let read: Session = serde_json::from_str(&text).unwrap();
-        let runs = read.restore(Lang::En).unwrap();
+        let runs = read.restore().unwrap();
 
         let second = spawn(self::config(), Mode::Twins);
         second.send(Command::Restore {

@@ -359,7 +359,10 @@ fn the_session_menus_path_takes_typed_text_not_the_shortcuts() {
     h.run_steps(2);
     // The menu stays open with the field focused: keys are typing, and the
     // shortcuts (P presentation, S step, R reset) stay quiet.
-    assert!(h.get_by_role_and_label(field(), "session file").is_focused());
+    assert!(
+        h.get_by_role_and_label(field(), "session file")
+            .is_focused()
+    );
     h.key_press(egui::Key::P);
     h.run_steps(2);
     assert!(!h.state().presentation(), "P reached the shortcuts");
@@ -371,5 +374,8 @@ fn the_session_menus_path_takes_typed_text_not_the_shortcuts() {
     h.get_by_label("Save session").click();
     h.run_steps(2);
     assert!(typed.is_file(), "{:?}", h.state().message());
-    assert!(h.query_by_label("session file").is_none(), "Save closes the menu");
+    assert!(
+        h.query_by_label("session file").is_none(),
+        "Save closes the menu"
+    );
 }

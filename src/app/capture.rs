@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use crate::explain::Explain;
+
 use crate::lang::Lang;
 
 use super::export;
@@ -46,6 +48,7 @@ pub fn carry_out(
             let size = |points: f32| ((points * ppp * 2.0).round() as u32).clamp(200, 8000);
             let written =
                 crate::figures::png::to_png(&figure, size(rect.width()), size(rect.height()))
+                    .map_err(|e| e.explain(l))
                     .and_then(|bytes| export::export_png(root, &figure.id, &bytes, l));
             match written {
                 Ok(path) => format!("{} {}", l.pick("Saved", "Salvato"), path.display()),

@@ -5,6 +5,7 @@
 
 use egui::{Key, Rect};
 
+use crate::explain::Explain;
 use crate::figures::{Figure, build};
 use crate::lang::Lang;
 use crate::lessons;
@@ -112,7 +113,7 @@ impl DeeperView {
         let base = match lessons::find("degradation") {
             Ok(lesson) => lesson.config,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(e.explain(lang));
                 return;
             }
         };
@@ -126,7 +127,7 @@ impl DeeperView {
         let total = match plan.jobs() {
             Ok(jobs) => jobs.len(),
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(e.explain(lang));
                 return;
             }
         };
@@ -157,7 +158,7 @@ impl DeeperView {
     }
 
     /// Takes what the sweep finished since the last frame.
-    pub fn poll(&mut self) {
+    pub fn poll(&mut self, lang: Lang) {
         let Some(running) = &self.running else {
             return;
         };
@@ -171,7 +172,7 @@ impl DeeperView {
         if let Some(result) = ended {
             self.finished = result.is_ok() && self.records.len() == self.total;
             if let Err(e) = result {
-                self.error = Some(e.to_string());
+                self.error = Some(e.explain(lang));
             }
             self.running = None;
         }
@@ -179,7 +180,7 @@ impl DeeperView {
 
     /// Zeroes block 2's branch (block 1 if the network has one block) of a
     /// fresh 8-layer network and measures |output − input| of the block.
-    pub fn check_identity(&mut self) {
+    pub fn check_identity(&mut self, lang: Lang) {
         let config = Config {
             depth: 8,
             width: 16,
@@ -190,7 +191,7 @@ impl DeeperView {
         let mut run = match Run::new(config) {
             Ok(run) => run,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.error = Some(e.explain(lang));
                 return;
             }
         };
@@ -238,7 +239,7 @@ impl DeeperView {
         lang: Lang,
         line_scale: f32,
     ) -> Option<(PlotAction, Figure, Rect)> {
-        self.poll();
+        self.poll(lang);
         let mut export = None;
         egui::Panel::left("deeper_controls")
             .resizable(false)
@@ -375,7 +376,7 @@ impl DeeperView {
             ))
             .clicked()
         {
-            self.check_identity();
+            self.check_identity(lang);
         }
         let Some(check) = &self.identity else {
             return;

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::explain::{Explain, describe};
 use crate::figures::{self, Figure};
-use crate::files::{describe, write_atomically};
+use crate::files::write_atomically;
 use crate::lang::{Lang, say};
 use crate::nn::Config;
 
@@ -83,7 +84,7 @@ fn new_folder(root: &Path, lang: Lang) -> Result<PathBuf, String> {
 /// Writes one figure (PNG, SVG, CSV) into a new folder; returns the folder.
 pub fn export_figure(root: &Path, figure: &Figure, lang: Lang) -> Result<PathBuf, String> {
     let dir = new_folder(root, lang)?;
-    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
+    figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1).map_err(|e| e.explain(lang))?;
     Ok(dir)
 }
 
@@ -129,7 +130,7 @@ pub fn export_all(
 ) -> Result<PathBuf, String> {
     let dir = new_folder(root, lang)?;
     for figure in figures {
-        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1, lang)?;
+        figures::write_all(figure, &dir, PNG_SIZE.0, PNG_SIZE.1).map_err(|e| e.explain(lang))?;
     }
     let write = |name: &str, text: String| {
         let path = dir.join(name);

@@ -21,8 +21,8 @@ mod guide;
 mod keys;
 mod legend;
 mod live;
-pub mod plot;
 mod places;
+pub mod plot;
 mod prefs;
 mod readout;
 mod screenshot;
@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 pub use startup::{StartError, WindowStart, install_fonts, run_window};
 pub use tab::View;
 
+use crate::explain::Explain;
 use crate::figures::Figure;
 use crate::lang::Lang;
 use crate::lessons;
@@ -99,7 +100,7 @@ impl GradscopeApp {
         install_fonts(ctx);
         let repaint = ctx.clone();
         let wake: Box<dyn Fn() + Send> = Box::new(move || repaint.request_repaint());
-        let lessons = lessons::all().map_err(StartError)?;
+        let lessons = lessons::all().map_err(|e| StartError(e.explain(Lang::En)))?;
         let index = match lesson {
             None => 0,
             Some(id) => lessons
@@ -111,7 +112,7 @@ impl GradscopeApp {
             .get(index)
             .ok_or_else(|| StartError("no lessons are embedded".into()))?;
         let trainer = Trainer::spawn(first.config.clone(), first.mode, wake)
-            .map_err(|e| StartError(e.to_string()))?;
+            .map_err(|e| StartError(e.explain(lang)))?;
         let live = LiveView::new(lessons, index, trainer);
         if play {
             live.send(crate::train::Playback::Play);
@@ -510,7 +511,7 @@ impl eframe::App for GradscopeApp {
         // The sweep reports to whichever tab is open; it takes every core,
         // so the live trainer pauses when one starts.
         let was_running = self.sweep_running;
-        self.tabs.deeper.poll();
+        self.tabs.deeper.poll(self.lang);
         self.sweep_running = self.tabs.deeper.is_running();
         if self.sweep_running && !was_running {
             self.tabs.live.pause();

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::files::{describe, write_atomically};
+use crate::explain::describe;
+use crate::files::write_atomically;
 
 /// Why `--screenshot` failed, in words for the command line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 use egui::PopupCloseBehavior;
 use egui::containers::menu::{MenuButton, MenuConfig};
 
+use crate::explain::Explain;
+
 use crate::lang::Lang;
 use crate::session::{self, RunState};
 use crate::train::{Command, Playback, State};
@@ -169,17 +171,17 @@ fn write(
                 "{} {}: {}",
                 lang.pick("cannot create", "impossibile creare"),
                 dir.display(),
-                crate::files::describe(&e, lang)
+                crate::explain::describe(&e, lang)
             )
         })?;
     }
-    session::save(path, &saved, lang)
+    session::save(path, &saved).map_err(|e| e.explain(lang))
 }
 
 /// Replaces the live runs and lesson by a saved session's; returns the
 /// session's language. A bad file changes nothing.
 pub fn open(live: &mut LiveView, path: &Path, lang: Lang) -> Result<Lang, String> {
-    let (saved, runs) = session::load(path, lang)?;
+    let (saved, runs) = session::load(path).map_err(|e| e.explain(lang))?;
     live.restore(&saved.lesson, saved.config, saved.mode, runs);
     Ok(saved.lang)
 }

@@ -137,7 +137,7 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
                     View::Deeper => {
                         app.tabs.deeper.steps = plan.steps.clamp(10, 100_000);
                         app.tabs.deeper.start(&cc.egui_ctx, lang);
-                        app.tabs.deeper.check_identity();
+                        app.tabs.deeper.check_identity(lang);
                     }
                 }
                 app.screenshot = Some(plan);

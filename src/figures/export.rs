@@ -1,7 +1,9 @@
-//! Writing a figure's three files (PNG, SVG, CSV) side by side.
+//! Writing a figure's three files (PNG, SVG, CSV) side by side. The error
+//! type, `png::FigureFilesError`, sits beside `png::PngError` so that `lang`
+//! can name it.
 
 use super::model::Figure;
-use crate::lang::{Lang, say};
+use super::png::FigureFilesError;
 use std::path::{Path, PathBuf};
 
 /// Writes `<id>.png`, `<id>.svg` and `<id>.csv` into `dir`, each
@@ -12,11 +14,13 @@ pub fn write_all(
     dir: &Path,
     width: u32,
     height: u32,
-    lang: Lang,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, FigureFilesError> {
     check_id(&figure.id)?;
-    let png = super::png::to_png(figure, width, height)
-        .map_err(|e| format!("cannot draw figure {:?}: {e}", figure.id))?;
+    let png =
+        super::png::to_png(figure, width, height).map_err(|source| FigureFilesError::Draw {
+            id: figure.id.clone(),
+            source,
+        })?;
     let files = [
         ("png", png),
         (
@@ -28,15 +32,9 @@ pub fn write_all(
     let mut written = Vec::with_capacity(files.len());
     for (extension, bytes) in files {
         let path = dir.join(format!("{}.{extension}", figure.id));
-        crate::files::write_atomically(&path, &bytes).map_err(|e| {
-            say!(
-                lang,
-                "cannot write {}: {}",
-                "impossibile scrivere {}: {}",
-                path.display(),
-                crate::files::describe(&e, lang)
-            )
-        })?;
+        if let Err(source) = crate::files::write_atomically(&path, &bytes) {
+            return Err(FigureFilesError::Write { path, source });
+        }
         written.push(path);
     }
     Ok(written)
@@ -44,14 +42,14 @@ pub fn write_all(
 
 /// The id becomes a file name: it must not be empty or reach into
 /// another folder.
-fn check_id(id: &str) -> Result<(), String> {
+fn check_id(id: &str) -> Result<(), FigureFilesError> {
     let bad = id.is_empty()
         || id == "."
         || id == ".."
         || id.contains(['/', '\\', '\0'])
         || id.chars().any(char::is_control);
     if bad {
-        Err(format!("figure id {id:?} cannot be used as a file name"))
+        Err(FigureFilesError::Id { id: id.to_string() })
     } else {
         Ok(())
     }

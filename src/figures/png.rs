@@ -17,25 +17,58 @@ use tiny_skia::{
 pub const MIN_SIDE: u32 = 200;
 pub const MAX_SIDE: u32 = 8000;
 
+/// A side of an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Width,
+    Height,
+}
+
+/// A figure that could not be drawn as a PNG.
+#[derive(Debug, thiserror::Error)]
+pub enum PngError {
+    #[error("image {} {pixels} is outside the allowed range {MIN_SIDE}..={MAX_SIDE} pixels", if *side == Side::Width { "width" } else { "height" })]
+    Size { side: Side, pixels: u32 },
+    #[error("the embedded font could not be read")]
+    Font,
+    #[error("cannot allocate the image")]
+    Allocate,
+    #[error("cannot encode the PNG: {0}")]
+    Encode(#[from] png::EncodingError),
+}
+
+/// A figure whose files (PNG, SVG, CSV) could not be written; see
+/// `figures::write_all`.
+#[derive(Debug, thiserror::Error)]
+pub enum FigureFilesError {
+    #[error("figure id {id:?} cannot be used as a file name")]
+    Id { id: String },
+    #[error("cannot draw figure {id:?}: {source}")]
+    Draw { id: String, source: PngError },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// `figure` as a PNG image (8-bit RGB) of `width` x `height` pixels.
-pub fn to_png(figure: &Figure, width: u32, height: u32) -> Result<Vec<u8>, String> {
-    for (name, side) in [("width", width), ("height", height)] {
-        if !(MIN_SIDE..=MAX_SIDE).contains(&side) {
-            return Err(format!(
-                "image {name} {side} is outside the allowed range {MIN_SIDE}..={MAX_SIDE} pixels"
-            ));
+pub fn to_png(figure: &Figure, width: u32, height: u32) -> Result<Vec<u8>, PngError> {
+    for (side, pixels) in [(Side::Width, width), (Side::Height, height)] {
+        if !(MIN_SIDE..=MAX_SIDE).contains(&pixels) {
+            return Err(PngError::Size { side, pixels });
         }
     }
     if !font::available() {
-        return Err("the embedded font could not be read".into());
+        return Err(PngError::Font);
     }
     let pixmap = render(figure, width, height)?;
     encode(&pixmap)
 }
 
-fn render(figure: &Figure, width: u32, height: u32) -> Result<Pixmap, String> {
+fn render(figure: &Figure, width: u32, height: u32) -> Result<Pixmap, PngError> {
     let scene = layout::layout(figure, width, height);
-    let mut pixmap = Pixmap::new(width, height).ok_or("cannot allocate the image")?;
+    let mut pixmap = Pixmap::new(width, height).ok_or(PngError::Allocate)?;
     pixmap.fill(Color::WHITE);
     let clip = plot_mask(scene.plot, width, height);
     for item in &scene.items {
@@ -238,23 +271,22 @@ fn text_path(text: &str, size: f32) -> Option<Path> {
 }
 
 /// 8-bit RGB: the background is opaque white, so alpha carries nothing.
-fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, String> {
+fn encode(pixmap: &Pixmap) -> Result<Vec<u8>, PngError> {
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Fast);
-    let fail = |e: &dyn std::fmt::Display| format!("cannot encode the PNG: {e}");
-    let mut writer = encoder.write_header().map_err(|e| fail(&e))?;
-    let mut stream = writer.stream_writer().map_err(|e| fail(&e))?;
+    let mut writer = encoder.write_header()?;
+    let mut stream = writer.stream_writer()?;
     // Row by row, so a large image is not held twice in memory.
     let mut row = Vec::with_capacity(pixmap.width() as usize * 3);
     for pixels in pixmap.data().chunks_exact(pixmap.width() as usize * 4) {
         row.clear();
         row.extend(pixels.chunks_exact(4).flat_map(|px| [px[0], px[1], px[2]]));
-        stream.write_all(&row).map_err(|e| fail(&e))?;
+        stream.write_all(&row).map_err(png::EncodingError::from)?;
     }
-    stream.finish().map_err(|e| fail(&e))?;
-    writer.finish().map_err(|e| fail(&e))?;
+    stream.finish()?;
+    writer.finish()?;
     Ok(bytes)
 }

@@ -7,7 +7,7 @@ use crate::figures::build::GradientMeasure;
 use serde::Deserialize;
 
 use crate::lang::Text;
-use crate::nn::Config;
+use crate::nn::{Config, ConfigError};
 use crate::train::Mode;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -67,30 +67,50 @@ const SOURCES: [(&str, &str); 6] = [
     ),
 ];
 
+/// A lesson that could not be read or found.
+#[derive(Debug, thiserror::Error)]
+pub enum LessonError {
+    /// An embedded lesson file that is not a lesson (a build defect).
+    #[error("assets/lessons/{file}: {source}")]
+    Parse {
+        file: &'static str,
+        source: serde_json::Error,
+    },
+    /// An embedded lesson whose configuration is invalid (a build defect).
+    #[error("assets/lessons/{file}: {source}")]
+    Invalid {
+        file: &'static str,
+        source: ConfigError,
+    },
+    #[error("there is no lesson \"{id}\": the lessons are {}", names.join(", "))]
+    Unknown { id: String, names: Vec<String> },
+}
+
 /// Every lesson, parsed and validated.
-pub fn all() -> Result<Vec<Lesson>, String> {
+pub fn all() -> Result<Vec<Lesson>, LessonError> {
     SOURCES
         .iter()
-        .map(|(file, text)| {
+        .map(|&(file, text)| {
             let lesson: Lesson =
-                serde_json::from_str(text).map_err(|e| format!("assets/lessons/{file}: {e}"))?;
+                serde_json::from_str(text).map_err(|source| LessonError::Parse { file, source })?;
             lesson
                 .config
                 .validate()
-                .map_err(|e| format!("assets/lessons/{file}: {e}"))?;
+                .map_err(|source| LessonError::Invalid { file, source })?;
             Ok(lesson)
         })
         .collect()
 }
 
 /// The lesson named `id`; the error lists the names there are.
-pub fn find(id: &str) -> Result<Lesson, String> {
+pub fn find(id: &str) -> Result<Lesson, LessonError> {
     let lessons = all()?;
     let names: Vec<String> = lessons.iter().map(|l| l.id.clone()).collect();
-    lessons.into_iter().find(|l| l.id == id).ok_or_else(|| {
-        format!(
-            "there is no lesson \"{id}\": the lessons are {}",
-            names.join(", ")
-        )
-    })
+    lessons
+        .into_iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| LessonError::Unknown {
+            id: id.to_string(),
+            names,
+        })
 }

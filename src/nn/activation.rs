@@ -1,7 +1,9 @@
 //! Activation functions g(z), their derivatives g'(z), and sampled curves.
 //!
-//! Every forward rule sits next to its backward rule. The vectorised kernels
-//! compute g and g' in one pass so the backward pass never re-evaluates `exp`.
+//! Every forward rule sits next to its backward rule. The vectorised loop
+//! over a layer (`kernels::activate`) builds on the f32 rules here and
+//! computes g and g' in one pass, so the backward pass never re-evaluates
+//! `exp`; this module depends on nothing else of the core.
 
 use serde::{Deserialize, Serialize};
 
@@ -124,13 +126,6 @@ impl Activation {
             })
             .collect()
     }
-
-    /// Applies g to every `pre[i]`, writing g into `out` and g' into `slope`
-    /// (the forward pass's hot loop, in `kernels`).
-    pub fn forward_slice(self, pre: &[f32], out: &mut [f32], slope: &mut [f32]) {
-        debug_assert!(pre.len() == out.len() && pre.len() == slope.len());
-        super::kernels::activate(self, pre, out, slope);
-    }
 }
 
 impl std::fmt::Display for Activation {
@@ -246,24 +241,6 @@ mod tests {
         assert!(sigmoid_f32(f32::NAN).is_nan());
         assert_eq!(sigmoid_f64(-1e4), 0.0);
         assert_eq!(sigmoid_f64(1e4), 1.0);
-    }
-
-    #[test]
-    fn f32_kernels_agree_with_f64_rules() {
-        for act in Activation::ALL {
-            let zs: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.025).collect();
-            let mut out = vec![0.0; zs.len()];
-            let mut slope = vec![0.0; zs.len()];
-            act.forward_slice(&zs, &mut out, &mut slope);
-            for ((&z, &o), &d) in zs.iter().zip(&out).zip(&slope) {
-                let z64 = f64::from(z);
-                assert!((f64::from(o) - act.value(z64)).abs() < 2e-6, "{act} g({z})");
-                assert!(
-                    (f64::from(d) - act.derivative(z64)).abs() < 2e-6,
-                    "{act} g'({z})"
-                );
-            }
-        }
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! Everything that defines a training run, as one JSON-serialisable value,
-//! and the validation that names each bad field and its allowed range.
+//! and the validation that names each bad field and its allowed range (as
+//! data: the words are in `lang`).
 
-use crate::lang::{Lang, say};
 use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
 use super::data::Dataset;
 use super::init::Init;
 use super::loss::Loss;
-use super::mlp::{BranchInit, Skip};
+use super::mlp::{BranchInit, Shape, Skip};
 use super::optim::OptimizerKind;
 
 /// Largest accepted values; large enough for every lesson (depth 200 at
@@ -82,6 +82,36 @@ impl Default for Config {
     }
 }
 
+/// What a field accepts: the data of a message, whose words (English and
+/// Italian) are at the edge, in `lang`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Allowed {
+    /// An integer from `lo` to `hi`.
+    Integers { lo: usize, hi: usize },
+    /// A number from `lo` to `hi`.
+    Numbers { lo: f32, hi: f32 },
+    /// A number greater than 0 and at most the value.
+    PositiveUpTo(f32),
+    /// A number from 0 to below 1.
+    BelowOne,
+    /// A positive number, or null for no clipping.
+    PositiveOrNull,
+}
+
+/// English, for logs and `Display`; the window and the command line say it
+/// through `explain::Explain`.
+impl std::fmt::Display for Allowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Allowed::Integers { lo, hi } => write!(f, "an integer from {lo} to {hi}"),
+            Allowed::Numbers { lo, hi } => write!(f, "a number from {lo} to {hi}"),
+            Allowed::PositiveUpTo(hi) => write!(f, "a number greater than 0 and at most {hi}"),
+            Allowed::BelowOne => f.write_str("a number from 0 to below 1"),
+            Allowed::PositiveOrNull => f.write_str("a positive number, or null for no clipping"),
+        }
+    }
+}
+
 /// A configuration value outside what gradscope accepts.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("{field} = {value} is not allowed: {allowed}")]
@@ -89,54 +119,49 @@ pub struct ConfigError {
     /// The field's name, as in the JSON and (with dashes) on the command line.
     pub field: &'static str,
     pub value: String,
-    /// The allowed values, in words (English; `Display` and the CLI).
-    pub allowed: String,
-    /// The same in Italian, for the window.
-    pub allowed_it: String,
+    pub allowed: Allowed,
 }
 
 impl ConfigError {
-    /// The message in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        say!(
-            lang,
-            "{} = {} is not allowed: {}",
-            "{} = {} non è ammesso: {}",
-            self.field,
-            self.value,
-            lang.pick(&self.allowed, &self.allowed_it)
-        )
+    /// `field` = `value` is outside `allowed`.
+    pub fn new(field: &'static str, value: impl ToString, allowed: Allowed) -> ConfigError {
+        ConfigError {
+            field,
+            value: value.to_string(),
+            allowed,
+        }
     }
+}
+
+/// A configuration read from JSON that is not one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigJsonError {
+    /// Not JSON, or an unknown field or variant (serde names it).
+    #[error("configuration JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Invalid(#[from] ConfigError),
 }
 
 fn check(
     ok: bool,
     field: &'static str,
     value: impl ToString,
-    (allowed, allowed_it): (&str, &str),
+    allowed: Allowed,
 ) -> Result<(), ConfigError> {
     if ok {
         Ok(())
     } else {
-        Err(ConfigError {
-            field,
-            value: value.to_string(),
-            allowed: allowed.to_string(),
-            allowed_it: allowed_it.to_string(),
-        })
+        Err(ConfigError::new(field, value, allowed))
     }
 }
 
-fn pair((en, it): &(String, String)) -> (&str, &str) {
-    (en, it)
+fn integers(lo: usize, hi: usize) -> Allowed {
+    Allowed::Integers { lo, hi }
 }
 
-/// "an integer from lo to hi", in both languages.
-fn integers(lo: usize, hi: usize) -> (String, String) {
-    (
-        format!("an integer from {lo} to {hi}"),
-        format!("un intero da {lo} a {hi}"),
-    )
+fn numbers(lo: f32, hi: f32) -> Allowed {
+    Allowed::Numbers { lo, hi }
 }
 
 fn in_range<T: PartialOrd>(v: T, lo: T, hi: T) -> bool {
@@ -164,19 +189,19 @@ impl Config {
             in_range(self.depth, 1, MAX_DEPTH),
             "depth",
             self.depth,
-            pair(&integers(1, MAX_DEPTH)),
+            integers(1, MAX_DEPTH),
         )?;
         check(
             in_range(self.width, 1, MAX_WIDTH),
             "width",
             self.width,
-            pair(&integers(1, MAX_WIDTH)),
+            integers(1, MAX_WIDTH),
         )?;
         check(
             self.init_gain.is_finite() && in_range(self.init_gain, 1e-3, 100.0),
             "init_gain",
             self.init_gain,
-            ("a number from 0.001 to 100", "un numero da 0,001 a 100"),
+            numbers(1e-3, 100.0),
         )?;
         check(
             self.learning_rate.is_finite()
@@ -184,67 +209,70 @@ impl Config {
                 && self.learning_rate <= 10.0,
             "learning_rate",
             self.learning_rate,
-            (
-                "a number greater than 0 and at most 10",
-                "un numero maggiore di 0 e al massimo 10",
-            ),
+            Allowed::PositiveUpTo(10.0),
         )?;
         check(
             self.momentum.is_finite() && (0.0..1.0).contains(&self.momentum),
             "momentum",
             self.momentum,
-            ("a number from 0 to below 1", "un numero da 0 a meno di 1"),
+            Allowed::BelowOne,
         )?;
         if let Some(clip) = self.clip {
             check(
                 clip.is_finite() && clip > 0.0,
                 "clip",
                 clip,
-                (
-                    "a positive number, or null for no clipping",
-                    "un numero positivo, o null per non limitare",
-                ),
+                Allowed::PositiveOrNull,
             )?;
         }
         check(
             in_range(self.batch, 1, MAX_BATCH),
             "batch",
             self.batch,
-            pair(&integers(1, MAX_BATCH)),
+            integers(1, MAX_BATCH),
         )?;
         check(
             in_range(self.classes, 2, MAX_CLASSES),
             "classes",
             self.classes,
-            pair(&integers(2, MAX_CLASSES)),
+            integers(2, MAX_CLASSES),
         )?;
         check(
             in_range(self.samples, 20, MAX_SAMPLES),
             "samples",
             self.samples,
-            pair(&integers(20, MAX_SAMPLES)),
+            integers(20, MAX_SAMPLES),
         )?;
         check(
             self.noise.is_finite() && in_range(self.noise, 0.0, 1.0),
             "noise",
             self.noise,
-            ("a number from 0 to 1", "un numero da 0 a 1"),
+            numbers(0.0, 1.0),
         )?;
         check(
             self.test_fraction.is_finite() && in_range(self.test_fraction, 0.0, 0.5),
             "test_fraction",
             self.test_fraction,
-            ("a number from 0 to 0.5", "un numero da 0 a 0,5"),
+            numbers(0.0, 0.5),
         )?;
         Ok(())
     }
 
     /// Parses and validates a configuration from JSON.
-    pub fn from_json(text: &str) -> Result<Config, String> {
-        let config: Config =
-            serde_json::from_str(text).map_err(|e| format!("configuration JSON: {e}"))?;
-        config.validate().map_err(|e| e.to_string())?;
+    pub fn from_json(text: &str) -> Result<Config, ConfigJsonError> {
+        let config: Config = serde_json::from_str(text)?;
+        config.validate()?;
         Ok(config)
+    }
+
+    /// The dimensions of the network this configuration makes.
+    pub fn shape(&self) -> Shape {
+        Shape {
+            inputs: Config::INPUTS,
+            depth: self.depth,
+            width: self.width,
+            outputs: self.outputs(),
+        }
     }
 
     pub fn to_json(&self) -> String {
@@ -266,9 +294,13 @@ mod tests {
 
     #[test]
     fn unknown_fields_and_variants_are_named() {
-        let err = Config::from_json(r#"{"depht": 3}"#).unwrap_err();
+        let err = Config::from_json(r#"{"depht": 3}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("depht"), "{err}");
-        let err = Config::from_json(r#"{"activation": "softsign"}"#).unwrap_err();
+        let err = Config::from_json(r#"{"activation": "softsign"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("softsign") && err.contains("sigmoid"), "{err}");
     }
 }

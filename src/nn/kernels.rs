@@ -56,7 +56,7 @@ const LANES: usize = 8;
 pub const FLUSH_BELOW: f32 = f32::MIN_POSITIVE;
 
 multiversion! {
-    /// out = g(pre), slope = g'(pre).
+    /// out = g(pre), slope = g'(pre): the forward pass's hot loop.
     pub fn activate(act: Activation, pre: &[f32], out: &mut [f32], slope: &mut [f32]) {
         let lanes = pre.iter().zip(out.iter_mut()).zip(slope.iter_mut());
         match act {
@@ -350,6 +350,24 @@ mod tests {
         );
         // No overflow for huge finite values.
         assert!(sum_squares(&[1e30, 1e30]).is_finite());
+    }
+
+    #[test]
+    fn f32_kernels_agree_with_f64_rules() {
+        for act in Activation::ALL {
+            let zs: Vec<f32> = (-400..=400).map(|i| i as f32 * 0.025).collect();
+            let mut out = vec![0.0; zs.len()];
+            let mut slope = vec![0.0; zs.len()];
+            activate(act, &zs, &mut out, &mut slope);
+            for ((&z, &o), &d) in zs.iter().zip(&out).zip(&slope) {
+                let z64 = f64::from(z);
+                assert!((f64::from(o) - act.value(z64)).abs() < 2e-6, "{act} g({z})");
+                assert!(
+                    (f64::from(d) - act.derivative(z64)).abs() < 2e-6,
+                    "{act} g'({z})"
+                );
+            }
+        }
     }
 
     #[test]

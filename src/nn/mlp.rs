@@ -147,20 +147,126 @@ pub struct Shape {
     pub outputs: usize,
 }
 
+/// The shapes of one weight layer: weight [fan_out, fan_in], bias [fan_out].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerShape {
+    pub fan_in: usize,
+    pub fan_out: usize,
+}
+
+impl LayerShape {
+    /// The weight's dimensions, [rows, columns] = [fan_out, fan_in].
+    pub fn weight_dims(self) -> [usize; 2] {
+        [self.fan_out, self.fan_in]
+    }
+}
+
+/// Weights (or skips) that do not fit a network's shape, as a file may
+/// hold them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ShapeError {
+    #[error("{found} weight layers; the network has {expected}")]
+    LayerCount { found: usize, expected: usize },
+    /// `layer` counts from 0 at the input side; `found` is the weight's
+    /// dimensions as given (a flat list has one).
+    #[error("layer {layer}: weight of shape {found:?}; the network needs {expected:?}")]
+    Weight {
+        layer: usize,
+        found: Vec<usize>,
+        expected: [usize; 2],
+    },
+    #[error("layer {layer}: bias of shape {found:?}; the network needs [{expected}]")]
+    Bias {
+        layer: usize,
+        found: Vec<usize>,
+        expected: usize,
+    },
+    #[error("{found} skips; a depth-{depth} network has {blocks} blocks")]
+    SkipCount {
+        found: usize,
+        blocks: usize,
+        depth: usize,
+    },
+}
+
 impl Shape {
-    /// (fan_in, fan_out) of every weight layer, input side first.
-    pub fn layer_dims(&self) -> Vec<(usize, usize)> {
-        (0..=self.depth)
-            .map(|i| {
-                let fan_in = if i == 0 { self.inputs } else { self.width };
-                let fan_out = if i == self.depth {
-                    self.outputs
-                } else {
-                    self.width
-                };
-                (fan_in, fan_out)
+    /// The shapes of weight layer `i` (0 at the input side, `depth` the
+    /// output layer).
+    pub fn layer(&self, i: usize) -> LayerShape {
+        LayerShape {
+            fan_in: if i == 0 { self.inputs } else { self.width },
+            fan_out: if i == self.depth {
+                self.outputs
+            } else {
+                self.width
+            },
+        }
+    }
+
+    /// The shapes of every weight layer, input side first.
+    pub fn layers(&self) -> Vec<LayerShape> {
+        (0..=self.depth).map(|i| self.layer(i)).collect()
+    }
+
+    /// Whether `layers` has one layer per weight layer of this shape.
+    pub fn check_layer_count(&self, layers: usize) -> Result<(), ShapeError> {
+        if layers == self.depth + 1 {
+            Ok(())
+        } else {
+            Err(ShapeError::LayerCount {
+                found: layers,
+                expected: self.depth + 1,
             })
-            .collect()
+        }
+    }
+
+    /// The one check that a layer read from a file fits this shape: weight
+    /// `i` has dimensions [fan_out, fan_in] and its bias [fan_out].
+    pub fn check_layer_fits(
+        &self,
+        i: usize,
+        weight_dims: &[usize],
+        bias_dims: &[usize],
+    ) -> Result<(), ShapeError> {
+        let expected = self.layer(i);
+        if weight_dims != expected.weight_dims() {
+            return Err(ShapeError::Weight {
+                layer: i,
+                found: weight_dims.to_vec(),
+                expected: expected.weight_dims(),
+            });
+        }
+        if bias_dims != [expected.fan_out] {
+            return Err(ShapeError::Bias {
+                layer: i,
+                found: bias_dims.to_vec(),
+                expected: expected.fan_out,
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether `layers` fit this shape: as many as its weight layers, each
+    /// passing `check_layer_fits`.
+    pub fn check_weights_fit(&self, layers: &[Dense]) -> Result<(), ShapeError> {
+        self.check_layer_count(layers.len())?;
+        layers.iter().enumerate().try_for_each(|(i, layer)| {
+            self.check_layer_fits(i, layer.weight.shape(), layer.bias.shape())
+        })
+    }
+
+    /// Whether `skips` has one switch per residual block.
+    pub fn check_skips_fit(&self, skips: &[bool]) -> Result<(), ShapeError> {
+        let blocks = block_count(self.depth);
+        if skips.len() == blocks {
+            Ok(())
+        } else {
+            Err(ShapeError::SkipCount {
+                found: skips.len(),
+                blocks,
+                depth: self.depth,
+            })
+        }
     }
 }
 
@@ -178,11 +284,11 @@ impl Mlp {
         rng: &mut R,
     ) -> Mlp {
         let mut layers: Vec<Dense> = shape
-            .layer_dims()
+            .layers()
             .into_iter()
-            .map(|(fan_in, fan_out)| Dense {
-                weight: init.weights(fan_in, fan_out, gain, rng),
-                bias: Array1::zeros(fan_out),
+            .map(|layer| Dense {
+                weight: init.weights(layer.fan_in, layer.fan_out, gain, rng),
+                bias: Array1::zeros(layer.fan_out),
             })
             .collect();
         let blocks = block_count(shape.depth);
@@ -327,8 +433,12 @@ impl Mlp {
                 *pre += &done[i - 2];
             }
             let act = &mut rest[0];
-            self.activation
-                .forward_slice(flat(pre), flat_mut(act), flat_mut(&mut ws.slope[i]));
+            kernels::activate(
+                self.activation,
+                flat(pre),
+                flat_mut(act),
+                flat_mut(&mut ws.slope[i]),
+            );
             if lands && self.style == SkipStyle::Identity {
                 *act += &done[i - 2];
             }

@@ -1,4 +1,5 @@
-//! The network core: ndarray only, no threads, no UI, no files.
+//! The network core: ndarray only, no threads, no UI, no files, no
+//! translation (errors carry data; `lang` says them in both languages).
 //!
 //! Read it in this order: `activation` (g and g'), `init`, `mlp` (forward
 //! and backward with residual blocks), `loss`, `optim`, `stats` (what a step
@@ -19,11 +20,11 @@ pub mod stats;
 pub mod textbook;
 
 pub use activation::Activation;
-pub use config::{Config, ConfigError};
+pub use config::{Allowed, Config, ConfigError, ConfigJsonError};
 pub use data::{Data, Dataset};
 pub use init::Init;
 pub use loss::{Loss, Targets};
-pub use mlp::{BranchInit, Dense, Mlp, Shape, Skip, SkipStyle, Workspace};
+pub use mlp::{BranchInit, Dense, LayerShape, Mlp, Shape, ShapeError, Skip, SkipStyle, Workspace};
 pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use super::config::{Config, ConfigError};
 use super::data::{Batcher, Data, Split};
 use super::loss::{Targets, accuracy};
-use super::mlp::{Dense, Mlp, Shape, SkipStyle, Workspace, block_layers};
+use super::mlp::{Dense, Mlp, SkipStyle, Workspace, block_layers};
 use super::optim::{Moments, Optimizer, OptimizerKind};
 use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
 
@@ -56,14 +56,8 @@ impl Run {
     /// A new run from a validated configuration.
     pub fn new(config: Config) -> Result<Run, ConfigError> {
         config.validate()?;
-        let shape = Shape {
-            inputs: Config::INPUTS,
-            depth: config.depth,
-            width: config.width,
-            outputs: config.outputs(),
-        };
         let mlp = Mlp::new(
-            shape,
+            config.shape(),
             config.activation,
             config.init,
             config.init_gain,

@@ -11,4 +11,4 @@ pub use command::{
     Command, Edit, HistogramRequest, Mode, Playback, RunState, Speed, Twin, Watch, run_code,
 };
 pub use history::{Agg, Bucket, EvalPoint, Event, EventKind, History};
-pub use trainer::{RunUpdate, State, Trainer, Update};
+pub use trainer::{RunUpdate, SpawnError, State, Trainer, Update};

@@ -15,6 +15,15 @@ use super::command::{
 };
 use super::history::{EvalPoint, Event, EventKind, History};
 
+/// Why a trainer could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SpawnError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot start the trainer's thread: {0}")]
+    Thread(std::io::Error),
+}
+
 /// Whether the trainer is stepping.
 #[derive(Clone, Debug, PartialEq)]
 pub enum State {
@@ -139,7 +148,7 @@ impl Trainer {
         config: Config,
         mode: Mode,
         wake: Box<dyn Fn() + Send>,
-    ) -> Result<Trainer, ConfigError> {
+    ) -> Result<Trainer, SpawnError> {
         let runs = make_runs(&config, mode)?;
         let (command_tx, command_rx) = mpsc::channel();
         let (update_tx, update_rx) = mpsc::sync_channel(CHANNEL_SLOTS);
@@ -147,12 +156,7 @@ impl Trainer {
         let thread = std::thread::Builder::new()
             .name("gradscope-trainer".into())
             .spawn(move || worker.run(command_rx))
-            .map_err(|e| ConfigError {
-                field: "trainer",
-                value: e.to_string(),
-                allowed: "a system that can start a thread".into(),
-                allowed_it: "un sistema che possa avviare un thread".into(),
-            })?;
+            .map_err(SpawnError::Thread)?;
         Ok(Trainer {
             commands: Some(command_tx),
             updates: update_rx,

@@ -2,6 +2,8 @@
 //! optimiser, clipping and skips apply live, between two steps; the rest
 //! define a new network and say that they need a reset.
 
+use crate::explain::Explain;
+
 use crate::lang::Lang;
 use crate::nn::{Activation, BranchInit, Dataset, Init, OptimizerKind, Skip, SkipStyle};
 use crate::train::{Command, Edit, Mode, Playback, Speed};
@@ -64,7 +66,7 @@ pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
                 live.trainer.send(Command::Reset { config, mode });
                 live.trainer.send(Playback::Play);
             }
-            Err(e) => *shared.message = Some(e.message(l)),
+            Err(e) => *shared.message = Some(e.explain(l)),
         }
     }
     if changed {

@@ -1,0 +1,131 @@
+//! The network's and the trainer's errors, in both languages.
+
+use crate::lang::{Lang, say};
+use crate::nn::{Allowed, ConfigError, ConfigJsonError, ShapeError};
+use crate::train::SpawnError;
+
+use super::{Explain, decimal, describe};
+
+// ---- the network core -------------------------------------------------
+
+impl Explain for Allowed {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            Allowed::Integers { lo, hi } => {
+                say!(
+                    lang,
+                    "an integer from {lo} to {hi}",
+                    "un intero da {lo} a {hi}"
+                )
+            }
+            Allowed::Numbers { lo, hi } => {
+                let (lo, hi) = (decimal(*lo, lang), decimal(*hi, lang));
+                say!(
+                    lang,
+                    "a number from {lo} to {hi}",
+                    "un numero da {lo} a {hi}"
+                )
+            }
+            Allowed::PositiveUpTo(hi) => {
+                let hi = decimal(*hi, lang);
+                say!(
+                    lang,
+                    "a number greater than 0 and at most {hi}",
+                    "un numero maggiore di 0 e al massimo {hi}"
+                )
+            }
+            Allowed::BelowOne => say!(
+                lang,
+                "a number from 0 to below 1",
+                "un numero da 0 a meno di 1"
+            ),
+            Allowed::PositiveOrNull => say!(
+                lang,
+                "a positive number, or null for no clipping",
+                "un numero positivo, o null per non limitare"
+            ),
+        }
+    }
+}
+
+impl Explain for ConfigError {
+    fn explain(&self, lang: Lang) -> String {
+        let ConfigError { field, value, .. } = self;
+        let allowed = self.allowed.explain(lang);
+        say!(
+            lang,
+            "{field} = {value} is not allowed: {allowed}",
+            "{field} = {value} non è ammesso: {allowed}"
+        )
+    }
+}
+
+impl Explain for ConfigJsonError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            // serde_json's words stay English: they name the field and the
+            // line and column.
+            ConfigJsonError::Json(e) => say!(
+                lang,
+                "configuration JSON: {e}",
+                "JSON della configurazione: {e}"
+            ),
+            ConfigJsonError::Invalid(e) => e.explain(lang),
+        }
+    }
+}
+
+impl Explain for ShapeError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            ShapeError::LayerCount { found, expected } => say!(
+                lang,
+                "{found} weight layers; the network has {expected}",
+                "{found} livelli di pesi; la rete ne ha {expected}"
+            ),
+            ShapeError::Weight {
+                layer,
+                found,
+                expected,
+            } => say!(
+                lang,
+                "layer {layer}: weight of shape {found:?}; the network needs {expected:?}",
+                "livello {layer}: pesi di forma {found:?}; la rete richiede {expected:?}"
+            ),
+            ShapeError::Bias {
+                layer,
+                found,
+                expected,
+            } => say!(
+                lang,
+                "layer {layer}: bias of shape {found:?}; the network needs [{expected}]",
+                "livello {layer}: bias di forma {found:?}; la rete richiede [{expected}]"
+            ),
+            ShapeError::SkipCount {
+                found,
+                blocks,
+                depth,
+            } => say!(
+                lang,
+                "{found} skips; a depth-{depth} network has {blocks} blocks",
+                "{found} skip; una rete di profondità {depth} ha {blocks} blocchi"
+            ),
+        }
+    }
+}
+
+impl Explain for SpawnError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            SpawnError::Config(e) => e.explain(lang),
+            SpawnError::Thread(e) => {
+                let reason = describe(e, lang);
+                say!(
+                    lang,
+                    "cannot start the trainer's thread: {reason}",
+                    "impossibile avviare il thread dell'addestramento: {reason}"
+                )
+            }
+        }
+    }
+}
