@@ -21,6 +21,7 @@ pub(super) struct Placement {
 /// out of the plot.
 pub(super) const MAX_HIDDEN: f32 = 0.03;
 
+/// One figure's plot area while it is drawn.
 pub(super) struct Canvas<'a> {
     pub(super) figure: &'a Figure,
     pub(super) sz: Sizes,

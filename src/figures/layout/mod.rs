@@ -28,7 +28,7 @@ use obstacles::Obstacles;
 use scene::{Builder, INK, SOFT_INK};
 use sizes::{Sizes, fit_text};
 
-use super::axis_space::{self, AxisMap, Extent, Transform};
+use super::axis_space::{self, AxisMap, Extent, Span, Transform};
 use super::model::{Figure, Orientation, Scale, SeriesKind};
 
 /// Lays out `figure` on a `width` x `height` image.
@@ -64,7 +64,40 @@ fn build(figure: &Figure, width: u32, height: u32, placement: Placement) -> (Sce
     let right = colorbar.as_ref().map_or(sz.pad * 2.0, |c| c.room);
     let plot = plot_frame(left, top, w - right, bottom);
     let x_ticks = axis_ticks(&figure.x, x_span, plot.width(), &sz, true);
-    let tf = Transform {
+    let tf = transform(figure, (x_span, y_span), plot);
+    let mut canvas = Canvas {
+        figure,
+        sz,
+        height: h,
+        plot,
+        tf,
+        placement,
+        crowded: Placement::default(),
+        obstacles: Obstacles::default(),
+    };
+    canvas.grid(&mut b, &x_ticks, &y_ticks);
+    if let Some(hm) = &figure.heatmap {
+        canvas.heatmap(&mut b, hm);
+    }
+    canvas.series(&mut b);
+    canvas.marker_lines(&mut b);
+    canvas.axes(&mut b, &x_ticks, &y_ticks);
+    canvas.notes(&mut b);
+    canvas.legend(&mut b);
+    canvas.marker_labels(&mut b);
+    if let (Some(bar), Some(hm)) = (colorbar, &figure.heatmap) {
+        bar.draw(&mut b, hm, &canvas.sz, plot);
+    }
+    let scene = Scene {
+        plot,
+        items: b.items,
+    };
+    (scene, canvas.crowded)
+}
+
+/// Data to pixels within `plot` (the y axis runs upwards).
+fn transform(figure: &Figure, (x_span, y_span): (Span, Span), plot: Frame) -> Transform {
+    Transform {
         x: AxisMap {
             scale: figure.x.scale,
             span: x_span,
@@ -77,35 +110,7 @@ fn build(figure: &Figure, width: u32, height: u32, placement: Placement) -> (Sce
             p0: plot.y1 as f64,
             p1: plot.y0 as f64,
         },
-    };
-    let mut ctx = Canvas {
-        figure,
-        sz,
-        height: h,
-        plot,
-        tf,
-        placement,
-        crowded: Placement::default(),
-        obstacles: Obstacles::default(),
-    };
-    ctx.grid(&mut b, &x_ticks, &y_ticks);
-    if let Some(hm) = &figure.heatmap {
-        ctx.heatmap(&mut b, hm);
     }
-    ctx.series(&mut b);
-    ctx.marker_lines(&mut b);
-    ctx.axes(&mut b, &x_ticks, &y_ticks);
-    ctx.notes(&mut b);
-    ctx.legend(&mut b);
-    ctx.marker_labels(&mut b);
-    if let (Some(bar), Some(hm)) = (colorbar, &figure.heatmap) {
-        bar.draw(&mut b, hm, &ctx.sz, plot);
-    }
-    let scene = Scene {
-        plot,
-        items: b.items,
-    };
-    (scene, ctx.crowded)
 }
 
 /// Title, subtitle, and the legend and notes when they go above the
