@@ -4,14 +4,15 @@
 
 use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, Vec2};
 
+use crate::figures::colour::{VIRIDIS_ENDS, ramp as colour_ramp};
 use crate::lang::Lang;
 use crate::nn::mlp::block_layers;
 
-/// A blue-to-yellow ramp (viridis' ends) for log10 ||dL/dW||.
+/// The colour of `t` in 0..=1 for log10 ||dL/dW||: the figures' two-stop
+/// viridis ramp (its purple and yellow ends).
 fn ramp(t: f32) -> Color32 {
-    let t = t.clamp(0.0, 1.0);
-    let lerp = |a: f32, b: f32| (a + (b - a) * t) as u8;
-    Color32::from_rgb(lerp(68.0, 253.0), lerp(1.0, 231.0), lerp(84.0, 37.0))
+    let c = colour_ramp(&VIRIDIS_ENDS, f64::from(t));
+    Color32::from_rgb(c.0, c.1, c.2)
 }
 
 /// Draws the diagram of `layers` layers, coloured by `grad_norms` (the

@@ -3,10 +3,17 @@
 //! exploding lesson is about (the loss shooting up at the last steps) and
 //! the tallest gradient bars. So each frame the legend takes the corner that
 //! hides the least data, as the exported figures do.
+//!
+//! It weighs the data where the plot draws them: in axis space
+//! (`figures::axis_space`), bars from the window's own base
+//! (`figures::screen`), marker labels where `figures::marker_labels` puts
+//! them on screen (right of their line along the top, left near the edge;
+//! horizontal ones above their line at the right).
 
 use egui_plot::Corner;
 
-use super::plot::{bar_base, plotted, to_plot};
+use crate::figures::axis_space::{series_in_space, to_space};
+use crate::figures::screen::bar_base;
 use crate::figures::{Figure, Orientation, SeriesKind};
 
 /// Room a legend row takes, in points (egui's body text and spacing).
@@ -120,12 +127,12 @@ fn entries(figure: &Figure) -> Vec<&str> {
 /// Where the data are, as points in plot fractions (0..1 across the auto
 /// bounds, y up): line points and the segments between them, dots, bars
 /// from base to top, marker lines across the plot, and their labels
-/// (`plot::marker_labels`: along the top, or above the line at the right).
+/// (along the top, or above the line at the right).
 fn samples(figure: &Figure, size: egui::Vec2) -> Vec<[f64; 2]> {
     let (xs, ys) = (figure.x.scale, figure.y.scale);
     let mut paths: Vec<Vec<[f64; 2]>> = Vec::new();
     for series in &figure.series {
-        let points = plotted(series, xs, ys);
+        let points = series_in_space(series, xs, ys);
         match series.kind {
             SeriesKind::Line { .. } => paths.push(points),
             SeriesKind::Points { .. } => paths.extend(points.into_iter().map(|p| vec![p])),
@@ -145,10 +152,10 @@ fn samples(figure: &Figure, size: egui::Vec2) -> Vec<[f64; 2]> {
     }
     for marker in &figure.markers {
         let line = match marker.orientation {
-            Orientation::Vertical => to_plot(xs, marker.value)
+            Orientation::Vertical => to_space(xs, marker.value)
                 .map(|x| bounds.fraction([x, bounds.y.0]))
                 .map(|[x, _]| [[x, 0.0], [x, 1.0]]),
-            Orientation::Horizontal => to_plot(ys, marker.value)
+            Orientation::Horizontal => to_space(ys, marker.value)
                 .map(|y| bounds.fraction([bounds.x.0, y]))
                 .map(|[_, y]| [[0.0, y], [1.0, y]]),
         };
@@ -207,7 +214,7 @@ impl Bounds {
             include(&mut y, p[1]);
         }
         let limits = |scale, lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
-            (Some(lo), Some(hi)) => to_plot(scale, lo).zip(to_plot(scale, hi)),
+            (Some(lo), Some(hi)) => to_space(scale, lo).zip(to_space(scale, hi)),
             _ => None,
         };
         if let Some((lo, hi)) = limits(figure.x.scale, figure.x.min, figure.x.max) {
@@ -222,10 +229,10 @@ impl Bounds {
         for marker in &figure.markers {
             match marker.orientation {
                 Orientation::Vertical => {
-                    to_plot(figure.x.scale, marker.value).map(|v| include(&mut x, v))
+                    to_space(figure.x.scale, marker.value).map(|v| include(&mut x, v))
                 }
                 Orientation::Horizontal => {
-                    to_plot(figure.y.scale, marker.value).map(|v| include(&mut y, v))
+                    to_space(figure.y.scale, marker.value).map(|v| include(&mut y, v))
                 }
             };
         }

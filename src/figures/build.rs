@@ -7,7 +7,8 @@ use crate::nn::{Activation, DecisionGrid, Histogram, StepStats};
 use crate::train::sweep::SweepRecord;
 use crate::train::{EventKind, History, Twin};
 
-use super::model::{Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Series};
+use super::colour::PALETTE;
+use super::model::{Axis, Figure, Heatmap, Marker, Orientation, Rgb, Series};
 
 /// Reference lines and events.
 pub const GREY: Rgb = Rgb(110, 110, 110);

@@ -1,22 +1,38 @@
 //! Figures: one model per plot (`model`), built from the training history
 //! (`build`), drawn by the exporters (`svg`, `png`, `csv`) and by the
-//! window's live plots.
+//! window's live plots (`app::plot`), which ask this module for every rule
+//! of how a figure looks, so the screen and the files agree.
 //!
-//! The PNG and SVG exporters paint the same layout (`layout`), so the two
-//! files look alike; `write_all` writes all three files of a figure.
+//! - `model`: the data of a figure; depends on nothing that draws.
+//! - `build`: figures from the training history, the sweep, the network.
+//! - `colour`: the palette, the viridis ramps, cell and text colours.
+//! - `axis_space`: axis ranges, log10 space, data to pixels.
+//! - `ticks`: an exported axis's ticks; `tick_labels`: how ticks write
+//!   numbers, for files and screen alike.
+//! - `screen`: the window's axis marks (egui_plot thins them as it zooms),
+//!   their labels, where its bars stand.
+//! - `marker_labels`: where a marker line's label goes, on both surfaces.
+//! - `geometry`: the rectangle type both measure with.
+//! - `layout`: an exported figure as shapes in pixels, painted alike by
+//!   `png` and `svg` (text measured with the embedded `font`); `csv`
+//!   writes the data; `write_all` writes all three files of a figure.
 
+pub mod axis_space;
 pub mod build;
+pub mod colour;
 pub mod csv;
 mod export;
 mod font;
+pub mod geometry;
 mod layout;
+pub mod marker_labels;
 pub mod model;
 pub mod png;
-mod scale;
+pub mod screen;
 pub mod svg;
+pub mod tick_labels;
+mod ticks;
 
+pub use colour::{PALETTE, region_color};
 pub use export::write_all;
-pub use model::{
-    Axis, Figure, Heatmap, Marker, Orientation, PALETTE, Rgb, Scale, Series, SeriesKind,
-    region_color,
-};
+pub use model::{Axis, Figure, Heatmap, Marker, Orientation, Rgb, Scale, Series, SeriesKind};

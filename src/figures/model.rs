@@ -4,6 +4,9 @@
 //!
 //! Data is stored in real units; an axis with `Scale::Log10` is drawn on a
 //! logarithmic scale by whoever draws it (points with y <= 0 are skipped).
+//!
+//! Plain data only: this file imports nothing that draws or decides how
+//! things look (colours: `colour`; axes and ticks: `axis_space`, `ticks`).
 
 use serde::Serialize;
 
@@ -17,19 +20,6 @@ impl Rgb {
         format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
     }
 }
-
-/// A palette that stays distinguishable on a projector and for the most
-/// common colour-vision deficiencies (Okabe and Ito).
-pub const PALETTE: [Rgb; 8] = [
-    Rgb(0, 114, 178),   // blue
-    Rgb(213, 94, 0),    // vermillion
-    Rgb(0, 158, 115),   // bluish green
-    Rgb(204, 121, 167), // reddish purple
-    Rgb(230, 159, 0),   // orange
-    Rgb(86, 180, 233),  // sky blue
-    Rgb(240, 228, 66),  // yellow
-    Rgb(0, 0, 0),       // black
-];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Scale {
@@ -164,7 +154,8 @@ pub struct Marker {
 }
 
 /// A grid of values coloured on a scale: gradient magnitude per layer
-/// (rows) over time (columns).
+/// (rows) over time (columns). The colour of a cell is
+/// `Heatmap::cell_color`, defined with the other colour rules in `colour`.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Heatmap {
     /// Column boundaries in x units (columns + 1 values, increasing).
@@ -181,47 +172,11 @@ pub struct Heatmap {
     /// Empty: a sequential colour scale from `min` to `max`. Otherwise the
     /// cells are class regions: a value `k + p` (p in 0..1) is class k,
     /// shaded by p from pale (p = 0, a toss-up) to the class colour's
-    /// strongest tint (p near 1, certain); see `region_color`.
+    /// strongest tint (p near 1, certain); see `colour::region_color`.
     pub classes: Vec<Rgb>,
 }
 
-/// The fill of a class-region cell whose value is `class + certainty`:
-/// the class colour over white, more opaque as the network is surer. NaN
-/// (no finite prediction) is grey.
-pub fn region_color(classes: &[Rgb], value: f64) -> Rgb {
-    if !value.is_finite() || classes.is_empty() || value < 0.0 {
-        return Rgb(200, 200, 200);
-    }
-    let class = (value.floor() as usize).min(classes.len() - 1);
-    let certainty = (value - value.floor()).clamp(0.0, 1.0);
-    let alpha = 0.12 + 0.5 * certainty;
-    let c = classes[class];
-    let mix = |v: u8| (255.0 + (v as f64 - 255.0) * alpha).round() as u8;
-    Rgb(mix(c.0), mix(c.1), mix(c.2))
-}
-
-/// The fill of a heatmap cell with no finite value (a zero gradient).
-pub const MISSING_CELL: Rgb = Rgb(0xd0, 0xd0, 0xd0);
-
 impl Heatmap {
-    /// The colour of a cell holding `value`, as every renderer draws it:
-    /// class regions by `region_color`, magnitudes on the colour scale
-    /// from `min` to `max`, missing values grey.
-    pub fn cell_color(&self, value: f64) -> Rgb {
-        if !self.classes.is_empty() {
-            return region_color(&self.classes, value);
-        }
-        if value.is_nan() {
-            return MISSING_CELL;
-        }
-        let t = if self.max > self.min {
-            (value - self.min) / (self.max - self.min)
-        } else {
-            0.5
-        };
-        super::layout::colormap(t)
-    }
-
     pub fn rows(&self) -> usize {
         self.y_edges.len().saturating_sub(1)
     }
