@@ -15,7 +15,7 @@ use crate::lang::Lang;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 use crate::nn::{
     Activation, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run, Skip,
-    Targets, Workspace,
+    Targets, batch_gradients, memory,
 };
 use crate::train::sweep::SweepPlan;
 use crate::{batch_file, lessons, model_file};
@@ -523,18 +523,15 @@ fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<
     let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
     let batch = batch_file::load(data, Config::INPUTS, config.outputs(), config.loss)
         .map_err(|e| said(Some("--data"), &e))?;
-    let mut ws = Workspace::new(&mlp.shape(), batch.x.nrows());
-    mlp.forward(batch.x.view(), &mut ws);
     let targets = match (&batch.labels, &batch.targets) {
         (Some(labels), _) => Targets::Classes(labels),
         (None, Some(t)) => Targets::Values(t.view()),
         (None, None) => return Err(UsageError("--data: the batch has no targets".into())),
     };
-    let loss = config
-        .loss
-        .value_and_grad(&ws.output, targets, &mut ws.output_grad);
-    let mut grads = mlp.zero_grads();
-    mlp.backward(batch.x.view(), &mut ws, &mut grads);
+    // In chunks: the workspace is bounded by memory::CHUNK_BYTES, not by
+    // the number of rows.
+    let chunk = memory::chunk_rows(&mlp.shape());
+    let (loss, grads) = batch_gradients(&mlp, config.loss, batch.x.view(), targets, chunk);
     let norm = |a: &[f32]| a.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
 
     if json {

@@ -27,6 +27,10 @@ pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode, Twin, run_code};
 
+mod size;
+use size::check_size;
+pub use size::max_numbers;
+
 /// What the file says it is.
 pub const FORMAT: &str = "gradscope-session";
 pub const VERSION: u32 = 1;
@@ -67,6 +71,10 @@ pub enum OpenProblem {
     NotSession(serde_json::Error),
     #[error(transparent)]
     Invalid(RestoreError),
+    /// More numbers than its configuration can need (a huge array): found
+    /// before any array is read into memory.
+    #[error("it holds about {found} numbers; its configuration needs at most {limit}")]
+    TooManyNumbers { found: u64, limit: u64 },
 }
 
 /// What makes a session inconsistent; `run` is a run's name.
@@ -601,6 +609,7 @@ fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
                 OpenProblem::Io(e)
             }
         })?;
+    check_size(&text)?;
     let session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
     let runs = session.restore().map_err(OpenProblem::Invalid)?;
     Ok((session, runs))

@@ -379,3 +379,35 @@ fn the_session_menus_path_takes_typed_text_not_the_shortcuts() {
         "Save closes the menu"
     );
 }
+
+/// Issue 15: a network too large for the memory budget is refused in the
+/// window's language, and the run on screen keeps training.
+#[test]
+fn a_network_over_the_memory_budget_is_refused_and_training_goes_on() {
+    for (lang, reset, budget) in [
+        (Lang::En, "Reset with these settings", "budget"),
+        (Lang::It, "Ricomincia con queste impostazioni", "limite"),
+    ] {
+        let mut h = harness("vanishing", lang);
+        until(&mut h, |app| app.steps() > 5);
+        let before = h.state().config().clone();
+        let (depth, width) = match lang {
+            Lang::En => ("depth (hidden layers)", "width (units)"),
+            Lang::It => ("profondità (livelli nascosti)", "larghezza (unità)"),
+        };
+        h.get_by_label(depth).set_value_accesskit(256.0);
+        h.run_steps(2);
+        h.get_by_label(width).set_value_accesskit(1024.0);
+        h.run_steps(2);
+        h.get_by_label(reset).click();
+        h.run_steps(2);
+        let message = h.state().message().unwrap_or_default().to_string();
+        assert!(
+            message.contains("GiB") && message.contains(budget),
+            "{message}"
+        );
+        assert_eq!(*h.state().config(), before, "the run was replaced");
+        let steps = h.state().steps();
+        until(&mut h, |app| app.steps() > steps + 10);
+    }
+}

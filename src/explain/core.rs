@@ -6,6 +6,15 @@ use crate::train::SpawnError;
 
 use super::{Explain, decimal, describe};
 
+/// Bytes as GiB with one decimal, as `lang` writes numbers.
+fn gib(bytes: u64, lang: Lang) -> String {
+    let text = format!("{:.1}", crate::nn::memory::gib(bytes));
+    match lang {
+        Lang::En => text,
+        Lang::It => text.replace('.', ","),
+    }
+}
+
 // ---- the network core -------------------------------------------------
 
 impl Explain for Allowed {
@@ -44,6 +53,15 @@ impl Explain for Allowed {
                 "a positive number, or null for no clipping",
                 "un numero positivo, o null per non limitare"
             ),
+            Allowed::Memory { estimate, budget } => {
+                let estimate = gib(*estimate, lang);
+                let budget = gib(*budget, lang);
+                say!(
+                    lang,
+                    "the network would need about {estimate} GiB of memory, more than the {budget} GiB budget of one network; lower the depth, width or batch",
+                    "la rete richiederebbe circa {estimate} GiB di memoria, più del limite di {budget} GiB per una rete; riduci la profondità, la larghezza o il batch"
+                )
+            }
         }
     }
 }

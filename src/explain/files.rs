@@ -65,6 +65,11 @@ impl Explain for OpenProblem {
                 "non è un file di sessione di gradscope ({e})"
             ),
             OpenProblem::Invalid(e) => e.explain(lang),
+            OpenProblem::TooManyNumbers { found, limit } => say!(
+                lang,
+                "it holds about {found} numbers; its configuration needs at most {limit}",
+                "contiene circa {found} numeri; la sua configurazione ne richiede al massimo {limit}"
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@ use super::activation::Activation;
 use super::data::Dataset;
 use super::init::Init;
 use super::loss::Loss;
+use super::memory::{self, MemoryEstimate, NETWORK_BUDGET};
 use super::mlp::{BranchInit, Shape, Skip};
 use super::optim::OptimizerKind;
 
@@ -96,6 +97,10 @@ pub enum Allowed {
     BelowOne,
     /// A positive number, or null for no clipping.
     PositiveOrNull,
+    /// A configuration whose network fits the memory budget: this one
+    /// needs `estimate` bytes, one network may use `budget` (lower the
+    /// depth, width or batch).
+    Memory { estimate: u64, budget: u64 },
 }
 
 /// English, for logs and `Display`; the window and the command line say it
@@ -108,6 +113,12 @@ impl std::fmt::Display for Allowed {
             Allowed::PositiveUpTo(hi) => write!(f, "a number greater than 0 and at most {hi}"),
             Allowed::BelowOne => f.write_str("a number from 0 to below 1"),
             Allowed::PositiveOrNull => f.write_str("a positive number, or null for no clipping"),
+            Allowed::Memory { estimate, budget } => write!(
+                f,
+                "the network would need about {:.1} GiB of memory, more than the {:.1} GiB budget of one network; lower the depth, width or batch",
+                memory::gib(*estimate),
+                memory::gib(*budget)
+            ),
         }
     }
 }
@@ -255,7 +266,40 @@ impl Config {
             self.test_fraction,
             numbers(0.0, 0.5),
         )?;
-        Ok(())
+        self.check_memory()
+    }
+
+    /// The bytes a run of this configuration needs (see `nn::memory`).
+    /// Meaningful for a configuration whose fields are in range.
+    pub fn memory(&self) -> MemoryEstimate {
+        let test = self.test_samples();
+        let train = self.samples - test;
+        MemoryEstimate::of(
+            &self.shape(),
+            self.batch.clamp(1, train.max(1)),
+            train,
+            test,
+        )
+    }
+
+    /// Whether one network of this configuration fits `NETWORK_BUDGET`;
+    /// the error names the batch when its workspace is the larger part,
+    /// the depth otherwise.
+    fn check_memory(&self) -> Result<(), ConfigError> {
+        let estimate = self.memory();
+        let total = estimate.total();
+        if total <= NETWORK_BUDGET {
+            return Ok(());
+        }
+        let allowed = Allowed::Memory {
+            estimate: total,
+            budget: NETWORK_BUDGET,
+        };
+        Err(if estimate.workspace > estimate.parameter_bytes() {
+            ConfigError::new("batch", self.batch, allowed)
+        } else {
+            ConfigError::new("depth", self.depth, allowed)
+        })
     }
 
     /// Parses and validates a configuration from JSON.

@@ -1,14 +1,19 @@
 //! One training run: network, data, optimiser and the buffers of a step.
 //! `Run::step` is the whole training loop body; the trainer thread, the
 //! benchmarks and the command line all drive a run through it.
+//!
+//! Evaluation, the decision grid and `batch_gradients` go through the
+//! points in chunks (`memory::chunk_rows`), so their workspace is bounded
+//! by `memory::CHUNK_BYTES`, not by the number of points.
 
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2, s};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::config::{Config, ConfigError};
 use super::data::{Batcher, Data, Split};
-use super::loss::{Targets, accuracy};
+use super::loss::{Loss, Targets, accuracy};
+use super::memory::{self, MAX_GRID_RESOLUTION};
 use super::mlp::{Dense, Mlp, SkipStyle, Workspace, block_layers};
 use super::optim::{Moments, Optimizer, OptimizerKind};
 use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
@@ -259,7 +264,7 @@ impl Run {
                 accuracy: f64::NAN,
             };
         }
-        let output = self.mlp.predict(split.x.view());
+        let output = predict_in_chunks(&self.mlp, split.x.view(), self.chunk_rows());
         Evaluation {
             loss: self.config.loss.value(&output, Targets::Classes(&split.y)),
             accuracy: accuracy(&output, &split.y),
@@ -268,9 +273,10 @@ impl Run {
 
     /// The predicted class over a `resolution` × `resolution` grid that
     /// covers the data with a margin: what the decision-boundary plot
-    /// colours (allocates; a few times a second at most).
+    /// colours (allocates; a few times a second at most). The resolution
+    /// is at most `memory::MAX_GRID_RESOLUTION`.
     pub fn decision_grid(&self, resolution: usize, max_points: usize) -> DecisionGrid {
-        let resolution = resolution.max(2);
+        let resolution = resolution.clamp(2, MAX_GRID_RESOLUTION);
         let (x_range, y_range) = data_bounds(&self.data);
         let cell =
             |(lo, hi): (f32, f32), i: usize| lo + (hi - lo) * (i as f32 + 0.5) / resolution as f32;
@@ -281,7 +287,7 @@ impl Run {
                 cell(y_range, i / resolution)
             }
         });
-        let output = self.mlp.predict(inputs.view());
+        let output = predict_in_chunks(&self.mlp, inputs.view(), self.chunk_rows());
         let (class, confidence) = output
             .rows()
             .into_iter()
@@ -297,6 +303,11 @@ impl Run {
             points: first_points(&self.data.train, max_points),
             step: self.steps_done,
         }
+    }
+
+    /// Points per chunk of evaluation for this run's network.
+    fn chunk_rows(&self) -> usize {
+        memory::chunk_rows(&self.mlp.shape())
     }
 
     /// Histogram of one hidden layer's pre-activations (the argument of g)
@@ -344,6 +355,76 @@ impl Run {
         layer.bias.fill(0.0);
         true
     }
+}
+
+/// The network's outputs for `x`, computed `chunk` points at a time
+/// through one reused workspace: memory grows with the outputs, not with
+/// the hidden layers of every point. Each row is what `Mlp::predict`
+/// gives, up to the rounding of the matrix products.
+pub fn predict_in_chunks(mlp: &Mlp, x: ArrayView2<'_, f32>, chunk: usize) -> Array2<f32> {
+    let rows = x.nrows();
+    let chunk = chunk.clamp(1, rows.max(1));
+    let shape = mlp.shape();
+    let mut output = Array2::zeros((rows, shape.outputs));
+    let mut ws = Workspace::new(&shape, chunk);
+    for start in (0..rows).step_by(chunk) {
+        let end = (start + chunk).min(rows);
+        if end - start != ws.batch {
+            ws = Workspace::new(&shape, end - start);
+        }
+        mlp.forward(x.slice(s![start..end, ..]), &mut ws);
+        output.slice_mut(s![start..end, ..]).assign(&ws.output);
+    }
+    output
+}
+
+/// The mean loss over a batch and the gradient of every parameter, as one
+/// forward and backward pass over the whole batch gives them, computed
+/// `chunk` points at a time: each chunk's gradient is weighted by its
+/// share of the batch and summed, so the workspace holds one chunk. With
+/// one chunk the result is the single pass's, bit for bit.
+pub fn batch_gradients(
+    mlp: &Mlp,
+    loss: Loss,
+    x: ArrayView2<'_, f32>,
+    targets: Targets<'_>,
+    chunk: usize,
+) -> (f64, Vec<Dense>) {
+    let rows = x.nrows();
+    let chunk = chunk.clamp(1, rows.max(1));
+    let shape = mlp.shape();
+    let mut grads = mlp.zero_grads();
+    let mut part = mlp.zero_grads();
+    let mut ws = Workspace::new(&shape, chunk);
+    let mut total = 0.0f64;
+    for start in (0..rows).step_by(chunk) {
+        let end = (start + chunk).min(rows);
+        if end - start != ws.batch {
+            ws = Workspace::new(&shape, end - start);
+        }
+        let xs = x.slice(s![start..end, ..]);
+        let ts = match targets {
+            Targets::Classes(labels) => Targets::Classes(labels.get(start..end).unwrap_or(&[])),
+            Targets::Values(v) => Targets::Values(v.slice_move(s![start..end, ..])),
+        };
+        mlp.forward(xs, &mut ws);
+        let value = loss.value_and_grad(&ws.output, ts, &mut ws.output_grad);
+        let share = (end - start) as f64 / rows as f64;
+        total += value * share;
+        if end - start == rows {
+            mlp.backward(xs, &mut ws, &mut grads);
+            return (value, grads);
+        }
+        // The loss averages over the chunk; over the batch each point
+        // weighs 1/rows, not 1/chunk.
+        ws.output_grad *= share as f32;
+        mlp.backward(xs, &mut ws, &mut part);
+        for (sum, p) in grads.iter_mut().zip(&part) {
+            sum.weight += &p.weight;
+            sum.bias += &p.bias;
+        }
+    }
+    (total, grads)
 }
 
 /// A network's class prediction over a square grid covering its data, and

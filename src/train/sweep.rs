@@ -2,7 +2,9 @@
 //! residual, over several seeds, each trained for a fixed number of steps;
 //! the final training loss shows the degradation problem and its cure.
 //! Jobs are spread over the machine's cores; `BackgroundSweep` runs one
-//! on its own thread for the window.
+//! on its own thread for the window. The networks trained at once (one
+//! per thread) together fit `nn::memory::TOTAL_BUDGET`: a sweep of large
+//! networks runs on fewer threads.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
@@ -11,7 +13,7 @@ use std::thread::JoinHandle;
 
 use serde::Serialize;
 
-use crate::nn::{Config, ConfigError, NonFinite, Run, Skip};
+use crate::nn::{Config, ConfigError, NonFinite, Run, Skip, memory};
 
 /// One trained network of a sweep.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -56,6 +58,15 @@ impl SweepPlan {
         }
         Ok(jobs)
     }
+}
+
+/// How many of `wanted` threads can train `jobs` at once: each thread
+/// holds one network, the largest counted for all, and together they fit
+/// `memory::TOTAL_BUDGET` (at least one thread; each network alone fits
+/// `memory::NETWORK_BUDGET`, checked by `Config::validate`).
+pub fn threads_for(jobs: &[Config], wanted: usize) -> usize {
+    let largest = jobs.iter().map(|c| c.memory().total()).max().unwrap_or(0);
+    memory::threads_within_budget(wanted.min(jobs.len().max(1)), largest)
 }
 
 /// Trains one job to the end (or to its first NaN).
@@ -107,7 +118,7 @@ pub fn run_sweep(
     let results: Mutex<Vec<Option<SweepRecord>>> = Mutex::new(vec![None; jobs.len()]);
     let first_error: Mutex<Option<ConfigError>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, jobs.len().max(1)) {
+        for _ in 0..threads_for(&jobs, threads) {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);

@@ -378,6 +378,13 @@ impl Worker {
     }
 
     fn reset(&mut self, config: Config, mode: Mode) {
+        if let Err(e) = config.validate() {
+            self.rejected = Some(e.to_string());
+            return;
+        }
+        // The old networks go before the new are made, so the two never
+        // hold memory together (each fits the budget, both might not).
+        self.runs.clear();
         match make_runs(&config, mode) {
             Ok(runs) => {
                 self.pending = runs
