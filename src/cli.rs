@@ -204,9 +204,17 @@ pub struct RunFlags {
     /// Training steps (default: the lesson's, or 1000).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     steps: Option<u64>,
-    /// The folder to write into (created if missing).
+    /// The folder to write into: new (it is created) or empty. Files are
+    /// written to a hidden staging folder inside it and moved in only when
+    /// all of them were written, so a failed or killed run leaves nothing
+    /// (a killed run's leftovers are removed by the next run there).
     #[arg(long)]
     out: PathBuf,
+    /// Write into a folder that is not empty: gradscope's own files there
+    /// (summary.json, sweep.json, metrics.csv, the models, the figures) are
+    /// replaced or removed; every other file is left alone.
+    #[arg(long)]
+    overwrite: bool,
     /// Language of the figures.
     #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
     lang: Lang,
@@ -280,6 +288,7 @@ impl RunFlags {
             lang: self.lang,
             png_width: self.size.0,
             png_height: self.size.1,
+            overwrite: self.overwrite,
         }
     }
 }

@@ -47,7 +47,8 @@ impl FileKind {
         Some(FileKind::Other)
     }
 
-    fn name(self) -> &'static str {
+    /// The English words, for `Display`.
+    pub fn name(self) -> &'static str {
         match self {
             FileKind::Folder => "a folder",
             FileKind::NamedPipe => "a named pipe",

@@ -221,7 +221,7 @@ fn output_folders_are_new_or_empty_unless_overwrite() {
         b"half",
     )
     .unwrap();
-    std::fs::write(killed.join(".model.safetensors.12345.tmp"), b"half").unwrap();
+    std::fs::write(killed.join(".model.safetensors.3999999999.tmp"), b"half").unwrap();
     let after = tiny_run(&killed, &[]);
     assert!(
         after.status.success(),
