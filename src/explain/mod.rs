@@ -14,7 +14,7 @@
 use std::io;
 use std::path::Path;
 
-use crate::files::{FileKind, NotRegularFile, StdoutError};
+use crate::files::{FileKind, NotRegularFile, ReadError, StdoutError};
 use crate::lang::{Lang, say};
 
 mod core;
@@ -83,6 +83,20 @@ impl Explain for NotRegularFile {
             "{path} is {what}, not a regular file",
             "{path} è {what}, non un file normale"
         )
+    }
+}
+
+impl Explain for ReadError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            ReadError::NotRegular(e) => not_a_regular_file(e.kind, lang),
+            ReadError::TooLarge { bytes, max } => say!(
+                lang,
+                "the file is {bytes} bytes, more than {max}",
+                "il file è di {bytes} byte, più di {max}"
+            ),
+            ReadError::Io(e) => e.explain(lang),
+        }
     }
 }
 
