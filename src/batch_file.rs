@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
+use crate::files::{FileKind, NotRegularFile, ReadError, read_limited};
 use crate::nn::Loss;
 
 /// Larger batches are not what `grads` is for; the bound also keeps a wrong
@@ -66,6 +67,8 @@ pub enum BatchFileError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{}: cannot read the data: it is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: FileKind },
     #[error("{}: the file is {bytes} bytes; batches for grads are at most {MAX_FILE_BYTES}", path.display())]
     TooLarge { path: PathBuf, bytes: u64 },
     #[error("{}: {problem}", path.display())]
@@ -107,18 +110,28 @@ pub fn load(
     outputs: usize,
     loss: Loss,
 ) -> Result<Batch, BatchFileError> {
-    let read = |source| BatchFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let bytes = std::fs::metadata(path).map_err(read)?.len();
-    if bytes > MAX_FILE_BYTES {
-        return Err(BatchFileError::TooLarge {
-            path: path.to_path_buf(),
+    let path_buf = || path.to_path_buf();
+    let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::NotRegular(NotRegularFile { kind, .. }) => BatchFileError::NotAFile {
+            path: path_buf(),
+            kind,
+        },
+        ReadError::TooLarge { bytes, .. } => BatchFileError::TooLarge {
+            path: path_buf(),
             bytes,
-        });
-    }
-    let text = std::fs::read_to_string(path).map_err(read)?;
+        },
+        ReadError::Io(source) => BatchFileError::Read {
+            path: path_buf(),
+            source,
+        },
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| BatchFileError::Read {
+        path: path_buf(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
+    })?;
     parse(&text, inputs, outputs, loss).map_err(|problem| BatchFileError::Invalid {
         path: path.to_path_buf(),
         problem,

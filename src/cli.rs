@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use serde_json::json;
 
 use crate::explain::Explain;
+use crate::files::{StandardOutput, StdoutError};
 use crate::headless::{Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
@@ -203,9 +204,17 @@ pub struct RunFlags {
     /// Training steps (default: the lesson's, or 1000).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
     steps: Option<u64>,
-    /// The folder to write into (created if missing).
+    /// The folder to write into: new (it is created) or empty. Files are
+    /// written to a hidden staging folder inside it and moved in only when
+    /// all of them were written, so a failed or killed run leaves nothing
+    /// (a killed run's leftovers are removed by the next run there).
     #[arg(long)]
     out: PathBuf,
+    /// Write into a folder that is not empty: gradscope's own files there
+    /// (summary.json, sweep.json, metrics.csv, the models, the figures) are
+    /// replaced or removed; every other file is left alone.
+    #[arg(long)]
+    overwrite: bool,
     /// Language of the figures.
     #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
     lang: Lang,
@@ -279,6 +288,7 @@ impl RunFlags {
             lang: self.lang,
             png_width: self.size.0,
             png_height: self.size.1,
+            overwrite: self.overwrite,
         }
     }
 }
@@ -300,6 +310,13 @@ fn named<T: Copy + Send + Sync + 'static>(
 /// A user mistake, as the one line to print.
 #[derive(Debug)]
 pub struct UsageError(pub String);
+
+/// Standard output failed (a full disk, say): one line, like any mistake.
+impl From<StdoutError> for UsageError {
+    fn from(e: StdoutError) -> Self {
+        said(None, &e)
+    }
+}
 
 impl From<String> for UsageError {
     fn from(s: String) -> Self {
@@ -406,6 +423,7 @@ fn backprop_example(
     update_biases: bool,
     json: bool,
 ) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     if !(lr.is_finite() && lr > 0.0 && lr <= 100.0) {
         return Err(UsageError(format!(
             "--lr {lr} is not allowed: a number greater than 0 and at most 100"
@@ -439,22 +457,22 @@ fn backprop_example(
             "update_biases": update_biases,
             "error_after": error_after,
         });
-        println!(
+        stdout.line(format_args!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
-        return Ok(());
+        ))?;
+        return Ok(stdout.finish()?);
     }
 
     let f = forward;
-    println!(
+    stdout.line(format_args!(
         "The 2-2-2 network of the slides: sigmoid units, E = sum 1/2 (t - out)^2, learning rate {lr}"
-    );
-    println!(
+    ))?;
+    stdout.line(format_args!(
         "inputs i1 = {}, i2 = {}; targets t1 = {}, t2 = {}\n",
         start.i1, start.i2, start.t1, start.t2
-    );
-    println!("Forward pass");
+    ))?;
+    stdout.line(format_args!("Forward pass"))?;
     for (name, formula, value) in [
         ("net_h1", "w1 i1 + w2 i2 + b1", f.net_h1),
         ("out_h1", "sigmoid(net_h1)", f.out_h1),
@@ -470,9 +488,11 @@ fn backprop_example(
             f.e_total,
         ),
     ] {
-        println!("  {name:<8} = {formula:<42} = {value:.9}");
+        stdout.line(format_args!("  {name:<8} = {formula:<42} = {value:.9}"))?;
     }
-    println!("\nBackward pass: dE/dp as the chain rule, and p after one step (p - lr dE/dp)");
+    stdout.line(format_args!(
+        "\nBackward pass: dE/dp as the chain rule, and p after one step (p - lr dE/dp)"
+    ))?;
     for (index, name) in PARAM_NAMES.iter().enumerate() {
         let Some(chain) = start.chain(index) else {
             continue;
@@ -498,8 +518,8 @@ fn backprop_example(
             })
             .collect();
         let kept = index >= 8 && !update_biases;
-        println!("  dE/d{name} = {}", names.join(" + "));
-        println!(
+        stdout.line(format_args!("  dE/d{name} = {}", names.join(" + ")))?;
+        stdout.line(format_args!(
             "         = {} = {:.9}   {name}: {:.9} -> {:.9}{}",
             products.join(" + "),
             chain.gradient,
@@ -510,16 +530,17 @@ fn backprop_example(
             } else {
                 ""
             }
-        );
+        ))?;
     }
-    println!(
+    stdout.line(format_args!(
         "\nE_total: {:.9} before, {:.9} after {steps} step(s)",
         f.e_total, error_after
-    );
-    Ok(())
+    ))?;
+    Ok(stdout.finish()?)
 }
 
 fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
     let batch = batch_file::load(data, Config::INPUTS, config.outputs(), config.loss)
         .map_err(|e| said(Some("--data"), &e))?;
@@ -557,13 +578,13 @@ fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<
             "examples": batch.x.nrows(),
             "layers": layers,
         });
-        println!(
+        stdout.line(format_args!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
-        return Ok(());
+        ))?;
+        return Ok(stdout.finish()?);
     }
-    println!(
+    stdout.line(format_args!(
         "{} examples, mean {} loss {loss:.9}; network: depth {} x width {}, {}, skips {}",
         batch.x.nrows(),
         config.loss,
@@ -571,18 +592,24 @@ fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<
         config.width,
         config.activation,
         mlp.skip()
-    );
-    println!("\n{:<16} {:>14} {:>14}", "layer", "||dL/dW||", "||dL/db||");
+    ))?;
+    stdout.line(format_args!(
+        "\n{:<16} {:>14} {:>14}",
+        "layer", "||dL/dW||", "||dL/db||"
+    ))?;
     for (i, g) in grads.iter().enumerate() {
         let w = norm(g.weight.as_slice().unwrap_or(&[]));
         let b = norm(g.bias.as_slice().unwrap_or(&[]));
-        println!("{:<16} {w:>14.6e} {b:>14.6e}", format!("layers.{i}"));
+        stdout.line(format_args!(
+            "{:<16} {w:>14.6e} {b:>14.6e}",
+            format!("layers.{i}")
+        ))?;
     }
     for (i, g) in grads.iter().enumerate() {
-        println!("\nlayers.{i}.weight.grad =\n{:.6e}", g.weight);
-        println!("layers.{i}.bias.grad =\n{:.6e}", g.bias);
+        stdout.line(format_args!("\nlayers.{i}.weight.grad =\n{:.6e}", g.weight))?;
+        stdout.line(format_args!("layers.{i}.bias.grad =\n{:.6e}", g.bias))?;
     }
-    Ok(())
+    Ok(stdout.finish()?)
 }
 
 /// The benchmark's configuration: the peers' reference network (sigmoid,
@@ -612,6 +639,7 @@ fn bench(
     steps: u64,
     json: bool,
 ) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     let config = bench_config(depth, width, batch, activation);
     let mut run = Run::new(config).map_err(flag_error)?;
     for _ in 0..20 {
@@ -634,26 +662,31 @@ fn bench(
             "steps_per_second": steps_per_second,
             "final_loss": run.last_stats().loss,
         });
-        println!(
+        stdout.line(format_args!(
             "{}",
             serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
+        ))?;
     } else {
-        println!(
+        stdout.line(format_args!(
             "depth {depth} x width {width}, batch {batch}, {activation}, SGD, telemetry on: {steps_per_second:.0} steps/s ({steps} steps in {seconds:.3} s)"
-        );
+        ))?;
     }
-    Ok(())
+    Ok(stdout.finish()?)
 }
 
 fn list_lessons(lang: Lang) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     let all = lessons::all().map_err(|e| said(None, &e))?;
     let width = all.iter().map(|l| l.id.len()).max().unwrap_or(0);
     for lesson in all {
-        println!("{:<width$}  {}", lesson.id, lesson.title.get(lang));
-        println!("{:<width$}  {}", "", lesson.summary.get(lang));
+        stdout.line(format_args!(
+            "{:<width$}  {}",
+            lesson.id,
+            lesson.title.get(lang)
+        ))?;
+        stdout.line(format_args!("{:<width$}  {}", "", lesson.summary.get(lang)))?;
     }
-    Ok(())
+    Ok(stdout.finish()?)
 }
 
 fn run(
@@ -662,6 +695,7 @@ fn run(
     seed: Option<u64>,
     histogram_layer: Option<u64>,
 ) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     let (config, steps) = flags.resolve(skip, seed)?;
     let layer = match histogram_layer {
         None => config.depth.div_ceil(2).max(1) - 1,
@@ -684,15 +718,15 @@ fn run(
         ),
         None => String::new(),
     };
-    println!(
+    stdout.line(format_args!(
         "{} steps, final training loss {:.4}, test accuracy {:.1}%{diverged}; {} files in {}",
         summary.steps_run,
         summary.final_train_loss,
         100.0 * summary.final_test_accuracy,
         summary.files.len(),
         flags.out.display()
-    );
-    Ok(())
+    ))?;
+    Ok(stdout.finish()?)
 }
 
 fn sweep(
@@ -702,6 +736,7 @@ fn sweep(
     seeds: u64,
     seed: u64,
 ) -> Result<(), UsageError> {
+    let mut stdout = StandardOutput::default();
     let (base, steps) = flags.resolve(None, Some(seed))?;
     let plan = SweepPlan {
         base,
@@ -718,18 +753,18 @@ fn sweep(
         } else {
             ""
         };
-        println!(
+        stdout.line(format_args!(
             "depth {:>3}  skip {:<8}  seed {:>3}  final training loss {:.4}{diverged}",
             r.depth,
             r.skip.name(),
             r.seed,
             r.final_train_loss
-        );
+        ))?;
     }
-    println!(
+    stdout.line(format_args!(
         "{} networks; sweep.json and the figure in {}",
         records.len(),
         flags.out.display()
-    );
-    Ok(())
+    ))?;
+    Ok(stdout.finish()?)
 }

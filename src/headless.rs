@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::figures::build::activation_range;
 use crate::figures::png::FigureFilesError;
 use crate::figures::{self, Figure, build};
-use crate::files::write_atomically;
+use crate::files::{FileKind, write_atomically};
 use crate::lang::Lang;
 use crate::model_file::{self, EncodeError};
 use crate::nn::{Config, ConfigError, NonFinite, Run, StepStats};
@@ -20,12 +20,18 @@ use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::evaluate;
 use crate::train::{Event, EventKind, History};
 
+mod output_folder;
+pub use output_folder::OutputFolder;
+
 /// How the files are written.
 #[derive(Clone, Copy, Debug)]
 pub struct Output {
     pub lang: Lang,
     pub png_width: u32,
     pub png_height: u32,
+    /// Write into a folder that is not empty, replacing gradscope's own
+    /// files there (see `OutputFolder`).
+    pub overwrite: bool,
 }
 
 /// One weight layer in `summary.json`.
@@ -59,12 +65,24 @@ pub struct Summary {
 /// Why `run` or `sweep` stopped before writing everything.
 #[derive(Debug, thiserror::Error)]
 pub enum HeadlessError {
-    #[error("--out {}: is a file; give a folder", dir.display())]
-    OutIsFile { dir: PathBuf },
+    #[error("--out {}: is {}, not a folder; give a folder", dir.display(), kind.map_or("a file", FileKind::name))]
+    OutNotFolder {
+        dir: PathBuf,
+        /// `None`: a regular file.
+        kind: Option<FileKind>,
+    },
     #[error("--out {}: cannot write there: {source}", dir.display())]
     CreateOut {
         dir: PathBuf,
         source: std::io::Error,
+    },
+    #[error("--out {}: the folder is not empty (it holds {}{}); give a new or empty folder, or add --overwrite to replace gradscope's own files in it", dir.display(), found.join(", "), more_text(*more))]
+    NotEmpty {
+        dir: PathBuf,
+        /// The first few names found, sorted.
+        found: Vec<String>,
+        /// How many more there are.
+        more: usize,
     },
     #[error("{}: {source}", path.display())]
     Write {
@@ -81,40 +99,39 @@ pub enum HeadlessError {
     Json(#[from] serde_json::Error),
 }
 
-/// Creates the output folder (and its parents) if missing.
-fn prepare(dir: &Path) -> Result<(), HeadlessError> {
-    if dir.is_file() {
-        return Err(HeadlessError::OutIsFile {
-            dir: dir.to_path_buf(),
-        });
+fn more_text(more: usize) -> String {
+    if more == 0 {
+        String::new()
+    } else {
+        format!(" and {more} more")
     }
-    std::fs::create_dir_all(dir).map_err(|source| HeadlessError::CreateOut {
-        dir: dir.to_path_buf(),
-        source,
-    })
 }
 
 fn write(
-    dir: &Path,
+    folder: &OutputFolder,
     name: &str,
     bytes: &[u8],
     files: &mut Vec<String>,
 ) -> Result<(), HeadlessError> {
-    let path = dir.join(name);
+    let path = folder.staging().join(name);
     if let Err(source) = write_atomically(&path, bytes) {
-        return Err(HeadlessError::Write { path, source });
+        return Err(HeadlessError::Write {
+            path: folder.dir().join(name),
+            source,
+        });
     }
     files.push(name.to_string());
     Ok(())
 }
 
 fn write_figure(
-    dir: &Path,
+    folder: &OutputFolder,
     figure: &Figure,
     output: &Output,
     files: &mut Vec<String>,
 ) -> Result<(), HeadlessError> {
-    for path in figures::write_all(figure, dir, output.png_width, output.png_height)? {
+    let staging = folder.staging();
+    for path in figures::write_all(figure, staging, output.png_width, output.png_height)? {
         if let Some(name) = path.file_name() {
             files.push(name.to_string_lossy().into_owned());
         }
@@ -129,7 +146,8 @@ fn eval_every(steps: u64) -> u64 {
 }
 
 /// Trains `steps` steps (stopping at the first NaN) and writes the summary,
-/// the metrics, both models and every figure into `dir`.
+/// the metrics, both models and every figure into `dir`: all of them, or
+/// none (see `OutputFolder`).
 pub fn run_to_folder(
     config: &Config,
     steps: u64,
@@ -137,11 +155,11 @@ pub fn run_to_folder(
     histogram_layer: usize,
     output: &Output,
 ) -> Result<Summary, HeadlessError> {
-    prepare(dir)?;
+    let folder = OutputFolder::prepare(dir, output.overwrite)?;
     let mut run = Run::new(config.clone())?;
     let mut files = Vec::new();
     let initial = model_file::to_bytes(&run.mlp, config)?;
-    write(dir, "model_initial.safetensors", &initial, &mut files)?;
+    write(&folder, "model_initial.safetensors", &initial, &mut files)?;
 
     let mut history = History::default();
     let every = eval_every(steps);
@@ -177,20 +195,20 @@ pub fn run_to_folder(
     }
 
     write(
-        dir,
+        &folder,
         "model.safetensors",
         &model_file::to_bytes(&run.mlp, &run.current_config())?,
         &mut files,
     )?;
     write(
-        dir,
+        &folder,
         "metrics.csv",
         metrics_csv(&history).as_bytes(),
         &mut files,
     )?;
     let first = first_stats.unwrap_or_else(|| last.clone());
     for figure in run_figures(&run, &history, &first, &last, histogram_layer, output.lang) {
-        write_figure(dir, &figure, output, &mut files)?;
+        write_figure(&folder, &figure, output, &mut files)?;
     }
 
     let layers = first
@@ -222,7 +240,8 @@ pub fn run_to_folder(
         files,
     };
     let text = serde_json::to_string_pretty(&summary)?;
-    write(dir, "summary.json", text.as_bytes(), &mut Vec::new())?;
+    write(&folder, "summary.json", text.as_bytes(), &mut Vec::new())?;
+    folder.commit()?;
     Ok(summary)
 }
 
@@ -327,13 +346,14 @@ fn progress_bar(len: u64, what: &str) -> ProgressBar {
     bar
 }
 
-/// Runs a sweep on every core and writes `sweep.json` and its figure.
+/// Runs a sweep on every core and writes `sweep.json` and its figure (both
+/// or neither, see `OutputFolder`).
 pub fn sweep_to_folder(
     plan: &SweepPlan,
     dir: &Path,
     output: &Output,
 ) -> Result<Vec<SweepRecord>, HeadlessError> {
-    prepare(dir)?;
+    let folder = OutputFolder::prepare(dir, output.overwrite)?;
     let jobs = plan.jobs()?.len() as u64;
     let progress = progress_bar(jobs, "sweep");
     let cancel = AtomicBool::new(false);
@@ -348,8 +368,9 @@ pub fn sweep_to_folder(
         "records": records,
     });
     let text = serde_json::to_string_pretty(&json)?;
-    write(dir, "sweep.json", text.as_bytes(), &mut files)?;
+    write(&folder, "sweep.json", text.as_bytes(), &mut files)?;
     let figure = build::depth_sweep(&records, plan.base.outputs(), output.lang);
-    write_figure(dir, &figure, output, &mut files)?;
+    write_figure(&folder, &figure, output, &mut files)?;
+    folder.commit()?;
     Ok(records)
 }

@@ -10,14 +10,13 @@
 //! before a single weight is copied.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2};
 use safetensors::SafeTensorError;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
-use crate::files::write_atomically;
+use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::nn::config::{Config, ConfigJsonError, MAX_DEPTH, MAX_WIDTH};
 use crate::nn::mlp::{Dense, Mlp, Shape, ShapeError, Skip, SkipStyle, block_count};
 
@@ -29,11 +28,8 @@ pub const MAX_FILE_BYTES: u64 =
 /// A model file that could not be written or read, and why.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelFileError {
-    #[error("{}: cannot open the model: {source}", path.display())]
-    Open {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("{}: cannot open the model: it is {kind}, not a regular file", path.display())]
+    NotAFile { path: PathBuf, kind: FileKind },
     #[error("{}: cannot read the model: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -150,25 +146,20 @@ pub fn save(path: &Path, mlp: &Mlp, config: &Config) -> Result<(), ModelFileErro
 /// and metadata).
 pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
     let path_buf = || path.to_path_buf();
-    let read = |source| ModelFileError::Read {
-        path: path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(|source| ModelFileError::Open {
-        path: path_buf(),
-        source,
-    })?;
-    let bytes = file.metadata().map_err(read)?.len();
-    if bytes > MAX_FILE_BYTES {
-        return Err(ModelFileError::TooLarge {
+    let content = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::NotRegular(NotRegularFile { kind, .. }) => ModelFileError::NotAFile {
+            path: path_buf(),
+            kind,
+        },
+        ReadError::TooLarge { bytes, .. } => ModelFileError::TooLarge {
             path: path_buf(),
             bytes,
-        });
-    }
-    let mut content = Vec::with_capacity(bytes as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut content)
-        .map_err(read)?;
+        },
+        ReadError::Io(source) => ModelFileError::Read {
+            path: path_buf(),
+            source,
+        },
+    })?;
     from_bytes(&content).map_err(|problem| ModelFileError::Invalid {
         path: path_buf(),
         problem,

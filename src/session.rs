@@ -10,13 +10,12 @@
 //! order depends only on the seed) the next mini-batch; a reopened session
 //! trains to the same bits as one never saved.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use crate::files::write_atomically;
+use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::lang::Lang;
 use crate::nn::mlp::block_count;
 use crate::nn::{
@@ -62,6 +61,8 @@ pub enum SessionError {
 pub enum OpenProblem {
     #[error(transparent)]
     Io(std::io::Error),
+    #[error("it is {kind}, not a regular file")]
+    NotAFile { kind: FileKind },
     #[error("the file is {bytes} bytes, more than a session can be ({MAX_SESSION_BYTES})")]
     TooLarge { bytes: u64 },
     #[error("not a text file")]
@@ -594,21 +595,12 @@ pub fn load(path: &Path) -> Result<(Session, Vec<RunState>), SessionError> {
 }
 
 fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
-    let file = std::fs::File::open(path).map_err(OpenProblem::Io)?;
-    let bytes = file.metadata().map_err(OpenProblem::Io)?.len();
-    if bytes > MAX_SESSION_BYTES {
-        return Err(OpenProblem::TooLarge { bytes });
-    }
-    let mut text = String::new();
-    file.take(MAX_SESSION_BYTES + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| {
-            if e.kind() == std::io::ErrorKind::InvalidData {
-                OpenProblem::NotText
-            } else {
-                OpenProblem::Io(e)
-            }
-        })?;
+    let bytes = read_limited(path, MAX_SESSION_BYTES).map_err(|e| match e {
+        ReadError::NotRegular(NotRegularFile { kind, .. }) => OpenProblem::NotAFile { kind },
+        ReadError::TooLarge { bytes, .. } => OpenProblem::TooLarge { bytes },
+        ReadError::Io(e) => OpenProblem::Io(e),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| OpenProblem::NotText)?;
     check_size(&text)?;
     let session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
     let runs = session.restore().map_err(OpenProblem::Invalid)?;

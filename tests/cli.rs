@@ -279,3 +279,50 @@ fn help_exits_zero() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("backprop-example") && text.contains("grads") && text.contains("bench"));
 }
+
+/// Runs gradscope with its standard output going to `stdout`.
+#[cfg(target_os = "linux")]
+fn gradscope_into(args: &[&str], stdout: std::process::Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("the binary runs")
+}
+
+/// A reader that went away (`gradscope ... | head -1`) ends the command
+/// quietly with exit 0, as Unix tools do; a full disk is one line and
+/// exit 2. Never a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn standard_output_errors_end_in_one_clear_way() {
+    let cases: [&[&str]; 4] = [
+        &["backprop-example", "--json"],
+        &["backprop-example"],
+        &["lessons"],
+        &["--help"],
+    ];
+    for args in cases {
+        // A pipe whose reading end is closed before gradscope writes.
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = gradscope_into(args, writer.into());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?} | closed: {stderr}");
+        assert!(stderr.is_empty(), "{args:?} | closed: {stderr}");
+
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = gradscope_into(args, full.into());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} > /dev/full: {stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            "gradscope: cannot write to standard output: the disk is full",
+            "{args:?}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::explain::Explain;
 use crate::lang::Lang;
 use crate::lessons;
 use crate::train::Playback;
@@ -76,8 +77,14 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
     };
     // The command line wins over what the last launch remembered.
     // Screenshots (CI, docs) show the defaults, never a user's last launch.
-    let remembered = if start.screenshot.is_some() {
-        prefs::Prefs::default()
+    let prefs::Loaded {
+        prefs: remembered,
+        problem: settings_problem,
+    } = if start.screenshot.is_some() {
+        prefs::Loaded {
+            prefs: prefs::Prefs::default(),
+            problem: None,
+        }
     } else {
         prefs::load()
     };
@@ -120,6 +127,9 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
                 app.export_root = root;
             }
             app.dialogs = dialog::Dialogs::of_the_system();
+            if let Some(problem) = &settings_problem {
+                app.message = Some(problem.explain(lang));
+            }
             if presentation {
                 app.set_presentation(&cc.egui_ctx, true);
             }

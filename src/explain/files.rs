@@ -8,7 +8,7 @@ use crate::model_file::{EncodeError, ModelError, ModelFileError};
 use crate::nn::ShapeError;
 use crate::session::{MAX_SESSION_BYTES, OpenProblem, RestoreError, SessionError, VERSION};
 
-use super::{Explain, shown};
+use super::{Explain, not_a_regular_file, shown};
 
 // ---- session files ----------------------------------------------------
 
@@ -52,6 +52,7 @@ impl Explain for OpenProblem {
     fn explain(&self, lang: Lang) -> String {
         match self {
             OpenProblem::Io(e) => e.explain(lang),
+            OpenProblem::NotAFile { kind } => not_a_regular_file(*kind, lang),
             OpenProblem::TooLarge { bytes } => say!(
                 lang,
                 "the file is {bytes} bytes, more than a session can be ({MAX_SESSION_BYTES})",
@@ -208,8 +209,8 @@ fn explain_run_shape(
 impl Explain for ModelFileError {
     fn explain(&self, lang: Lang) -> String {
         match self {
-            ModelFileError::Open { path, source } => {
-                let (path, why) = (shown(path), source.explain(lang));
+            ModelFileError::NotAFile { path, kind } => {
+                let (path, why) = (shown(path), not_a_regular_file(*kind, lang));
                 say!(
                     lang,
                     "{path}: cannot open the model: {why}",
@@ -387,6 +388,14 @@ impl Explain for BatchFileError {
         match self {
             BatchFileError::Read { path, source } => {
                 let (path, why) = (shown(path), source.explain(lang));
+                say!(
+                    lang,
+                    "{path}: cannot read the data: {why}",
+                    "{path}: impossibile leggere i dati: {why}"
+                )
+            }
+            BatchFileError::NotAFile { path, kind } => {
+                let (path, why) = (shown(path), not_a_regular_file(*kind, lang));
                 say!(
                     lang,
                     "{path}: cannot read the data: {why}",

@@ -14,7 +14,8 @@
 use std::io;
 use std::path::Path;
 
-use crate::lang::Lang;
+use crate::files::{FileKind, NotRegularFile, ReadError, StdoutError};
+use crate::lang::{Lang, say};
 
 mod core;
 mod files;
@@ -29,6 +30,9 @@ pub trait Explain {
 /// debug noise (rarer errors keep the system's own words).
 pub fn describe(err: &io::Error, lang: Lang) -> String {
     use io::ErrorKind::*;
+    if let Some(special) = crate::files::not_regular_inside(err) {
+        return not_a_regular_file(special.kind, lang);
+    }
     let (en, it) = match err.kind() {
         NotFound => ("no such file or folder", "file o cartella inesistente"),
         PermissionDenied => ("permission denied", "permesso negato"),
@@ -45,6 +49,66 @@ pub fn describe(err: &io::Error, lang: Lang) -> String {
         _ => return err.to_string(),
     };
     lang.pick(en, it).to_string()
+}
+
+/// What a path that should be a regular file is, as a clause after the
+/// path: "it is a named pipe, not a regular file".
+pub fn not_a_regular_file(kind: FileKind, lang: Lang) -> String {
+    let what = kind.explain(lang);
+    say!(
+        lang,
+        "it is {what}, not a regular file",
+        "è {what}, non un file normale"
+    )
+}
+
+impl Explain for FileKind {
+    fn explain(&self, lang: Lang) -> String {
+        let (en, it) = match self {
+            FileKind::Folder => ("a folder", "una cartella"),
+            FileKind::NamedPipe => ("a named pipe", "una pipe con nome"),
+            FileKind::Device => ("a device", "un dispositivo"),
+            FileKind::Socket => ("a socket", "un socket"),
+            FileKind::Other => ("a special file", "un file speciale"),
+        };
+        lang.pick(en, it).to_string()
+    }
+}
+
+impl Explain for NotRegularFile {
+    fn explain(&self, lang: Lang) -> String {
+        let (path, what) = (shown(&self.path), self.kind.explain(lang));
+        say!(
+            lang,
+            "{path} is {what}, not a regular file",
+            "{path} è {what}, non un file normale"
+        )
+    }
+}
+
+impl Explain for ReadError {
+    fn explain(&self, lang: Lang) -> String {
+        match self {
+            ReadError::NotRegular(e) => not_a_regular_file(e.kind, lang),
+            ReadError::TooLarge { bytes, max } => say!(
+                lang,
+                "the file is {bytes} bytes, more than {max}",
+                "il file è di {bytes} byte, più di {max}"
+            ),
+            ReadError::Io(e) => e.explain(lang),
+        }
+    }
+}
+
+impl Explain for StdoutError {
+    fn explain(&self, lang: Lang) -> String {
+        let why = self.0.explain(lang);
+        say!(
+            lang,
+            "cannot write to standard output: {why}",
+            "impossibile scrivere sullo standard output: {why}"
+        )
+    }
 }
 
 impl Explain for io::Error {

@@ -75,12 +75,28 @@ impl Explain for FigureFilesError {
 impl Explain for HeadlessError {
     fn explain(&self, lang: Lang) -> String {
         match self {
-            HeadlessError::OutIsFile { dir } => {
+            HeadlessError::OutNotFolder { dir, kind } => {
                 let dir = shown(dir);
+                let what = match kind {
+                    Some(kind) => kind.explain(lang),
+                    None => lang.pick("a file", "un file").to_string(),
+                };
                 say!(
                     lang,
-                    "--out {dir}: is a file; give a folder",
-                    "--out {dir}: è un file; indicate una cartella"
+                    "--out {dir}: is {what}, not a folder; give a folder",
+                    "--out {dir}: è {what}, non una cartella; indicate una cartella"
+                )
+            }
+            HeadlessError::NotEmpty { dir, found, more } => {
+                let (dir, found) = (shown(dir), found.join(", "));
+                let more = match more {
+                    0 => String::new(),
+                    n => say!(lang, " and {n} more", " e altri {n}"),
+                };
+                say!(
+                    lang,
+                    "--out {dir}: the folder is not empty (it holds {found}{more}); give a new or empty folder, or add --overwrite to replace gradscope's own files in it",
+                    "--out {dir}: la cartella non è vuota (contiene {found}{more}); indicate una cartella nuova o vuota, oppure aggiungete --overwrite per sostituire i file di gradscope che contiene"
                 )
             }
             HeadlessError::CreateOut { dir, source } => {
