@@ -412,6 +412,11 @@ impl Explain for BatchError {
                 "the file is empty: expected a header row, then one example per row",
                 "il file è vuoto: servono una riga d'intestazione, poi un esempio per riga"
             ),
+            BatchError::OpenQuote { line, column } => say!(
+                lang,
+                "line {line}, column {column}: a quoted cell runs over several lines (a \" not closed?)",
+                "riga {line}, colonna {column}: una cella tra virgolette continua su più righe (una \" non chiusa?)"
+            ),
             BatchError::ColumnCount {
                 line,
                 found,
