@@ -12,12 +12,13 @@ use serde_json::json;
 use crate::explain::Explain;
 use crate::headless::{Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
+use crate::nn::config::MAX_DEPTH;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 use crate::nn::{
-    Activation, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run, Skip,
-    Targets, Workspace,
+    Activation, Allowed, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run,
+    Skip, Targets, Workspace,
 };
-use crate::train::sweep::SweepPlan;
+use crate::train::sweep::{SweepPlan, seed_range};
 use crate::{batch_file, lessons, model_file};
 
 /// Exit code for anything the user can fix: a flag, a value, a file.
@@ -57,7 +58,7 @@ pub struct WindowFlags {
     #[arg(long)]
     pub paused: bool,
     /// Steps to train before the screenshot.
-    #[arg(long, requires = "screenshot", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, requires = "screenshot", value_parser = whole::<u64>(integers(1, 10_000_000)), allow_negative_numbers = true)]
     pub steps: Option<u64>,
 }
 
@@ -87,10 +88,10 @@ pub enum Command {
     /// factor, the updated weights.
     BackpropExample {
         /// Gradient-descent steps to train for E_total after them.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(integers(1, 1_000_000)), allow_negative_numbers = true)]
         steps: u64,
         /// Learning rate (the slide uses 0.5).
-        #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = 0.5, value_parser = number64(Allowed::PositiveUpTo(100.0)), allow_negative_numbers = true)]
         lr: f64,
         /// Also update b1 and b2 (the slide keeps them fixed).
         #[arg(long)]
@@ -123,11 +124,11 @@ pub enum Command {
         flags: RunFlags,
         #[arg(long, value_parser = named(&Skip::ALL, Skip::name))]
         skip: Option<Skip>,
-        #[arg(long)]
+        #[arg(long, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
         seed: Option<u64>,
         /// Which hidden layer's inputs the activation figure shows (1 = next
         /// to the input; default: the middle one).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         histogram_layer: Option<u64>,
     },
     /// Trains plain and residual networks at several depths and plots the
@@ -136,30 +137,30 @@ pub enum Command {
         #[command(flatten)]
         flags: RunFlags,
         /// Depths, comma-separated.
-        #[arg(long, value_delimiter = ',', required = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+        #[arg(long, value_delimiter = ',', required = true, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         depths: Vec<u64>,
         /// Skip styles, comma-separated.
         #[arg(long = "skip", value_delimiter = ',', default_value = "off,identity", value_parser = named(&Skip::ALL, Skip::name))]
         skips: Vec<Skip>,
         /// Seeds per configuration (seeds 1 to K, or from --seed on).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(integers(1, 100)), allow_negative_numbers = true)]
         seeds: u64,
         /// The first seed.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
         seed: u64,
     },
     /// Trains on one thread with full per-layer telemetry; prints steps/s.
     Bench {
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = whole::<usize>(allowed("depth")), allow_negative_numbers = true)]
         depth: usize,
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = whole::<usize>(allowed("width")), allow_negative_numbers = true)]
         width: usize,
-        #[arg(long, default_value_t = 128)]
+        #[arg(long, default_value_t = 128, value_parser = whole::<usize>(allowed("batch")), allow_negative_numbers = true)]
         batch: usize,
         #[arg(long, default_value = "sigmoid", value_parser = named(&Activation::ALL, Activation::name))]
         activation: Activation,
         /// Timed steps, after 20 warm-up steps.
-        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        #[arg(long, default_value_t = 300, value_parser = whole::<u64>(integers(1, 10_000_000)), allow_negative_numbers = true)]
         steps: u64,
         #[arg(long)]
         json: bool,
@@ -173,35 +174,35 @@ pub struct RunFlags {
     /// Start from this lesson's configuration (see `gradscope lessons`).
     #[arg(long)]
     lesson: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("depth")), allow_negative_numbers = true)]
     depth: Option<usize>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("width")), allow_negative_numbers = true)]
     width: Option<usize>,
     #[arg(long, value_parser = named(&Activation::ALL, Activation::name))]
     activation: Option<Activation>,
     #[arg(long, value_parser = named(&Init::ALL, Init::name))]
     init: Option<Init>,
     /// Multiplies every initial weight (4 or 8 provokes explosion).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("init_gain")), allow_negative_numbers = true)]
     init_gain: Option<f32>,
     #[arg(long, value_parser = named(&[BranchInit::Normal, BranchInit::Zero], branch_name))]
     branch_init: Option<BranchInit>,
     #[arg(long, value_parser = named(&OptimizerKind::ALL, OptimizerKind::name))]
     optimizer: Option<OptimizerKind>,
     /// Learning rate.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("learning_rate")), allow_negative_numbers = true)]
     lr: Option<f32>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("batch")), allow_negative_numbers = true)]
     batch: Option<usize>,
     #[arg(long, value_parser = named(&Dataset::ALL, Dataset::name))]
     dataset: Option<Dataset>,
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("noise")), allow_negative_numbers = true)]
     noise: Option<f32>,
     /// Clip the global gradient norm to this value.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("clip")), allow_negative_numbers = true)]
     clip: Option<f32>,
     /// Training steps (default: the lesson's, or 1000).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_parser = whole::<u64>(integers(1, 100_000_000)), allow_negative_numbers = true)]
     steps: Option<u64>,
     /// The folder to write into (created if missing).
     #[arg(long)]
@@ -283,6 +284,83 @@ impl RunFlags {
     }
 }
 
+/// A numeric flag's value outside what it accepts; `parse` names the flag
+/// and the value as typed.
+#[derive(Debug, thiserror::Error)]
+#[error("{allowed}")]
+pub struct NotAllowed {
+    pub allowed: Allowed,
+}
+
+/// What the configuration field `field` accepts (every numeric flag of a
+/// configuration field names one).
+fn allowed(field: &str) -> Allowed {
+    Config::allowed(field).unwrap_or(Allowed::PositiveOrNull)
+}
+
+/// An integer flag: any text that is not a whole number in `allowed` (a
+/// minus sign, a fraction, 30 digits) is refused with the range.
+fn whole<T: TryFrom<i128> + Clone + Send + Sync + 'static>(
+    allowed: Allowed,
+) -> impl Fn(&str) -> Result<T, NotAllowed> + Clone + Send + Sync + 'static {
+    move |text| {
+        let in_range = match &allowed {
+            Allowed::Integers { lo, hi } => text
+                .trim()
+                .parse::<i128>()
+                .ok()
+                .filter(|v| i128::from(*lo) <= *v && *v <= i128::from(*hi)),
+            _ => None,
+        };
+        in_range
+            .and_then(|v| T::try_from(v).ok())
+            .ok_or_else(|| NotAllowed {
+                allowed: allowed.clone(),
+            })
+    }
+}
+
+/// A number flag: refused unless it is in `allowed` both as typed and as
+/// the f32 the network uses (1e-300 is not 0, 1e300 is not infinity).
+fn number(allowed: Allowed) -> impl Fn(&str) -> Result<f32, NotAllowed> + Clone + Send + Sync {
+    move |text| {
+        let typed: Option<f64> = text.trim().parse().ok();
+        typed
+            .filter(|&v| allowed.admits(v) && allowed.admits(f64::from(v as f32)))
+            .map(|v| v as f32)
+            .ok_or_else(|| NotAllowed {
+                allowed: allowed.clone(),
+            })
+    }
+}
+
+/// A number flag in f64 (the textbook example computes in f64).
+fn number64(allowed: Allowed) -> impl Fn(&str) -> Result<f64, NotAllowed> + Clone + Send + Sync {
+    move |text| {
+        let typed: Option<f64> = text.trim().parse().ok();
+        typed
+            .filter(|&v| allowed.admits(v))
+            .ok_or_else(|| NotAllowed {
+                allowed: allowed.clone(),
+            })
+    }
+}
+
+fn integers(lo: u64, hi: u64) -> Allowed {
+    Allowed::Integers { lo, hi }
+}
+
+/// A value as typed, shortened if very long (a pasted line, 301 digits).
+fn shortened(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= 32 {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(16).collect();
+        format!("{head}… ({count} characters)")
+    }
+}
+
 /// A value parser for one of a fixed set of named values, listing them all
 /// in its error.
 fn named<T: Copy + Send + Sync + 'static>(
@@ -343,9 +421,37 @@ where
             ErrorKind::DisplayHelp
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (err.to_string(), 0),
+            ErrorKind::ValueValidation => (value_error(&err), USAGE_ERROR),
             _ => (one_line(&err.to_string()), USAGE_ERROR),
         }
     })
+}
+
+/// A numeric flag's refused value: the flag, the value as typed (shortened)
+/// and what is allowed; other parsers' errors as clap says them.
+fn value_error(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let source = std::error::Error::source(err).and_then(|e| e.downcast_ref::<NotAllowed>());
+    match (
+        text(ContextKind::InvalidArg),
+        text(ContextKind::InvalidValue),
+        source,
+    ) {
+        (Some(arg), Some(value), Some(not_allowed)) => {
+            let flag = arg.split_whitespace().next().unwrap_or(&arg);
+            format!(
+                "--{} {} is not allowed: {}",
+                flag.trim_start_matches('-'),
+                shortened(&value),
+                not_allowed.allowed.explain(Lang::En)
+            )
+        }
+        _ => one_line(&err.to_string()),
+    }
 }
 
 /// clap's error message on one line: what is wrong and what is allowed,
@@ -710,7 +816,7 @@ fn sweep(
         base,
         depths: depths.iter().map(|&d| d as usize).collect(),
         skips: skips.to_vec(),
-        seeds: (seed..seed.saturating_add(seeds)).collect(),
+        seeds: seed_range(seed, seeds).map_err(flag_error)?,
         steps,
     };
     let records =
