@@ -267,6 +267,47 @@ impl Explain for ModelError {
                 "not a valid safetensors file ({e})",
                 "non è un file safetensors valido ({e})"
             ),
+            ModelError::TooShort { bytes } => say!(
+                lang,
+                "not a valid safetensors file: it is {bytes} bytes, shorter than the 8-byte header length that starts one",
+                "non è un file safetensors valido: è di {bytes} byte, meno degli 8 byte della lunghezza dell'intestazione con cui inizia"
+            ),
+            ModelError::HeaderLength { bytes, claimed } => say!(
+                lang,
+                "not a valid safetensors file: the file is {bytes} bytes, but its header length says {claimed} bytes of header follow the first 8 (truncated?)",
+                "non è un file safetensors valido: il file è di {bytes} byte, ma la lunghezza dell'intestazione dice che dopo i primi 8 seguono {claimed} byte di intestazione (troncato?)"
+            ),
+            ModelError::Header(e) => say!(
+                lang,
+                "not a valid safetensors file: the header is not JSON ({e})",
+                "non è un file safetensors valido: l'intestazione non è JSON ({e})"
+            ),
+            ModelError::HeaderEntry { name, source } => say!(
+                lang,
+                "not a valid safetensors file: header entry {name}: {source}",
+                "non è un file safetensors valido: voce {name} dell'intestazione: {source}"
+            ),
+            ModelError::DataSize { found, expected } if found < expected => {
+                let short = expected - found;
+                say!(
+                    lang,
+                    "not a valid safetensors file: the data is {found} bytes, {short} bytes short of the {expected} its tensors need (truncated?)",
+                    "non è un file safetensors valido: i dati sono {found} byte, {short} byte meno dei {expected} che servono ai suoi tensori (troncato?)"
+                )
+            }
+            ModelError::DataSize { found, expected } => {
+                let extra = found - expected;
+                say!(
+                    lang,
+                    "not a valid safetensors file: the data is {found} bytes, {extra} bytes more than the {expected} its tensors need",
+                    "non è un file safetensors valido: i dati sono {found} byte, {extra} byte più dei {expected} che servono ai suoi tensori"
+                )
+            }
+            ModelError::NotFinite { name, index, value } => say!(
+                lang,
+                "tensor {name} holds {value} at {index:?}: a gradscope model's weights are finite numbers",
+                "il tensore {name} contiene {value} in {index:?}: i pesi di un modello di gradscope sono numeri finiti"
+            ),
             ModelError::NoMetadata => say!(
                 lang,
                 "the file has no metadata: it was not saved by gradscope",
@@ -300,8 +341,8 @@ impl Explain for ModelError {
             }
             ModelError::Dtype { name, dtype } => say!(
                 lang,
-                "tensor {name} is {dtype:?}; gradscope models are F32",
-                "il tensore {name} è {dtype:?}; i modelli di gradscope sono F32"
+                "tensor {name} is {dtype}; gradscope models are F32",
+                "il tensore {name} è {dtype}; i modelli di gradscope sono F32"
             ),
             ModelError::Shape(problem) => explain_tensor_shape(problem, lang),
             ModelError::SkipStyle { style } => say!(
