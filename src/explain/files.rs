@@ -6,7 +6,9 @@ use crate::lang::{Lang, say};
 use crate::lessons::LessonError;
 use crate::model_file::{EncodeError, ModelError, ModelFileError};
 use crate::nn::ShapeError;
-use crate::session::{MAX_SESSION_BYTES, OpenProblem, RestoreError, SessionError, VERSION};
+use crate::session::{
+    MAX_SESSION_BYTES, OpenProblem, RestoreError, SessionError, VERSION, ValueRange,
+};
 
 use super::{Explain, shown};
 
@@ -161,6 +163,32 @@ impl Explain for RestoreError {
                 "run \"{run}\": its optimiser state does not match its network",
                 "run \"{run}\": lo stato dell'ottimizzatore non corrisponde alla sua rete"
             ),
+            RestoreError::Value {
+                run,
+                step,
+                field,
+                value,
+                range,
+            } => {
+                let allowed = match range {
+                    ValueRange::NonNegative => lang.pick(
+                        "a finite number from 0 up, or null",
+                        "un numero finito da 0 in su, o null",
+                    ),
+                    ValueRange::Fraction => {
+                        lang.pick("a number from 0 to 1, or null", "un numero da 0 a 1, o null")
+                    }
+                    ValueRange::MeanWithinMinMax => lang.pick(
+                        "a mean between the minimum and the maximum, the minimum at most the maximum",
+                        "una media tra il minimo e il massimo, il minimo non oltre il massimo",
+                    ),
+                };
+                say!(
+                    lang,
+                    "run \"{run}\", step {step}: {field} {value} is not allowed: {allowed}",
+                    "run \"{run}\", passo {step}: {field} {value} non è ammesso: {allowed}"
+                )
+            }
         }
     }
 }
