@@ -684,20 +684,22 @@ fn run(
     };
     let summary = run_to_folder(&config, steps, &flags.out, layer, &flags.output())
         .map_err(|e| said(None, &e))?;
-    let diverged = match summary.diverged {
-        Some(d) => format!(
-            ", diverged at step {} in layer {} ({:?})",
+    let outcome = match (summary.diverged, summary.final_train_loss) {
+        (Some(d), _) => format!(
+            "diverged at step {} in layer {} ({:?}): no final loss or accuracy, model.safetensors not written",
             d.step,
             d.layer + 1,
             d.phase
         ),
-        None => String::new(),
+        (None, loss) => format!(
+            "final training loss {:.4}, test accuracy {:.1}%",
+            loss.unwrap_or(f64::NAN),
+            100.0 * summary.final_test_accuracy.unwrap_or(f64::NAN)
+        ),
     };
     println!(
-        "{} steps, final training loss {:.4}, test accuracy {:.1}%{diverged}; {} files in {}",
+        "{} steps, {outcome}; {} files in {}",
         summary.steps_run,
-        summary.final_train_loss,
-        100.0 * summary.final_test_accuracy,
         summary.files.len(),
         flags.out.display()
     );

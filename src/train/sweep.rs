@@ -124,7 +124,12 @@ pub fn train_job(
         } else {
             train.loss
         },
-        final_test_accuracy: test.accuracy,
+        // A diverged network's accuracy (ReLU turns NaN into 0) means nothing.
+        final_test_accuracy: if diverged.is_some() {
+            f64::NAN
+        } else {
+            test.accuracy
+        },
         diverged,
     }))
 }
