@@ -83,6 +83,16 @@ pub enum ModelError {
         name: String,
         source: serde_json::Error,
     },
+    #[error(
+        "not a valid safetensors file: tensor {name}'s data at bytes {start} to {end} does not follow the previous tensor's, which ends at {previous_end}, or is not its shape's {bytes} bytes"
+    )]
+    Offsets {
+        name: String,
+        start: usize,
+        end: usize,
+        previous_end: usize,
+        bytes: usize,
+    },
     #[error("{}", data_size(*found, *expected))]
     DataSize { found: usize, expected: usize },
     #[error(
@@ -140,7 +150,6 @@ fn data_size(found: usize, expected: usize) -> String {
 struct Entry {
     dtype: String,
     shape: Vec<usize>,
-    #[allow(dead_code, reason = "the crate checks the offsets")]
     data_offsets: (usize, usize),
 }
 
@@ -207,11 +216,25 @@ fn check_header(header: &Header, shape: &Shape, depth: usize) -> Result<(), Mode
             shape.check_layer_fits(i, &w, &b)?;
         }
     }
-    let expected: usize = header
-        .tensors
-        .values()
-        .map(|e| e.shape.iter().product::<usize>() * 4)
-        .sum();
+    // Every tensor's bytes right after the previous one's, no overlap, no
+    // gap (the names and shapes are checked, so the sizes are small).
+    let mut by_offset: Vec<(&String, &Entry)> = header.tensors.iter().collect();
+    by_offset.sort_by_key(|(_, e)| e.data_offsets);
+    let mut expected = 0;
+    for (name, entry) in by_offset {
+        let (start, end) = entry.data_offsets;
+        let bytes = entry.shape.iter().product::<usize>() * 4;
+        if start != expected || end.checked_sub(start) != Some(bytes) {
+            return Err(ModelError::Offsets {
+                name: name.clone(),
+                start,
+                end,
+                previous_end: expected,
+                bytes,
+            });
+        }
+        expected = end;
+    }
     if header.data_bytes != expected {
         return Err(ModelError::DataSize {
             found: header.data_bytes,

@@ -410,3 +410,24 @@ fn session_values_out_of_range_are_refused_naming_run_and_field() {
         assert!(s.restore().unwrap_err().explain(Lang::It) != e);
     }
 }
+
+#[test]
+fn model_tensors_that_share_bytes_are_refused() {
+    let config = Config {
+        depth: 2,
+        width: 3,
+        ..Config::default()
+    };
+    let run = Run::new(config.clone()).unwrap();
+    let good = to_bytes(&run.mlp, &config).unwrap();
+    // The bias read from the weight's first bytes.
+    let overlapping = edit_header(&good, |h| {
+        let start = h["layers.0.weight"]["data_offsets"][0].clone();
+        let end = start.as_u64().unwrap() + 12;
+        h["layers.0.bias"]["data_offsets"] = serde_json::json!([start, end]);
+    });
+    match from_bytes(&overlapping) {
+        Ok(_) => panic!("overlapping tensors were accepted"),
+        Err(e) => assert!(e.explain(Lang::En).contains("does not follow"), "{e}"),
+    }
+}

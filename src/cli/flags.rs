@@ -84,11 +84,13 @@ pub(super) fn integers(lo: u64, hi: u64) -> Allowed {
 /// A value as typed, shortened if very long (a pasted line, 301 digits).
 pub(super) fn shortened(value: &str) -> String {
     let count = value.chars().count();
-    if count <= 32 {
-        value.to_string()
-    } else {
+    if count > 32 {
         let head: String = value.chars().take(16).collect();
         format!("{head}… ({count} characters)")
+    } else if value.is_empty() || value.contains(char::is_whitespace) {
+        format!("\"{value}\"")
+    } else {
+        value.to_string()
     }
 }
 
@@ -108,8 +110,9 @@ pub(super) fn value_error(err: &clap::Error) -> String {
     ) {
         (Some(arg), Some(value), Some(not_allowed)) => {
             let flag = arg.split_whitespace().next().unwrap_or(&arg);
+            // The prefix of clap's other messages, which `main` prints as they are.
             format!(
-                "--{} {} is not allowed: {}",
+                "error: --{} {} is not allowed: {}",
                 flag.trim_start_matches('-'),
                 shortened(&value),
                 not_allowed.allowed.explain(Lang::En)

@@ -315,6 +315,17 @@ impl Explain for ModelError {
                 "not a valid safetensors file: header entry {name}: {source}",
                 "non è un file safetensors valido: voce {name} dell'intestazione: {source}"
             ),
+            ModelError::Offsets {
+                name,
+                start,
+                end,
+                previous_end,
+                bytes,
+            } => say!(
+                lang,
+                "not a valid safetensors file: tensor {name}'s data at bytes {start} to {end} does not follow the previous tensor's, which ends at {previous_end}, or is not its shape's {bytes} bytes",
+                "non è un file safetensors valido: i dati del tensore {name} ai byte da {start} a {end} non seguono quelli del tensore precedente, che finiscono a {previous_end}, o non sono i {bytes} byte della sua forma"
+            ),
             ModelError::DataSize { found, expected } if found < expected => {
                 let short = expected - found;
                 say!(
