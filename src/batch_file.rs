@@ -1,6 +1,11 @@
-//! CSV batches for `gradscope grads`: a header row, then one example per
-//! row: the input features, then either the class index (cross-entropy) or
-//! one target per output (squared error).
+//! CSV batches for `gradscope grads`: an optional header row, then one
+//! example per row: the input features, then either the class index
+//! (cross-entropy) or one target per output (squared error).
+//!
+//! The `csv` crate reads the text, so quoted cells, a UTF-8 byte-order mark
+//! and LF, CRLF or CR-only line ends all work. A first row whose cells are
+//! not all numbers is a header; otherwise it is the first example. Every
+//! defect is reported once, with its line and column (counted from 1).
 
 use std::path::{Path, PathBuf};
 
@@ -80,6 +85,11 @@ pub enum BatchFileError {
 pub enum BatchError {
     #[error("the file is empty: expected a header row, then one example per row")]
     Empty,
+    /// A quoted cell that runs past the end of its line: a quote not closed.
+    #[error(
+        "line {line}, column {column}: a quoted cell runs over several lines (a \" not closed?)"
+    )]
+    OpenQuote { line: usize, column: usize },
     #[error("line {line}: {found} columns; expected {}: {columns}", columns.count())]
     ColumnCount {
         line: usize,
@@ -138,6 +148,55 @@ pub fn load(
     })
 }
 
+/// A record's cells and the line it starts on.
+type Row = (usize, Vec<String>);
+
+/// The non-blank records of `text`, each with its first line.
+fn rows(text: &str) -> Result<Vec<Row>, BatchError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // Where each line starts (the crate's own line numbers miscount CRLF
+    // and CR-only ends).
+    let bytes = text.as_bytes();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
+            (b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).then_some(i + 1)
+        }))
+        .collect();
+    for record in reader.records() {
+        // Reading from memory, with flexible rows and text already known to
+        // be UTF-8, leaves the crate no error to give; skip it if it did.
+        let Ok(record) = record else { continue };
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let line = starts.partition_point(|&s| s <= start);
+        let cells: Vec<String> = record.iter().map(str::to_string).collect();
+        if cells.iter().all(|c| c.is_empty()) && cells.len() <= 1 {
+            continue;
+        }
+        if let Some(column) = cells.iter().position(|c| c.contains(['\n', '\r'])) {
+            return Err(BatchError::OpenQuote {
+                line,
+                column: column + 1,
+            });
+        }
+        rows.push((line, cells));
+    }
+    Ok(rows)
+}
+
+/// A header is a first row with a cell that is not a number.
+fn is_header(cells: &[String]) -> bool {
+    cells.iter().any(|c| c.parse::<f64>().is_err())
+}
+
 /// Parses the CSV text (see the module documentation).
 pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, BatchError> {
     let columns = Columns {
@@ -145,47 +204,45 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
         outputs,
         loss,
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    lines.next().ok_or(BatchError::Empty)?;
+    let rows = rows(text)?;
+    let first = rows.first().ok_or(BatchError::Empty)?;
+    let skip = usize::from(is_header(&first.1));
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut targets = Vec::new();
-    let mut rows = 0;
-    for (index, line) in lines {
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+    let mut count = 0;
+    for (line, cells) in rows.iter().skip(skip) {
+        let line = *line;
         if cells.len() != columns.count() {
             return Err(BatchError::ColumnCount {
-                line: index + 1,
+                line,
                 found: cells.len(),
                 columns,
             });
         }
         for (column, cell) in cells.iter().enumerate() {
-            let value = read_cell(cell, index + 1, column + 1)?;
+            let value = read_cell(cell, line, column + 1)?;
             if column < inputs {
                 features.push(value);
             } else if loss == Loss::CrossEntropy {
-                labels.push(read_class(value, cell, index + 1, column + 1, outputs)?);
+                labels.push(read_class(value, cell, line, column + 1, outputs)?);
             } else {
                 targets.push(value);
             }
         }
-        rows += 1;
+        count += 1;
     }
-    if rows == 0 {
+    if count == 0 {
         return Err(BatchError::NoExamples { columns });
     }
-    // Every row had `columns.count()` cells, so the shapes fit.
+    let shape_error = |_| BatchError::NoExamples { columns };
     Ok(Batch {
-        x: Array2::from_shape_vec((rows, inputs), features).expect("rows x inputs features"),
+        x: Array2::from_shape_vec((count, inputs), features).map_err(shape_error)?,
         labels: (loss == Loss::CrossEntropy).then_some(labels),
         targets: match loss {
-            Loss::Mse => Some(
-                Array2::from_shape_vec((rows, outputs), targets).expect("rows x outputs targets"),
-            ),
+            Loss::Mse => {
+                Some(Array2::from_shape_vec((count, outputs), targets).map_err(shape_error)?)
+            }
             Loss::CrossEntropy => None,
         },
     })

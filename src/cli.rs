@@ -13,13 +13,18 @@ use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
 use crate::headless::{Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
+use crate::nn::config::MAX_DEPTH;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 use crate::nn::{
-    Activation, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run, Skip,
-    Targets, batch_gradients, memory,
+    Activation, Allowed, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run,
+    Skip, Targets, batch_gradients, memory,
 };
-use crate::train::sweep::SweepPlan;
+use crate::train::sweep::{SweepPlan, seed_range};
 use crate::{batch_file, lessons, model_file};
+
+mod flags;
+pub use flags::NotAllowed;
+use flags::{allowed, integers, number, number64, value_error, whole};
 
 /// Exit code for anything the user can fix: a flag, a value, a file.
 pub const USAGE_ERROR: i32 = 2;
@@ -58,7 +63,7 @@ pub struct WindowFlags {
     #[arg(long)]
     pub paused: bool,
     /// Steps to train before the screenshot.
-    #[arg(long, requires = "screenshot", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    #[arg(long, requires = "screenshot", value_parser = whole::<u64>(integers(1, 10_000_000)), allow_negative_numbers = true)]
     pub steps: Option<u64>,
 }
 
@@ -88,10 +93,10 @@ pub enum Command {
     /// factor, the updated weights.
     BackpropExample {
         /// Gradient-descent steps to train for E_total after them.
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(integers(1, 1_000_000)), allow_negative_numbers = true)]
         steps: u64,
         /// Learning rate (the slide uses 0.5).
-        #[arg(long, default_value_t = 0.5, allow_negative_numbers = true)]
+        #[arg(long, default_value_t = 0.5, value_parser = number64(Allowed::PositiveUpTo(100.0)), allow_negative_numbers = true)]
         lr: f64,
         /// Also update b1 and b2 (the slide keeps them fixed).
         #[arg(long)]
@@ -124,11 +129,11 @@ pub enum Command {
         flags: RunFlags,
         #[arg(long, value_parser = named(&Skip::ALL, Skip::name))]
         skip: Option<Skip>,
-        #[arg(long)]
+        #[arg(long, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
         seed: Option<u64>,
         /// Which hidden layer's inputs the activation figure shows (1 = next
         /// to the input; default: the middle one).
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         histogram_layer: Option<u64>,
     },
     /// Trains plain and residual networks at several depths and plots the
@@ -137,30 +142,30 @@ pub enum Command {
         #[command(flatten)]
         flags: RunFlags,
         /// Depths, comma-separated.
-        #[arg(long, value_delimiter = ',', required = true, value_parser = clap::value_parser!(u64).range(1..=256))]
+        #[arg(long, value_delimiter = ',', required = true, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         depths: Vec<u64>,
         /// Skip styles, comma-separated.
         #[arg(long = "skip", value_delimiter = ',', default_value = "off,identity", value_parser = named(&Skip::ALL, Skip::name))]
         skips: Vec<Skip>,
         /// Seeds per configuration (seeds 1 to K, or from --seed on).
-        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(integers(1, 100)), allow_negative_numbers = true)]
         seeds: u64,
         /// The first seed.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
         seed: u64,
     },
     /// Trains on one thread with full per-layer telemetry; prints steps/s.
     Bench {
-        #[arg(long, default_value_t = 20)]
+        #[arg(long, default_value_t = 20, value_parser = whole::<usize>(allowed("depth")), allow_negative_numbers = true)]
         depth: usize,
-        #[arg(long, default_value_t = 64)]
+        #[arg(long, default_value_t = 64, value_parser = whole::<usize>(allowed("width")), allow_negative_numbers = true)]
         width: usize,
-        #[arg(long, default_value_t = 128)]
+        #[arg(long, default_value_t = 128, value_parser = whole::<usize>(allowed("batch")), allow_negative_numbers = true)]
         batch: usize,
         #[arg(long, default_value = "sigmoid", value_parser = named(&Activation::ALL, Activation::name))]
         activation: Activation,
         /// Timed steps, after 20 warm-up steps.
-        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        #[arg(long, default_value_t = 300, value_parser = whole::<u64>(integers(1, 10_000_000)), allow_negative_numbers = true)]
         steps: u64,
         #[arg(long)]
         json: bool,
@@ -174,35 +179,35 @@ pub struct RunFlags {
     /// Start from this lesson's configuration (see `gradscope lessons`).
     #[arg(long)]
     lesson: Option<String>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("depth")), allow_negative_numbers = true)]
     depth: Option<usize>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("width")), allow_negative_numbers = true)]
     width: Option<usize>,
     #[arg(long, value_parser = named(&Activation::ALL, Activation::name))]
     activation: Option<Activation>,
     #[arg(long, value_parser = named(&Init::ALL, Init::name))]
     init: Option<Init>,
     /// Multiplies every initial weight (4 or 8 provokes explosion).
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("init_gain")), allow_negative_numbers = true)]
     init_gain: Option<f32>,
     #[arg(long, value_parser = named(&[BranchInit::Normal, BranchInit::Zero], branch_name))]
     branch_init: Option<BranchInit>,
     #[arg(long, value_parser = named(&OptimizerKind::ALL, OptimizerKind::name))]
     optimizer: Option<OptimizerKind>,
     /// Learning rate.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("learning_rate")), allow_negative_numbers = true)]
     lr: Option<f32>,
-    #[arg(long)]
+    #[arg(long, value_parser = whole::<usize>(allowed("batch")), allow_negative_numbers = true)]
     batch: Option<usize>,
     #[arg(long, value_parser = named(&Dataset::ALL, Dataset::name))]
     dataset: Option<Dataset>,
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("noise")), allow_negative_numbers = true)]
     noise: Option<f32>,
     /// Clip the global gradient norm to this value.
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, value_parser = number(allowed("clip")), allow_negative_numbers = true)]
     clip: Option<f32>,
     /// Training steps (default: the lesson's, or 1000).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(long, value_parser = whole::<u64>(integers(1, 100_000_000)), allow_negative_numbers = true)]
     steps: Option<u64>,
     /// The folder to write into: new (it is created) or empty. Files are
     /// written to a hidden staging folder inside it and moved in only when
@@ -360,6 +365,7 @@ where
             ErrorKind::DisplayHelp
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => (err.to_string(), 0),
+            ErrorKind::ValueValidation => (value_error(&err), USAGE_ERROR),
             _ => (one_line(&err.to_string()), USAGE_ERROR),
         }
     })
@@ -367,7 +373,7 @@ where
 
 /// clap's error message on one line: what is wrong and what is allowed,
 /// without the usage block.
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     let parts: Vec<&str> = message
         .lines()
         .map(str::trim)
@@ -709,20 +715,22 @@ fn run(
     };
     let summary = run_to_folder(&config, steps, &flags.out, layer, &flags.output())
         .map_err(|e| said(None, &e))?;
-    let diverged = match summary.diverged {
-        Some(d) => format!(
-            ", diverged at step {} in layer {} ({:?})",
+    let outcome = match (summary.diverged, summary.final_train_loss) {
+        (Some(d), _) => format!(
+            "diverged at step {} in layer {} ({:?}): no final loss or accuracy, model.safetensors not written",
             d.step,
             d.layer + 1,
             d.phase
         ),
-        None => String::new(),
+        (None, loss) => format!(
+            "final training loss {:.4}, test accuracy {:.1}%",
+            loss.unwrap_or(f64::NAN),
+            100.0 * summary.final_test_accuracy.unwrap_or(f64::NAN)
+        ),
     };
     stdout.line(format_args!(
-        "{} steps, final training loss {:.4}, test accuracy {:.1}%{diverged}; {} files in {}",
+        "{} steps, {outcome}; {} files in {}",
         summary.steps_run,
-        summary.final_train_loss,
-        100.0 * summary.final_test_accuracy,
         summary.files.len(),
         flags.out.display()
     ))?;
@@ -742,7 +750,7 @@ fn sweep(
         base,
         depths: depths.iter().map(|&d| d as usize).collect(),
         skips: skips.to_vec(),
-        seeds: (seed..seed.saturating_add(seeds)).collect(),
+        seeds: seed_range(seed, seeds).map_err(flag_error)?,
         steps,
     };
     let records =

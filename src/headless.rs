@@ -52,10 +52,18 @@ pub struct LayerSummary {
 pub struct Summary {
     pub config: Config,
     pub steps_run: u64,
-    pub final_train_loss: f64,
-    pub final_test_loss: f64,
-    pub final_test_accuracy: f64,
+    /// The final losses and accuracy: null for a run that diverged (its
+    /// weights are not finite, so a loss from them means nothing, even when
+    /// ReLU turns the NaNs into a normal-looking number).
+    pub final_train_loss: Option<f64>,
+    pub final_test_loss: Option<f64>,
+    pub final_test_accuracy: Option<f64>,
     pub diverged: Option<NonFinite>,
+    /// The trained model's file, or null when the run diverged and no
+    /// model with finite weights exists to save.
+    pub final_model: Option<String>,
+    /// What a reader must know about the numbers above (a divergence).
+    pub note: Option<String>,
     pub steps_per_second: f64,
     pub layers: Vec<LayerSummary>,
     /// The files written, relative to the folder.
@@ -194,12 +202,17 @@ pub fn run_to_folder(
         history.push_eval(end);
     }
 
-    write(
-        &folder,
-        "model.safetensors",
-        &model_file::to_bytes(&run.mlp, &run.current_config())?,
-        &mut files,
-    )?;
+    let diverged = run.first_nonfinite();
+    // A diverged network's weights hold NaN or infinity: no file of them
+    // (the loader refuses such weights); model_initial.safetensors remains.
+    let final_model = if diverged.is_none() {
+        let name = "model.safetensors";
+        let bytes = model_file::to_bytes(&run.mlp, &run.current_config())?;
+        write(&folder, name, &bytes, &mut files)?;
+        Some(name.to_string())
+    } else {
+        None
+    };
     write(
         &folder,
         "metrics.csv",
@@ -227,10 +240,18 @@ pub fn run_to_folder(
     let summary = Summary {
         config: run.current_config(),
         steps_run: run.steps_done(),
-        final_train_loss: end.train_loss,
-        final_test_loss: end.test_loss,
-        final_test_accuracy: end.test_accuracy,
-        diverged: run.first_nonfinite(),
+        final_train_loss: diverged.is_none().then_some(end.train_loss),
+        final_test_loss: diverged.is_none().then_some(end.test_loss),
+        final_test_accuracy: diverged.is_none().then_some(end.test_accuracy),
+        diverged,
+        final_model,
+        note: diverged.map(|d| {
+            format!(
+                "diverged at step {} in weight layer {} ({:?} pass): the weights are not finite, so the final losses and accuracy are null and model.safetensors was not written (model_initial.safetensors holds the starting weights)",
+                d.step, d.layer, d.phase
+            )
+            .to_lowercase()
+        }),
         steps_per_second: if training_seconds > 0.0 {
             run.steps_done() as f64 / training_seconds
         } else {

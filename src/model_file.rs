@@ -4,10 +4,12 @@
 //! at the input side. The metadata holds the full configuration as JSON and
 //! the current skip state.
 //!
-//! Loading trusts nothing: the file's size is bounded before it is read,
-//! the header is parsed by the safetensors crate (which checks every offset),
-//! and every name, dtype and shape is checked against the configuration
-//! before a single weight is copied.
+//! Loading trusts nothing: the file's size is bounded before it is read;
+//! the header is read here first, so a missing or extra tensor, a dtype or
+//! a shape is named as such (the safetensors crate alone would blame the
+//! offsets of a neighbour); the data's length is checked against the
+//! header, then the crate checks every offset; and every weight must be
+//! finite.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -62,6 +64,41 @@ pub enum EncodeError {
 pub enum ModelError {
     #[error("not a valid safetensors file ({0})")]
     NotSafetensors(SafeTensorError),
+    #[error(
+        "not a valid safetensors file: it is {bytes} bytes, shorter than the 8-byte header length that starts one"
+    )]
+    TooShort { bytes: usize },
+    #[error(
+        "not a valid safetensors file: the file is {bytes} bytes, but its header length says {claimed} bytes of header follow the first 8 (truncated?)"
+    )]
+    HeaderLength { bytes: usize, claimed: u64 },
+    #[error("not a valid safetensors file: the header is not JSON ({0})")]
+    Header(serde_json::Error),
+    #[error("not a valid safetensors file: header entry {name}: {source}")]
+    HeaderEntry {
+        name: String,
+        source: serde_json::Error,
+    },
+    #[error(
+        "not a valid safetensors file: tensor {name}'s data at bytes {start} to {end} does not follow the previous tensor's, which ends at {previous_end}, or is not its shape's {bytes} bytes"
+    )]
+    Offsets {
+        name: String,
+        start: usize,
+        end: usize,
+        previous_end: usize,
+        bytes: usize,
+    },
+    #[error("{}", data_size(*found, *expected))]
+    DataSize { found: usize, expected: usize },
+    #[error(
+        "tensor {name} holds {value} at {index:?}: a gradscope model's weights are finite numbers"
+    )]
+    NotFinite {
+        name: String,
+        index: Vec<usize>,
+        value: f32,
+    },
     #[error("the file has no metadata: it was not saved by gradscope")]
     NoMetadata,
     #[error("the metadata has no \"config\": the file was not saved by gradscope")]
@@ -77,8 +114,8 @@ pub enum ModelError {
         name: String,
         source: SafeTensorError,
     },
-    #[error("tensor {name} is {dtype:?}; gradscope models are F32")]
-    Dtype { name: String, dtype: Dtype },
+    #[error("tensor {name} is {dtype}; gradscope models are F32")]
+    Dtype { name: String, dtype: String },
     /// Tensors or skips that do not fit the stored configuration.
     #[error(transparent)]
     Shape(#[from] ShapeError),
@@ -86,6 +123,121 @@ pub enum ModelError {
     SkipStyle { style: String },
     #[error("skips in the metadata: {0}")]
     Skips(serde_json::Error),
+}
+
+/// The data section's length against what the header's tensors need, in
+/// English (`explain` has both languages).
+fn data_size(found: usize, expected: usize) -> String {
+    if found < expected {
+        let short = expected - found;
+        format!(
+            "not a valid safetensors file: the data is {found} bytes, {short} bytes short of the {expected} its tensors need (truncated?)"
+        )
+    } else {
+        let extra = found - expected;
+        format!(
+            "not a valid safetensors file: the data is {found} bytes, {extra} bytes more than the {expected} its tensors need"
+        )
+    }
+}
+
+/// One tensor as the header describes it.
+#[derive(Debug, serde::Deserialize)]
+struct Entry {
+    dtype: String,
+    shape: Vec<usize>,
+    data_offsets: (usize, usize),
+}
+
+/// The header, read before the crate sees the file: the tensors by name,
+/// the metadata, and the length of the data section.
+struct Header {
+    tensors: std::collections::BTreeMap<String, Entry>,
+    metadata: Option<HashMap<String, String>>,
+    data_bytes: usize,
+}
+
+fn read_header(bytes: &[u8]) -> Result<Header, ModelError> {
+    let length: [u8; 8] = bytes
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(ModelError::TooShort { bytes: bytes.len() })?;
+    let claimed = u64::from_le_bytes(length);
+    let rest = &bytes[8..];
+    let header_bytes = usize::try_from(claimed)
+        .ok()
+        .and_then(|n| rest.get(..n))
+        .ok_or(ModelError::HeaderLength {
+            bytes: bytes.len(),
+            claimed,
+        })?;
+    let mut entries: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(header_bytes).map_err(ModelError::Header)?;
+    let metadata = entries
+        .remove("__metadata__")
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(|source| ModelError::HeaderEntry {
+            name: "__metadata__".into(),
+            source,
+        })?;
+    let tensors = entries
+        .into_iter()
+        .map(|(name, value)| match serde_json::from_value(value) {
+            Ok(entry) => Ok((name, entry)),
+            Err(source) => Err(ModelError::HeaderEntry { name, source }),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Header {
+        tensors,
+        metadata,
+        data_bytes: rest.len() - header_bytes.len(),
+    })
+}
+
+/// Names, dtypes, shapes and the data's length, from the header alone.
+fn check_header(header: &Header, shape: &Shape, depth: usize) -> Result<(), ModelError> {
+    check_names(header.tensors.keys(), depth)?;
+    for (name, entry) in &header.tensors {
+        if entry.dtype != "F32" {
+            return Err(ModelError::Dtype {
+                name: name.clone(),
+                dtype: entry.dtype.clone(),
+            });
+        }
+    }
+    let entry = |name: String| header.tensors.get(&name).map(|e| e.shape.clone());
+    for i in 0..=depth {
+        if let (Some(w), Some(b)) = (entry(weight_name(i)), entry(bias_name(i))) {
+            shape.check_layer_fits(i, &w, &b)?;
+        }
+    }
+    // Every tensor's bytes right after the previous one's, no overlap, no
+    // gap (the names and shapes are checked, so the sizes are small).
+    let mut by_offset: Vec<(&String, &Entry)> = header.tensors.iter().collect();
+    by_offset.sort_by_key(|(_, e)| e.data_offsets);
+    let mut expected = 0;
+    for (name, entry) in by_offset {
+        let (start, end) = entry.data_offsets;
+        let bytes = entry.shape.iter().product::<usize>() * 4;
+        if start != expected || end.checked_sub(start) != Some(bytes) {
+            return Err(ModelError::Offsets {
+                name: name.clone(),
+                start,
+                end,
+                previous_end: expected,
+                bytes,
+            });
+        }
+        expected = end;
+    }
+    if header.data_bytes != expected {
+        return Err(ModelError::DataSize {
+            found: header.data_bytes,
+            expected,
+        });
+    }
+    Ok(())
 }
 
 fn weight_name(i: usize) -> String {
@@ -168,14 +320,14 @@ pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
 
 /// Parses a model file's bytes.
 pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
-    let (_, header) = SafeTensors::read_metadata(bytes).map_err(ModelError::NotSafetensors)?;
-    let tensors = SafeTensors::deserialize(bytes).map_err(ModelError::NotSafetensors)?;
-    let metadata = header.metadata().as_ref().ok_or(ModelError::NoMetadata)?;
+    let header = read_header(bytes)?;
+    let metadata = header.metadata.as_ref().ok_or(ModelError::NoMetadata)?;
     let config_json = metadata.get("config").ok_or(ModelError::NoConfig)?;
     let config = Config::from_json(config_json).map_err(ModelError::Config)?;
-    check_names(&tensors, config.depth)?;
-
     let shape = config.shape();
+    check_header(&header, &shape, config.depth)?;
+    let tensors = SafeTensors::deserialize(bytes).map_err(ModelError::NotSafetensors)?;
+
     let layers = (0..=config.depth)
         .map(|i| read_layer(&tensors, i, &shape))
         .collect::<Result<Vec<_>, _>>()?;
@@ -199,11 +351,14 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
 }
 
 /// Exactly the tensors of a depth-`depth` model, no more, no fewer.
-fn check_names(tensors: &SafeTensors<'_>, depth: usize) -> Result<(), ModelError> {
+fn check_names<'a>(
+    names: impl Iterator<Item = &'a String>,
+    depth: usize,
+) -> Result<(), ModelError> {
     let expected: BTreeSet<String> = (0..=depth)
         .flat_map(|i| [weight_name(i), bias_name(i)])
         .collect();
-    let found: BTreeSet<String> = tensors.names().into_iter().map(str::to_string).collect();
+    let found: BTreeSet<String> = names.cloned().collect();
     if let Some(missing) = expected.difference(&found).next() {
         return Err(ModelError::MissingTensor {
             name: missing.clone(),
@@ -226,16 +381,15 @@ fn read_layer(tensors: &SafeTensors<'_>, i: usize, shape: &Shape) -> Result<Dens
     let bias = f32_tensor(tensors, &bias_name(i))?;
     shape.check_layer_fits(i, weight.shape(), bias.shape())?;
     let [rows, columns] = shape.layer(i).weight_dims();
-    let weight = Array2::from_shape_vec((rows, columns), values(&weight)).map_err(|_| {
-        ShapeError::Weight {
+    let weight = Array2::from_shape_vec((rows, columns), values(&weight, &weight_name(i))?)
+        .map_err(|_| ShapeError::Weight {
             layer: i,
             found: weight.shape().to_vec(),
             expected: [rows, columns],
-        }
-    })?;
+        })?;
     Ok(Dense {
         weight,
-        bias: Array1::from(values(&bias)),
+        bias: Array1::from(values(&bias, &bias_name(i))?),
     })
 }
 
@@ -250,16 +404,34 @@ fn f32_tensor<'a>(tensors: &'a SafeTensors<'_>, name: &str) -> Result<TensorView
     } else {
         Err(ModelError::Dtype {
             name: name.to_string(),
-            dtype: view.dtype(),
+            dtype: format!("{:?}", view.dtype()),
         })
     }
 }
 
-/// A tensor's values; the crate checked that its data is exactly its
-/// shape's element count x 4 bytes.
-fn values(view: &TensorView<'_>) -> Vec<f32> {
-    view.data()
+/// A tensor's values, all finite; the crate checked that its data is
+/// exactly its shape's element count x 4 bytes.
+fn values(view: &TensorView<'_>, name: &str) -> Result<Vec<f32>, ModelError> {
+    let values: Vec<f32> = view
+        .data()
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
+        .collect();
+    match values.iter().position(|v| !v.is_finite()) {
+        None => Ok(values),
+        Some(at) => {
+            // Row-major: the position's index along each dimension.
+            let mut index = vec![0; view.shape().len()];
+            let mut rest = at;
+            for (slot, &dim) in index.iter_mut().zip(view.shape()).rev() {
+                *slot = rest % dim.max(1);
+                rest /= dim.max(1);
+            }
+            Err(ModelError::NotFinite {
+                name: name.to_string(),
+                index,
+                value: values[at],
+            })
+        }
+    }
 }

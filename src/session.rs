@@ -29,6 +29,8 @@ use crate::train::{History, Mode, Twin, run_code};
 mod size;
 use size::check_size;
 pub use size::max_numbers;
+mod values;
+pub use values::ValueRange;
 
 /// What the file says it is.
 pub const FORMAT: &str = "gradscope-session";
@@ -129,6 +131,14 @@ pub enum RestoreError {
     },
     #[error("run \"{run}\": its optimiser state does not match its network")]
     OptimizerState { run: String },
+    #[error("run \"{run}\", step {step}: {field} {value} is not allowed: {range}")]
+    Value {
+        run: String,
+        step: u64,
+        field: String,
+        value: String,
+        range: ValueRange,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -543,6 +553,7 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, RestoreError
     })?;
     let mlp = restore_mlp(run, config)?;
     let history = restore_history(run, config.depth)?;
+    values::check_values(run)?;
     let moments = run
         .optimizer
         .as_ref()

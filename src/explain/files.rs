@@ -6,7 +6,9 @@ use crate::lang::{Lang, say};
 use crate::lessons::LessonError;
 use crate::model_file::{EncodeError, ModelError, ModelFileError};
 use crate::nn::ShapeError;
-use crate::session::{MAX_SESSION_BYTES, OpenProblem, RestoreError, SessionError, VERSION};
+use crate::session::{
+    MAX_SESSION_BYTES, OpenProblem, RestoreError, SessionError, VERSION, ValueRange,
+};
 
 use super::{Explain, not_a_regular_file, shown};
 
@@ -167,6 +169,32 @@ impl Explain for RestoreError {
                 "run \"{run}\": its optimiser state does not match its network",
                 "run \"{run}\": lo stato dell'ottimizzatore non corrisponde alla sua rete"
             ),
+            RestoreError::Value {
+                run,
+                step,
+                field,
+                value,
+                range,
+            } => {
+                let allowed = match range {
+                    ValueRange::NonNegative => lang.pick(
+                        "a finite number from 0 up, or null",
+                        "un numero finito da 0 in su, o null",
+                    ),
+                    ValueRange::Fraction => {
+                        lang.pick("a number from 0 to 1, or null", "un numero da 0 a 1, o null")
+                    }
+                    ValueRange::MeanWithinMinMax => lang.pick(
+                        "a mean between the minimum and the maximum, the minimum at most the maximum",
+                        "una media tra il minimo e il massimo, il minimo non oltre il massimo",
+                    ),
+                };
+                say!(
+                    lang,
+                    "run \"{run}\", step {step}: {field} {value} is not allowed: {allowed}",
+                    "run \"{run}\", passo {step}: {field} {value} non è ammesso: {allowed}"
+                )
+            }
         }
     }
 }
@@ -273,6 +301,58 @@ impl Explain for ModelError {
                 "not a valid safetensors file ({e})",
                 "non è un file safetensors valido ({e})"
             ),
+            ModelError::TooShort { bytes } => say!(
+                lang,
+                "not a valid safetensors file: it is {bytes} bytes, shorter than the 8-byte header length that starts one",
+                "non è un file safetensors valido: è di {bytes} byte, meno degli 8 byte della lunghezza dell'intestazione con cui inizia"
+            ),
+            ModelError::HeaderLength { bytes, claimed } => say!(
+                lang,
+                "not a valid safetensors file: the file is {bytes} bytes, but its header length says {claimed} bytes of header follow the first 8 (truncated?)",
+                "non è un file safetensors valido: il file è di {bytes} byte, ma la lunghezza dell'intestazione dice che dopo i primi 8 seguono {claimed} byte di intestazione (troncato?)"
+            ),
+            ModelError::Header(e) => say!(
+                lang,
+                "not a valid safetensors file: the header is not JSON ({e})",
+                "non è un file safetensors valido: l'intestazione non è JSON ({e})"
+            ),
+            ModelError::HeaderEntry { name, source } => say!(
+                lang,
+                "not a valid safetensors file: header entry {name}: {source}",
+                "non è un file safetensors valido: voce {name} dell'intestazione: {source}"
+            ),
+            ModelError::Offsets {
+                name,
+                start,
+                end,
+                previous_end,
+                bytes,
+            } => say!(
+                lang,
+                "not a valid safetensors file: tensor {name}'s data at bytes {start} to {end} does not follow the previous tensor's, which ends at {previous_end}, or is not its shape's {bytes} bytes",
+                "non è un file safetensors valido: i dati del tensore {name} ai byte da {start} a {end} non seguono quelli del tensore precedente, che finiscono a {previous_end}, o non sono i {bytes} byte della sua forma"
+            ),
+            ModelError::DataSize { found, expected } if found < expected => {
+                let short = expected - found;
+                say!(
+                    lang,
+                    "not a valid safetensors file: the data is {found} bytes, {short} bytes short of the {expected} its tensors need (truncated?)",
+                    "non è un file safetensors valido: i dati sono {found} byte, {short} byte meno dei {expected} che servono ai suoi tensori (troncato?)"
+                )
+            }
+            ModelError::DataSize { found, expected } => {
+                let extra = found - expected;
+                say!(
+                    lang,
+                    "not a valid safetensors file: the data is {found} bytes, {extra} bytes more than the {expected} its tensors need",
+                    "non è un file safetensors valido: i dati sono {found} byte, {extra} byte più dei {expected} che servono ai suoi tensori"
+                )
+            }
+            ModelError::NotFinite { name, index, value } => say!(
+                lang,
+                "tensor {name} holds {value} at {index:?}: a gradscope model's weights are finite numbers",
+                "il tensore {name} contiene {value} in {index:?}: i pesi di un modello di gradscope sono numeri finiti"
+            ),
             ModelError::NoMetadata => say!(
                 lang,
                 "the file has no metadata: it was not saved by gradscope",
@@ -306,8 +386,8 @@ impl Explain for ModelError {
             }
             ModelError::Dtype { name, dtype } => say!(
                 lang,
-                "tensor {name} is {dtype:?}; gradscope models are F32",
-                "il tensore {name} è {dtype:?}; i modelli di gradscope sono F32"
+                "tensor {name} is {dtype}; gradscope models are F32",
+                "il tensore {name} è {dtype}; i modelli di gradscope sono F32"
             ),
             ModelError::Shape(problem) => explain_tensor_shape(problem, lang),
             ModelError::SkipStyle { style } => say!(
@@ -425,6 +505,11 @@ impl Explain for BatchError {
                 lang,
                 "the file is empty: expected a header row, then one example per row",
                 "il file è vuoto: servono una riga d'intestazione, poi un esempio per riga"
+            ),
+            BatchError::OpenQuote { line, column } => say!(
+                lang,
+                "line {line}, column {column}: a quoted cell runs over several lines (a \" not closed?)",
+                "riga {line}, colonna {column}: una cella tra virgolette continua su più righe (una \" non chiusa?)"
             ),
             BatchError::ColumnCount {
                 line,

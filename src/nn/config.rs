@@ -88,7 +88,7 @@ impl Default for Config {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Allowed {
     /// An integer from `lo` to `hi`.
-    Integers { lo: usize, hi: usize },
+    Integers { lo: u64, hi: u64 },
     /// A number from `lo` to `hi`.
     Numbers { lo: f32, hi: f32 },
     /// A number greater than 0 and at most the value.
@@ -101,6 +101,24 @@ pub enum Allowed {
     /// needs `estimate` bytes, one network may use `budget` (lower the
     /// depth, width or batch).
     Memory { estimate: u64, budget: u64 },
+}
+
+impl Allowed {
+    /// Whether `v` is allowed (integers: `v` is whole and in range).
+    pub fn admits(&self, v: f64) -> bool {
+        v.is_finite()
+            && match *self {
+                Allowed::Integers { lo, hi } => {
+                    v.fract() == 0.0 && lo as f64 <= v && v <= hi as f64
+                }
+                Allowed::Numbers { lo, hi } => f64::from(lo) <= v && v <= f64::from(hi),
+                Allowed::PositiveUpTo(hi) => 0.0 < v && v <= f64::from(hi),
+                Allowed::BelowOne => (0.0..1.0).contains(&v),
+                Allowed::PositiveOrNull => v > 0.0,
+                // A budget is about a whole configuration, not one value.
+                Allowed::Memory { .. } => false,
+            }
+    }
 }
 
 /// English, for logs and `Display`; the window and the command line say it
@@ -168,7 +186,10 @@ fn check(
 }
 
 fn integers(lo: usize, hi: usize) -> Allowed {
-    Allowed::Integers { lo, hi }
+    Allowed::Integers {
+        lo: lo as u64,
+        hi: hi as u64,
+    }
 }
 
 fn numbers(lo: f32, hi: f32) -> Allowed {
@@ -192,6 +213,29 @@ impl Config {
     pub fn test_samples(&self) -> usize {
         let test = (self.samples as f64 * f64::from(self.test_fraction)).round() as usize;
         test.min(self.samples - 1)
+    }
+
+    /// What a numeric field accepts (`None` for a field that is not a
+    /// number): the one table `validate` and the command line's flags use.
+    pub fn allowed(field: &str) -> Option<Allowed> {
+        Some(match field {
+            "depth" => integers(1, MAX_DEPTH),
+            "width" => integers(1, MAX_WIDTH),
+            "batch" => integers(1, MAX_BATCH),
+            "classes" => integers(2, MAX_CLASSES),
+            "samples" => integers(20, MAX_SAMPLES),
+            "init_gain" => numbers(1e-3, 100.0),
+            "learning_rate" => Allowed::PositiveUpTo(10.0),
+            "momentum" => Allowed::BelowOne,
+            "clip" => Allowed::PositiveOrNull,
+            "noise" => numbers(0.0, 1.0),
+            "test_fraction" => numbers(0.0, 0.5),
+            "seed" => Allowed::Integers {
+                lo: 0,
+                hi: u64::MAX,
+            },
+            _ => return None,
+        })
     }
 
     /// The first invalid field, if any, with its allowed range.

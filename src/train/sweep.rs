@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use serde::Serialize;
 
-use crate::nn::{Config, ConfigError, NonFinite, Run, Skip, memory};
+use crate::nn::{Allowed, Config, ConfigError, NonFinite, Run, Skip, memory};
 
 /// One trained network of a sweep.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -41,6 +41,17 @@ impl SweepPlan {
     /// Every (depth, skip, seed) configuration, validated up front so a bad
     /// depth is reported before any training starts.
     pub fn jobs(&self) -> Result<Vec<Config>, ConfigError> {
+        if self.seeds.is_empty() {
+            // A plan of no networks would finish "successfully" with nothing.
+            return Err(ConfigError::new(
+                "seeds",
+                0,
+                Allowed::Integers {
+                    lo: 1,
+                    hi: u64::MAX,
+                },
+            ));
+        }
         let mut jobs = Vec::new();
         for &depth in &self.depths {
             for &skip in &self.skips {
@@ -67,6 +78,33 @@ impl SweepPlan {
 pub fn threads_for(jobs: &[Config], wanted: usize) -> usize {
     let largest = jobs.iter().map(|c| c.memory().total()).max().unwrap_or(0);
     memory::threads_within_budget(wanted.min(jobs.len().max(1)), largest)
+}
+
+/// Seeds `first`, `first + 1`, ... (`count` of them), or the error that
+/// names the largest first seed for which they all fit in a u64 (rather
+/// than a plan that wraps round or holds no seed at all).
+pub fn seed_range(first: u64, count: u64) -> Result<Vec<u64>, ConfigError> {
+    if count == 0 {
+        return Err(ConfigError::new(
+            "seeds",
+            count,
+            Allowed::Integers {
+                lo: 1,
+                hi: u64::MAX,
+            },
+        ));
+    }
+    match first.checked_add(count - 1) {
+        Some(last) => Ok((first..=last).collect()),
+        None => Err(ConfigError::new(
+            "seed",
+            first,
+            Allowed::Integers {
+                lo: 0,
+                hi: u64::MAX - (count - 1),
+            },
+        )),
+    }
 }
 
 /// Trains one job to the end (or to its first NaN).
@@ -97,7 +135,12 @@ pub fn train_job(
         } else {
             train.loss
         },
-        final_test_accuracy: test.accuracy,
+        // A diverged network's accuracy (ReLU turns NaN into 0) means nothing.
+        final_test_accuracy: if diverged.is_some() {
+            f64::NAN
+        } else {
+            test.accuracy
+        },
         diverged,
     }))
 }
