@@ -12,8 +12,10 @@ use super::memory::{self, MemoryEstimate, NETWORK_BUDGET};
 use super::mlp::{BranchInit, Shape, Skip};
 use super::optim::OptimizerKind;
 
-/// Largest accepted values; large enough for every lesson (depth 200 at
-/// width 1024 trains), small enough that a typo cannot eat the machine.
+/// Largest accepted values of each field alone; large enough for every
+/// lesson (depth 256 at width 32, or width 1024 at depth 100). A whole
+/// configuration must also fit the memory budget (`memory`), so depth 256
+/// and width 1024 together are refused.
 pub const MAX_DEPTH: usize = 256;
 pub const MAX_WIDTH: usize = 1024;
 pub const MAX_BATCH: usize = 8192;
