@@ -219,7 +219,17 @@ fn opened_texts(mut h: Harness<'static, GradscopeApp>, opener: &str) -> BTreeSet
     let before = visible_texts(&h);
     h.get_all_by_label(opener).next().unwrap().click();
     h.run_steps(3);
-    let opened = visible_texts(&h);
+    // A loaded machine may need a few more frames (a tab switch, the
+    // trainer's first update) before what opened is all on screen.
+    let mut opened = visible_texts(&h);
+    for _ in 0..50 {
+        if opened.len() > before.len() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        h.run_steps(1);
+        opened = visible_texts(&h);
+    }
     assert!(
         opened.len() > before.len(),
         "clicking {opener:?} showed nothing new"
