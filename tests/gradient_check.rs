@@ -173,8 +173,9 @@ fn check(case: &Case, tamper: f64) -> Outcome {
     }
 
     let eps = 1e-5;
-    let mut worst = 0.0f64;
-    let mut smallest_norm = f64::INFINITY;
+    // Every layer's (analytic, numeric) gradient first: the floor below
+    // needs the network's largest gradient.
+    let mut layers = Vec::with_capacity(grads.len());
     for (l, grad) in grads.iter().enumerate() {
         let factor = if l == 1 { tamper } else { 1.0 };
         let analytic: Vec<f64> = grad
@@ -199,13 +200,26 @@ fn check(case: &Case, tamper: f64) -> Outcome {
             numeric.push((nudge(eps) - nudge(-eps)) / (2.0 * eps));
         }
         let norm = numeric.iter().map(|v| v * v).sum::<f64>().sqrt();
+        layers.push((analytic, numeric, norm));
+    }
+    let largest = layers.iter().map(|(_, _, norm)| *norm).fold(0.0, f64::max);
+    let mut worst = 0.0f64;
+    let mut smallest_norm = f64::INFINITY;
+    for (l, (analytic, numeric, norm)) in layers.iter().enumerate() {
+        let norm = *norm;
         smallest_norm = smallest_norm.min(norm);
-        for (k, (a, n)) in analytic.iter().zip(&numeric).enumerate() {
+        for (k, (a, n)) in analytic.iter().zip(numeric).enumerate() {
             // Per element, relative to the element and to the layer's norm.
-            // The floor is the finite differences' own resolution (f64
-            // rounding of a loss near 1 through a deep reference, over 2 eps): below it there is
-            // nothing to compare, as in a dead ReLU layer.
-            let err = (a - n).abs() / (n.abs() + 1e-3 * norm + 1e-7);
+            // The floor is what f32 backprop can resolve: a unit near
+            // saturation has its slope (1 − tanh², σ(1 − σ)) computed from
+            // an f32 activation that has lost its low bits, so a gradient
+            // far below the network's largest carries an absolute error
+            // near 1e-8 that the f64 finite differences do not (seen: a
+            // one-unit tanh net, gradients of 1e-6 off by 2%). Below 1e-4
+            // of the largest gradient there is nothing to compare, as in a
+            // dead ReLU layer.
+            let floor = 1e-4 * largest + 1e-7;
+            let err = (a - n).abs() / (n.abs() + 1e-3 * norm + floor);
             if err > worst && tamper == 1.0 && err >= TOLERANCE {
                 eprintln!(
                     "{:?}/{:?}/{:?} depth {} layer {l} param {k}: backprop {a:e}, finite difference {n:e}",
@@ -275,6 +289,28 @@ fn the_check_catches_a_wrong_factor() {
         assert!(check(&case, 1.0).worst < TOLERANCE);
         assert!(check(&case, 1.1).worst > 0.05);
     }
+}
+
+/// The case proptest found on a clean machine: one tanh unit near
+/// saturation, whose gradients of 1e-6 f32 cannot resolve to 2e-3.
+#[test]
+fn a_saturated_one_unit_network_passes_within_f32_resolution() {
+    let case = Case {
+        activation: Activation::ALL[1],
+        skip: Skip::Off,
+        loss: Loss::CrossEntropy,
+        depth: 1,
+        width: 1,
+        batch: 1,
+        pattern: vec![false],
+        seed: 843,
+    };
+    let outcome = check(&case, 1.0);
+    assert!(
+        outcome.worst < TOLERANCE,
+        "relative error {}",
+        outcome.worst
+    );
 }
 
 proptest! {
