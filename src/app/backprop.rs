@@ -462,10 +462,6 @@ impl Tab for BackpropView {
         egui::CentralPanel::default()
             .show(ui, |ui| self.content_ui(ui, lang, line_scale))
             .inner
-            .map(|(action, figure, rect)| PlotRequest {
-                action,
-                figure,
-                rect,
-            })
+            .map(PlotRequest::from)
     }
 }

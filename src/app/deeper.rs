@@ -454,10 +454,6 @@ impl Tab for DeeperView {
         egui::CentralPanel::default()
             .show(ui, |ui| self.content_ui(ui, lang, line_scale))
             .inner
-            .map(|(action, figure, rect)| PlotRequest {
-                action,
-                figure,
-                rect,
-            })
+            .map(PlotRequest::from)
     }
 }

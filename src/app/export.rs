@@ -15,7 +15,7 @@ use crate::nn::Config;
 pub const PNG_SIZE: (u32, u32) = (1600, 1000);
 
 /// Where exports go until a folder is chosen (`places`).
-pub fn default_root() -> PathBuf {
+pub fn default_root() -> &'static Path {
     super::places::default_export_root()
 }
 

@@ -126,7 +126,7 @@ impl GradscopeApp {
             view: View::Live,
             lang,
             message: None,
-            export_root: export::default_root(),
+            export_root: export::default_root().to_path_buf(),
             guide: None,
             presentation: false,
             help: false,
@@ -269,7 +269,7 @@ impl GradscopeApp {
             // Only a folder chosen in the window: the default follows the
             // platform's Pictures folder.
             export_root: Some(self.export_root.clone())
-                .filter(|root| *root != export::default_root()),
+                .filter(|root| root.as_path() != export::default_root()),
         }
     }
 

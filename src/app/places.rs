@@ -5,7 +5,8 @@
 //! Windows `%APPDATA%\gradscope\config`), exports under the user's
 //! Pictures folder and sessions under Documents, where a teacher looks.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use directories::{ProjectDirs, UserDirs};
 
@@ -16,7 +17,7 @@ pub fn settings_file() -> Option<PathBuf> {
 
 /// A user folder (Pictures, Documents) if the platform has one, else the
 /// home folder, else the working folder.
-fn user_folder(pick: fn(&UserDirs) -> Option<&std::path::Path>) -> PathBuf {
+fn user_folder(pick: fn(&UserDirs) -> Option<&Path>) -> PathBuf {
     UserDirs::new()
         .and_then(|dirs| {
             pick(&dirs)
@@ -27,8 +28,12 @@ fn user_folder(pick: fn(&UserDirs) -> Option<&std::path::Path>) -> PathBuf {
 }
 
 /// Where exports go until a folder is chosen: Pictures/gradscope-exports.
-pub fn default_export_root() -> PathBuf {
-    user_folder(UserDirs::picture_dir).join("gradscope-exports")
+/// Looked up once: the window compares against it every frame (to remember
+/// only a folder the teacher chose), and finding Pictures reads a file on
+/// Linux.
+pub fn default_export_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| user_folder(UserDirs::picture_dir).join("gradscope-exports"))
 }
 
 /// The session file the Session menu offers first:

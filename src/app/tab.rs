@@ -53,6 +53,16 @@ pub struct PlotRequest {
     pub rect: egui::Rect,
 }
 
+impl From<(PlotAction, Figure, egui::Rect)> for PlotRequest {
+    fn from((action, figure, rect): (PlotAction, Figure, egui::Rect)) -> PlotRequest {
+        PlotRequest {
+            action,
+            figure,
+            rect,
+        }
+    }
+}
+
 /// What the window lends a tab for one frame.
 pub struct Shared<'a> {
     pub lang: Lang,

@@ -387,20 +387,34 @@ impl Worker {
         self.runs.clear();
         match make_runs(&config, mode) {
             Ok(runs) => {
-                self.pending = runs
+                let pending = runs
                     .iter()
                     .map(|_| History::new(PENDING_CAPACITY))
                     .collect();
-                self.runs = runs;
-                self.config = config;
-                self.mode = mode;
-                self.epoch += 1;
-                self.held = None;
-                self.state = State::Paused;
-                self.measure_all();
+                self.install(config, mode, runs, pending);
             }
             Err(e) => self.rejected = Some(e.to_string()),
         }
+    }
+
+    /// New runs (and what they measured before, for the next update) in
+    /// place of the old: a new epoch, paused, measured at once.
+    fn install(
+        &mut self,
+        config: Config,
+        mode: Mode,
+        runs: Vec<(Option<Twin>, Run)>,
+        pending: Vec<History>,
+    ) {
+        self.runs = runs;
+        self.pending = pending;
+        self.config = config;
+        self.mode = mode;
+        self.epoch += 1;
+        self.held = None;
+        self.state = State::Paused;
+        self.dirty = true;
+        self.measure_all();
     }
 
     /// Replaces the runs by saved ones; their histories go out with the
@@ -420,15 +434,7 @@ impl Worker {
             runs.push((state.twin, run));
             pending.push(history);
         }
-        self.runs = runs;
-        self.pending = pending;
-        self.config = config;
-        self.mode = mode;
-        self.epoch += 1;
-        self.held = None;
-        self.state = State::Paused;
-        self.dirty = true;
-        self.measure_all();
+        self.install(config, mode, runs, pending);
     }
 
     /// Measures what the next step will see, without taking it, so a
