@@ -36,7 +36,7 @@ fn big_update(config: &Config) -> Update {
             history,
             latest: Some(run.last_stats().clone()),
             histogram: Some(histogram),
-            grid: Some(run.decision_grid(50, 1000)),
+            grid: run.decision_grid(50, 1000),
             skips: run.mlp.skips().to_vec(),
             style: run.mlp.style(),
         }],

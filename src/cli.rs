@@ -548,7 +548,7 @@ fn backprop_example(
 fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
     let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
-    let batch = batch_file::load(data, Config::INPUTS, config.outputs(), config.loss)
+    let batch = batch_file::load(data, config.inputs(), config.outputs(), config.loss)
         .map_err(|e| said(Some("--data"), &e))?;
     let targets = match (&batch.labels, &batch.targets) {
         (Some(labels), _) => Targets::Classes(labels),

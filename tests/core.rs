@@ -389,7 +389,7 @@ fn the_decision_grid_is_the_network_prediction_at_each_cell_centre() {
     for _ in 0..200 {
         run.step();
     }
-    let grid = run.decision_grid(20, 100_000);
+    let grid = run.decision_grid(20, 100_000).unwrap();
     assert_eq!((grid.class.len(), grid.confidence.len()), (400, 400));
     assert_eq!(grid.points, run.data.train);
     assert_eq!(grid.step, 200);

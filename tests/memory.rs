@@ -141,7 +141,7 @@ fn chunked_evaluation_equals_one_pass() {
         "{eval:?} {loss}"
     );
     // The grid too, at any resolution asked, bounded.
-    let grid = run.decision_grid(10_000, 10);
+    let grid = run.decision_grid(10_000, 10).unwrap();
     assert_eq!(grid.resolution, gradscope::nn::memory::MAX_GRID_RESOLUTION);
     assert!(chunk_rows(&huge().shape()) >= 1);
 }

@@ -1,7 +1,7 @@
 //! The network's and the trainer's errors, in both languages.
 
 use crate::lang::{Lang, say};
-use crate::nn::{Allowed, ConfigError, ConfigJsonError, ShapeError};
+use crate::nn::{Allowed, ConfigError, ConfigJsonError, ShapeError, TableError};
 use crate::train::SpawnError;
 
 use super::{Explain, decimal, describe};
@@ -53,6 +53,11 @@ impl Explain for Allowed {
                 "a positive number, or null for no clipping",
                 "un numero positivo, o null per non limitare"
             ),
+            Allowed::TableNeeded => say!(
+                lang,
+                "a CSV file to train on, opened with --data FILE.csv or with Open CSV in the window",
+                "un file CSV su cui addestrare, aperto con --data FILE.csv o con Apri CSV nella finestra"
+            ),
             Allowed::Memory { estimate, budget } => {
                 let estimate = gib(*estimate, lang);
                 let budget = gib(*budget, lang);
@@ -60,6 +65,47 @@ impl Explain for Allowed {
                     lang,
                     "the network would need about {estimate} GiB of memory, more than the {budget} GiB budget of one network; lower the depth, width or batch",
                     "la rete richiederebbe circa {estimate} GiB di memoria, più del limite di {budget} GiB per una rete; riduci la profondità, la larghezza o il batch"
+                )
+            }
+        }
+    }
+}
+
+impl Explain for TableError {
+    fn explain(&self, lang: Lang) -> String {
+        use crate::nn::table::{MAX_CELLS, MAX_INPUTS, MAX_ROWS, MAX_TABLE_CLASSES, MIN_ROWS};
+        match *self {
+            TableError::Rows { rows } => say!(
+                lang,
+                "the data has {rows} rows; it needs from {MIN_ROWS} to {MAX_ROWS}",
+                "i dati hanno {rows} righe; ne servono da {MIN_ROWS} a {MAX_ROWS}"
+            ),
+            TableError::Inputs { inputs } => say!(
+                lang,
+                "the data has {inputs} feature columns; it needs from 1 to {MAX_INPUTS}",
+                "i dati hanno {inputs} colonne di caratteristiche; ne servono da 1 a {MAX_INPUTS}"
+            ),
+            TableError::Cells { cells } => say!(
+                lang,
+                "the data holds {cells} numbers; at most {MAX_CELLS} fit (fewer rows or columns)",
+                "i dati contengono {cells} numeri; al massimo {MAX_CELLS} (meno righe o colonne)"
+            ),
+            TableError::Classes { classes } => say!(
+                lang,
+                "the data has {classes} classes; it needs from 2 to {MAX_TABLE_CLASSES}",
+                "i dati hanno {classes} classi; ne servono da 2 a {MAX_TABLE_CLASSES}"
+            ),
+            TableError::Inconsistent => say!(
+                lang,
+                "the data's arrays do not match its shape (the file is damaged)",
+                "gli array dei dati non corrispondono alla loro forma (il file è danneggiato)"
+            ),
+            TableError::NotFinite { row, column } => {
+                let (row, column) = (row + 1, column + 1);
+                say!(
+                    lang,
+                    "row {row}, feature {column} is not a finite number",
+                    "riga {row}, caratteristica {column} non è un numero finito"
                 )
             }
         }

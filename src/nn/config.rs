@@ -2,15 +2,18 @@
 //! and the validation that names each bad field and its allowed range (as
 //! data: the words are in `lang`).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::activation::Activation;
-use super::data::Dataset;
+use super::data::{Data, Dataset};
 use super::init::Init;
 use super::loss::Loss;
 use super::memory::{self, MemoryEstimate, NETWORK_BUDGET};
 use super::mlp::{BranchInit, Shape, Skip};
 use super::optim::OptimizerKind;
+use super::table::{self, Table};
 
 /// Largest accepted values of each field alone; large enough for every
 /// lesson (depth 256 at width 32, or width 1024 at depth 100). A whole
@@ -57,6 +60,11 @@ pub struct Config {
     /// Share of the points held out for the test set.
     pub test_fraction: f32,
     pub seed: u64,
+    /// The teacher's table when `dataset` is `csv`. Not in the JSON: a
+    /// session carries it beside the configuration, the command line
+    /// reads it with `--data`.
+    #[serde(skip)]
+    pub table: Option<Arc<Table>>,
 }
 
 impl Default for Config {
@@ -81,6 +89,7 @@ impl Default for Config {
             noise: 0.1,
             test_fraction: 0.2,
             seed: 1,
+            table: None,
         }
     }
 }
@@ -99,6 +108,9 @@ pub enum Allowed {
     BelowOne,
     /// A positive number, or null for no clipping.
     PositiveOrNull,
+    /// The `csv` data set with its table: a CSV file opened with `--data`
+    /// or from the window.
+    TableNeeded,
     /// A configuration whose network fits the memory budget: this one
     /// needs `estimate` bytes, one network may use `budget` (lower the
     /// depth, width or batch).
@@ -117,6 +129,7 @@ impl Allowed {
                 Allowed::PositiveUpTo(hi) => 0.0 < v && v <= f64::from(hi),
                 Allowed::BelowOne => (0.0..1.0).contains(&v),
                 Allowed::PositiveOrNull => v > 0.0,
+                Allowed::TableNeeded => false,
                 // A budget is about a whole configuration, not one value.
                 Allowed::Memory { .. } => false,
             }
@@ -133,6 +146,9 @@ impl std::fmt::Display for Allowed {
             Allowed::PositiveUpTo(hi) => write!(f, "a number greater than 0 and at most {hi}"),
             Allowed::BelowOne => f.write_str("a number from 0 to below 1"),
             Allowed::PositiveOrNull => f.write_str("a positive number, or null for no clipping"),
+            Allowed::TableNeeded => {
+                f.write_str("a CSV file to train on, opened with --data FILE.csv or in the window")
+            }
             Allowed::Memory { estimate, budget } => write!(
                 f,
                 "the network would need about {:.1} GiB of memory, more than the {:.1} GiB budget of one network; lower the depth, width or batch",
@@ -203,18 +219,59 @@ fn in_range<T: PartialOrd>(v: T, lo: T, hi: T) -> bool {
 }
 
 impl Config {
-    /// Input features: every data set is two-dimensional.
-    pub const INPUTS: usize = 2;
+    /// Input features of the toys, which are two-dimensional.
+    pub const TOY_INPUTS: usize = 2;
+
+    /// The table this configuration trains on: the digits, the attached
+    /// CSV table, or none (a toy, or `csv` before a file is opened).
+    pub fn table(&self) -> Option<Arc<Table>> {
+        match self.dataset {
+            Dataset::Digits => Some(table::digits()),
+            Dataset::Csv => self.table.clone(),
+            _ => None,
+        }
+    }
+
+    /// Input features per point.
+    pub fn inputs(&self) -> usize {
+        self.table()
+            .map_or(Config::TOY_INPUTS, |table| table.inputs)
+    }
 
     /// Units of the output layer: one per class.
     pub fn outputs(&self) -> usize {
-        self.dataset.classes(self.classes)
+        match self.table() {
+            Some(table) => table.classes(),
+            None => self.dataset.classes(self.classes),
+        }
+    }
+
+    /// Points, training and test together: a table's rows, or `samples`.
+    pub fn sample_count(&self) -> usize {
+        self.table().map_or(self.samples, |table| table.rows())
     }
 
     /// Points in the test set (at least one in each split).
     pub fn test_samples(&self) -> usize {
-        let test = (self.samples as f64 * f64::from(self.test_fraction)).round() as usize;
-        test.min(self.samples - 1)
+        let samples = self.sample_count();
+        let test = (samples as f64 * f64::from(self.test_fraction)).round() as usize;
+        test.min(samples.saturating_sub(1))
+    }
+
+    /// The points of this configuration, split: the table's rows or the
+    /// generated toy, from the seed's data stream `seed`.
+    pub fn data(&self, seed: u64) -> Data {
+        match self.table() {
+            Some(table) => Data::from_table(self.dataset, &table, self.test_samples(), seed),
+            None => Data::generate(
+                self.dataset,
+                self.classes,
+                self.samples,
+                self.test_samples(),
+                self.noise,
+                seed,
+            ),
+        }
     }
 
     /// What a numeric field accepts (`None` for a field that is not a
@@ -289,6 +346,12 @@ impl Config {
             integers(1, MAX_BATCH),
         )?;
         check(
+            self.dataset != Dataset::Csv || self.table.is_some(),
+            "dataset",
+            self.dataset,
+            Allowed::TableNeeded,
+        )?;
+        check(
             in_range(self.classes, 2, MAX_CLASSES),
             "classes",
             self.classes,
@@ -319,7 +382,7 @@ impl Config {
     /// Meaningful for a configuration whose fields are in range.
     pub fn memory(&self) -> MemoryEstimate {
         let test = self.test_samples();
-        let train = self.samples - test;
+        let train = self.sample_count() - test;
         MemoryEstimate::of(
             &self.shape(),
             self.batch.clamp(1, train.max(1)),
@@ -358,7 +421,7 @@ impl Config {
     /// The dimensions of the network this configuration makes.
     pub fn shape(&self) -> Shape {
         Shape {
-            inputs: Config::INPUTS,
+            inputs: self.inputs(),
             depth: self.depth,
             width: self.width,
             outputs: self.outputs(),

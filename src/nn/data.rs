@@ -1,5 +1,7 @@
-//! Seeded two-dimensional toy data sets, train/test split and mini-batches.
-//! Same seed and configuration: the same points in the same order, bit for bit.
+//! The data sets: seeded two-dimensional toys, and real tables (the
+//! digits, a teacher's CSV; `table`) split the same seeded way; and
+//! mini-batches. Same seed and configuration: the same points in the same
+//! order, bit for bit.
 
 use ndarray::Array2;
 use rand::rngs::StdRng;
@@ -10,7 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use std::f32::consts::PI;
 
-/// The data sets. All have two input features and balanced classes.
+use super::table::Table;
+
+/// The data sets. The toys have two input features and balanced classes;
+/// `digits` and `csv` are tables of real data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dataset {
@@ -24,16 +29,36 @@ pub enum Dataset {
     Moons,
     /// k Gaussian blobs evenly spaced on the unit circle, k = `classes`.
     Gaussians,
+    /// Handwritten digits: 1797 images of 8×8 pixels, ten classes.
+    Digits,
+    /// The teacher's own table, opened from a CSV file.
+    Csv,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 5] = [
+    pub const ALL: [Dataset; 7] = [
+        Dataset::Spiral,
+        Dataset::Circles,
+        Dataset::Xor,
+        Dataset::Moons,
+        Dataset::Gaussians,
+        Dataset::Digits,
+        Dataset::Csv,
+    ];
+
+    /// The two-dimensional toys, generated from a seed.
+    pub const TOYS: [Dataset; 5] = [
         Dataset::Spiral,
         Dataset::Circles,
         Dataset::Xor,
         Dataset::Moons,
         Dataset::Gaussians,
     ];
+
+    /// Whether the points come from a table rather than a generator.
+    pub fn is_table(self) -> bool {
+        matches!(self, Dataset::Digits | Dataset::Csv)
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -42,14 +67,19 @@ impl Dataset {
             Dataset::Xor => "xor",
             Dataset::Moons => "moons",
             Dataset::Gaussians => "gaussians",
+            Dataset::Digits => "digits",
+            Dataset::Csv => "csv",
         }
     }
 
-    /// Number of classes, given the configuration's `classes`.
+    /// Number of classes of a generated set, given the configuration's
+    /// `classes` (a table's are its own).
     pub fn classes(self, requested: usize) -> usize {
         match self {
             Dataset::Spiral | Dataset::Gaussians => requested,
             Dataset::Circles | Dataset::Xor | Dataset::Moons => 2,
+            Dataset::Digits => 10,
+            Dataset::Csv => requested,
         }
     }
 
@@ -88,7 +118,9 @@ impl Dataset {
                 };
                 [x - 0.5 + noise * gauss(rng), y - 0.25 + noise * gauss(rng)]
             }
-            Dataset::Gaussians => {
+            // Tables never come here (`Config::data` splits them); they
+            // share the blobs' arm to keep the match total.
+            Dataset::Gaussians | Dataset::Digits | Dataset::Csv => {
                 let angle = 2.0 * PI * class as f32 / classes as f32;
                 let spread = 0.15 + noise;
                 [
@@ -113,7 +145,7 @@ impl std::fmt::Display for Dataset {
 /// Points and labels of one split.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Split {
-    /// [n, 2] features.
+    /// [n, inputs] features.
     pub x: Array2<f32>,
     /// Class index of each point.
     pub y: Vec<usize>,
@@ -129,16 +161,53 @@ impl Split {
     }
 }
 
-/// A generated data set, already split.
+/// A data set, already split.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Data {
     pub dataset: Dataset,
     pub classes: usize,
+    /// One name per class ("0", "1", ... for the toys and the digits).
+    pub class_names: Vec<String>,
+    /// Rows and columns of the image each point is, if it is one.
+    pub image: Option<[usize; 2]>,
     pub train: Split,
     pub test: Split,
 }
 
 impl Data {
+    /// Input features per point.
+    pub fn inputs(&self) -> usize {
+        self.train.x.ncols()
+    }
+
+    /// A table's rows, shuffled by `seed`, the last `test_samples` held
+    /// out; a table that asks for it is standardised with the training
+    /// split's mean and deviation (a constant column is only centred).
+    pub fn from_table(dataset: Dataset, table: &Table, test_samples: usize, seed: u64) -> Data {
+        let mut order: Vec<usize> = (0..table.rows()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(seed));
+        let test_samples = test_samples.min(table.rows().saturating_sub(1));
+        let (train, test) = order.split_at(table.rows() - test_samples);
+        let split = |rows: &[usize]| Split {
+            x: Array2::from_shape_fn((rows.len(), table.inputs), |(i, j)| {
+                table.row(rows[i])[j]
+            }),
+            y: rows.iter().map(|&r| table.labels[r]).collect(),
+        };
+        let (mut train, mut test) = (split(train), split(test));
+        if table.standardise {
+            standardise(&mut train, &mut test);
+        }
+        Data {
+            dataset,
+            classes: table.classes(),
+            class_names: table.class_names.clone(),
+            image: table.image,
+            train,
+            test,
+        }
+    }
+
     /// `samples` points, balanced over the classes, shuffled, the last
     /// `test_samples` of them held out.
     pub fn generate(
@@ -165,8 +234,32 @@ impl Data {
         Data {
             dataset,
             classes,
+            class_names: (0..classes).map(|c| c.to_string()).collect(),
+            image: None,
             train: to_split(train),
             test: to_split(test),
+        }
+    }
+}
+
+/// Rescales every column to the training split's mean 0 and deviation 1
+/// (in f64, so a column of large values keeps its digits).
+fn standardise(train: &mut Split, test: &mut Split) {
+    for j in 0..train.x.ncols() {
+        let column = train.x.column(j);
+        let n = column.len().max(1) as f64;
+        let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+        let variance = column
+            .iter()
+            .map(|&v| (f64::from(v) - mean).powi(2))
+            .sum::<f64>()
+            / n;
+        let deviation = if variance > 0.0 { variance.sqrt() } else { 1.0 };
+        for split in [&mut *train, &mut *test] {
+            split
+                .x
+                .column_mut(j)
+                .mapv_inplace(|v| ((f64::from(v) - mean) / deviation) as f32);
         }
     }
 }
@@ -210,7 +303,7 @@ impl Batcher {
         self.batch
     }
 
-    /// Copies the next batch into `x` ([batch, 2]) and `y` (no allocation).
+    /// Copies the next batch into `x` ([batch, inputs]) and `y` (no allocation).
     pub fn next_batch(&mut self, split: &Split, x: &mut Array2<f32>, y: &mut Vec<usize>) {
         self.peek_batch(split, x, y);
         self.cursor += self.batch;
@@ -268,7 +361,7 @@ mod tests {
 
     #[test]
     fn same_seed_same_points_other_seed_other_points() {
-        for dataset in Dataset::ALL {
+        for dataset in Dataset::TOYS {
             let a = Data::generate(dataset, 3, 120, 20, 0.1, 5);
             let b = Data::generate(dataset, 3, 120, 20, 0.1, 5);
             let c = Data::generate(dataset, 3, 120, 20, 0.1, 6);

@@ -70,7 +70,7 @@ impl MemoryEstimate {
             moments: 2 * params * F32,
             workspace: batch as u64 * (row_bytes(shape) + shape.inputs as u64 * F32 + INDEX),
             evaluation: chunk * row_bytes(shape) + largest as u64 * outputs * 2 * F32,
-            data: 2 * samples * (2 * F32 + INDEX),
+            data: 2 * samples * (shape.inputs as u64 * F32 + INDEX),
             grid: cells * (2 * F32 + outputs * F32 + INDEX + F32),
             telemetry: layers * (HISTORY_BUCKETS + 4) * 48,
         }

@@ -76,14 +76,7 @@ impl Run {
     /// A run that trains a given network (loaded from a file, or a twin).
     /// The network's shape must match the configuration's.
     pub fn with_network(config: Config, mlp: Mlp) -> Run {
-        let data = Data::generate(
-            config.dataset,
-            config.classes,
-            config.samples,
-            config.test_samples(),
-            config.noise,
-            stream_seed(config.seed, DATA),
-        );
+        let data = config.data(stream_seed(config.seed, DATA));
         let batcher = Batcher::new(
             data.train.len(),
             config.batch,
@@ -95,7 +88,7 @@ impl Run {
             learning_rate: config.learning_rate,
             clip: config.clip,
             optimizer: Optimizer::new(config.optimizer, config.momentum),
-            x: Array2::zeros((batch, Config::INPUTS)),
+            x: Array2::zeros((batch, data.inputs())),
             y: Vec::with_capacity(batch),
             ws: Workspace::new(&mlp.shape(), batch),
             grads: mlp.zero_grads(),
@@ -274,13 +267,17 @@ impl Run {
     /// The predicted class over a `resolution` × `resolution` grid that
     /// covers the data with a margin: what the decision-boundary plot
     /// colours (allocates; a few times a second at most). The resolution
-    /// is at most `memory::MAX_GRID_RESOLUTION`.
-    pub fn decision_grid(&self, resolution: usize, max_points: usize) -> DecisionGrid {
+    /// is at most `memory::MAX_GRID_RESOLUTION`. None unless the points
+    /// are two-dimensional: a plane only shows two inputs.
+    pub fn decision_grid(&self, resolution: usize, max_points: usize) -> Option<DecisionGrid> {
+        if self.data.inputs() != 2 {
+            return None;
+        }
         let resolution = resolution.clamp(2, MAX_GRID_RESOLUTION);
         let (x_range, y_range) = data_bounds(&self.data);
         let cell =
             |(lo, hi): (f32, f32), i: usize| lo + (hi - lo) * (i as f32 + 0.5) / resolution as f32;
-        let inputs = Array2::from_shape_fn((resolution * resolution, Config::INPUTS), |(i, j)| {
+        let inputs = Array2::from_shape_fn((resolution * resolution, 2), |(i, j)| {
             if j == 0 {
                 cell(x_range, i % resolution)
             } else {
@@ -293,7 +290,7 @@ impl Run {
             .into_iter()
             .map(|row| winner(row.as_slice().unwrap_or(&[])))
             .unzip();
-        DecisionGrid {
+        Some(DecisionGrid {
             x_range,
             y_range,
             resolution,
@@ -302,7 +299,7 @@ impl Run {
             confidence,
             points: first_points(&self.data.train, max_points),
             step: self.steps_done,
-        }
+        })
     }
 
     /// Points per chunk of evaluation for this run's network.

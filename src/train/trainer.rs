@@ -602,7 +602,9 @@ impl Worker {
                 histogram: histogram
                     .and_then(|h| run.pre_activation_histogram(h.layer, h.lo, h.hi, h.bins)),
                 // Every run's: the window shows either twin's.
-                grid: grid_due.then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS)),
+                grid: grid_due
+                    .then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS))
+                    .flatten(),
                 skips: run.mlp.skips().to_vec(),
                 style: run.mlp.style(),
             })
