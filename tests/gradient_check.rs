@@ -100,6 +100,9 @@ struct Case {
     /// Which blocks have their skip on (cycled over the blocks).
     pattern: Vec<bool>,
     seed: u64,
+    /// Input features and classes: (2, 3) like the toys, (64, 10) like
+    /// the digits.
+    io: (usize, usize),
 }
 
 /// What a gradient check found.
@@ -117,9 +120,9 @@ const TOLERANCE: f64 = 2e-3;
 /// wrong factor is caught.
 fn check(case: &Case, tamper: f64) -> Outcome {
     let mut rng = StdRng::seed_from_u64(case.seed);
-    let outputs = 3;
+    let (inputs, outputs) = case.io;
     let shape = Shape {
-        inputs: 2,
+        inputs,
         depth: case.depth,
         width: case.width,
         outputs,
@@ -145,7 +148,7 @@ fn check(case: &Case, tamper: f64) -> Outcome {
     for layer in &mut mlp.layers {
         layer.bias.mapv_inplace(|_| uniform.sample(&mut rng));
     }
-    let x = Array2::from_shape_simple_fn((case.batch, 2), || StandardNormal.sample(&mut rng));
+    let x = Array2::from_shape_simple_fn((case.batch, inputs), || StandardNormal.sample(&mut rng));
     let labels: Vec<usize> = (0..case.batch)
         .map(|i| (i * 7 + case.seed as usize) % outputs)
         .collect();
@@ -254,6 +257,7 @@ fn every_activation_skip_style_and_loss() {
                         batch: 3,
                         pattern,
                         seed: 11 + depth as u64,
+                        io: (2, 3),
                     };
                     let outcome = check(&case, 1.0);
                     assert!(
@@ -285,6 +289,7 @@ fn the_check_catches_a_wrong_factor() {
             batch: 2,
             pattern: vec![true],
             seed: 3,
+            io: (2, 3),
         };
         assert!(check(&case, 1.0).worst < TOLERANCE);
         assert!(check(&case, 1.1).worst > 0.05);
@@ -304,6 +309,7 @@ fn a_saturated_one_unit_network_passes_within_f32_resolution() {
         batch: 1,
         pattern: vec![false],
         seed: 843,
+        io: (2, 3),
     };
     let outcome = check(&case, 1.0);
     assert!(
@@ -311,6 +317,34 @@ fn a_saturated_one_unit_network_passes_within_f32_resolution() {
         "relative error {}",
         outcome.worst
     );
+}
+
+/// The digits' network: 64 inputs, 10 classes, every activation, skips
+/// on and off.
+#[test]
+fn a_64_input_10_class_network_passes() {
+    for activation in Activation::ALL {
+        for skip in [Skip::Off, Skip::Identity, Skip::Slides] {
+            let case = Case {
+                activation,
+                skip,
+                loss: Loss::CrossEntropy,
+                depth: 3,
+                width: 6,
+                batch: 4,
+                pattern: vec![true],
+                seed: 64,
+                io: (64, 10),
+            };
+            let outcome = check(&case, 1.0);
+            assert!(
+                outcome.worst < TOLERANCE,
+                "{activation}/{skip}: relative error {}",
+                outcome.worst
+            );
+            assert!(outcome.smallest_norm > 1e-5, "{activation}/{skip}");
+        }
+    }
 }
 
 proptest! {
@@ -337,6 +371,7 @@ proptest! {
             batch,
             pattern,
             seed,
+            io: (2, 3),
         }, 1.0);
         prop_assert!(outcome.worst < TOLERANCE, "relative error {}", outcome.worst);
     }

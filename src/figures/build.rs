@@ -155,16 +155,25 @@ pub enum GradientMeasure {
     /// the backward shrink cancel in dW = δᵀa, so ||dL/dW|| stays level
     /// while dL/dz shows the trouble.
     Deltas,
+    /// ||dL/db||: how fast each layer's biases learn, Nielsen's "speed of
+    /// learning" of a layer (the batch mean of dL/dz, so it is free of the
+    /// size of the layer's inputs).
+    Biases,
 }
 
 impl GradientMeasure {
-    pub const ALL: [GradientMeasure; 2] = [GradientMeasure::Weights, GradientMeasure::Deltas];
+    pub const ALL: [GradientMeasure; 3] = [
+        GradientMeasure::Weights,
+        GradientMeasure::Biases,
+        GradientMeasure::Deltas,
+    ];
 
     /// The measure's symbol: the y axis and the legend.
     pub fn symbol(self) -> &'static str {
         match self {
             GradientMeasure::Weights => "||dL/dW||",
             GradientMeasure::Deltas => "RMS dL/dz",
+            GradientMeasure::Biases => "||dL/db||",
         }
     }
 
@@ -172,6 +181,7 @@ impl GradientMeasure {
         match self {
             GradientMeasure::Weights => layer.grad_weight_norm,
             GradientMeasure::Deltas => layer.delta_rms,
+            GradientMeasure::Biases => layer.grad_bias_norm,
         }
     }
 }
@@ -214,11 +224,23 @@ fn gradient_bars_frame(layers: usize, measure: GradientMeasure, lang: Lang) -> F
         x,
         Axis::log(measure.symbol()),
     );
-    if measure == GradientMeasure::Deltas {
-        figure.id = "deltas".into();
-        figure.title = lang
-            .pick("Error signal per layer", "Segnale d'errore per livello")
-            .into();
+    match measure {
+        GradientMeasure::Weights => {}
+        GradientMeasure::Deltas => {
+            figure.id = "deltas".into();
+            figure.title = lang
+                .pick("Error signal per layer", "Segnale d'errore per livello")
+                .into();
+        }
+        GradientMeasure::Biases => {
+            figure.id = "bias_gradients".into();
+            figure.title = lang
+                .pick(
+                    "Speed of learning per layer",
+                    "Velocità di apprendimento per livello",
+                )
+                .into();
+        }
     }
     figure
 }

@@ -40,7 +40,7 @@ fn single() -> Mode {
 }
 
 /// The lesson files, in the order of the slides.
-const SOURCES: [(&str, &str); 6] = [
+const SOURCES: [(&str, &str); 8] = [
     (
         "1-vanishing.json",
         include_str!("../../assets/lessons/1-vanishing.json"),
@@ -64,6 +64,14 @@ const SOURCES: [(&str, &str); 6] = [
     (
         "6-identity-blocks.json",
         include_str!("../../assets/lessons/6-identity-blocks.json"),
+    ),
+    (
+        "7-digits-speed.json",
+        include_str!("../../assets/lessons/7-digits-speed.json"),
+    ),
+    (
+        "8-digits-depth.json",
+        include_str!("../../assets/lessons/8-digits-depth.json"),
     ),
 ];
 

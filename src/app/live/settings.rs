@@ -91,6 +91,10 @@ fn live_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
                         "The gradient of each layer's weights: what the optimiser gets",
                         "Il gradiente dei pesi di ogni livello: ciò che riceve l'ottimizzatore",
                     ),
+                    crate::figures::build::GradientMeasure::Biases => l.pick(
+                        "The gradient of each layer's biases: how fast the layer learns",
+                        "Il gradiente dei bias di ogni livello: quanto velocemente impara il livello",
+                    ),
                     crate::figures::build::GradientMeasure::Deltas => l.pick(
                         "The error signal dL/dz the backward pass carries through each layer",
                         "Il segnale d'errore dL/dz che la backpropagation porta attraverso ogni livello",
