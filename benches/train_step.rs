@@ -1,9 +1,11 @@
 //! One training step (forward, loss, backward, full telemetry, SGD update)
 //! on the reference configurations the peers are measured on
-//! (../shared/anchors): sigmoid, 2 inputs, 3 classes, cross-entropy, SGD.
+//! (../shared/anchors): sigmoid, 2 inputs, 3 classes, cross-entropy, SGD;
+//! and the digits lessons' networks (64 inputs, 10 classes).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use gradscope::cli::bench_config;
+use gradscope::lessons;
 use gradscope::nn::{Activation, Run};
 
 fn train_step(c: &mut Criterion) {
@@ -13,6 +15,16 @@ fn train_step(c: &mut Criterion) {
         let mut run = Run::new(config).expect("reference configurations are valid");
         group.throughput(Throughput::Elements(1));
         group.bench_function(format!("{depth}x{width}_b{batch}"), |b| {
+            b.iter(|| {
+                run.step();
+            })
+        });
+    }
+    for id in ["digits-speed", "digits-depth"] {
+        let lesson = lessons::find(id).expect("the digits lessons are embedded");
+        let mut run = Run::new(lesson.config).expect("lesson configurations are valid");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(format!("lesson_{id}"), |b| {
             b.iter(|| {
                 run.step();
             })

@@ -11,6 +11,7 @@ pub mod config;
 pub mod data;
 pub mod init;
 pub mod kernels;
+pub mod landscape;
 pub mod linalg;
 pub mod loss;
 pub mod memory;
