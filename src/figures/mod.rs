@@ -13,6 +13,7 @@
 //!   their labels, where its bars stand.
 //! - `marker_labels`: where a marker line's label goes, on both surfaces.
 //! - `geometry`: the rectangle type both measure with.
+//! - `landscape`: the loss landscape slice with its contour lines.
 //! - `layout`: an exported figure as shapes in pixels, painted alike by
 //!   `png` and `svg` (text measured with the embedded `font`); `csv`
 //!   writes the data; `write_all` writes all three files of a figure.
@@ -24,6 +25,7 @@ pub mod csv;
 mod export;
 mod font;
 pub mod geometry;
+pub mod landscape;
 mod layout;
 pub mod marker_labels;
 pub mod model;
