@@ -27,6 +27,12 @@ const WEIGHTS: u64 = 1;
 const DATA: u64 = 2;
 const BATCHES: u64 = 3;
 
+/// The points a run of `config` trains and tests on: the same split, bit
+/// for bit, as `Run::new` makes (for views computed beside a run).
+pub fn data_of(config: &Config) -> Data {
+    config.data(stream_seed(config.seed, DATA))
+}
+
 /// Loss and accuracy of the network on one split.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evaluation {
@@ -76,7 +82,7 @@ impl Run {
     /// A run that trains a given network (loaded from a file, or a twin).
     /// The network's shape must match the configuration's.
     pub fn with_network(config: Config, mlp: Mlp) -> Run {
-        let data = config.data(stream_seed(config.seed, DATA));
+        let data = data_of(&config);
         let batcher = Batcher::new(
             data.train.len(),
             config.batch,

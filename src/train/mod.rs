@@ -1,9 +1,11 @@
 //! Training in the background: the trainer thread and its commands
 //! (`trainer`), what it measured in bounded memory (`history`), and depth
-//! sweeps over both cores (`sweep`).
+//! sweeps over both cores (`sweep`), and the loss landscape of the live
+//! networks on a thread of its own (`landscape`).
 
 pub mod command;
 pub mod history;
+pub mod landscape;
 pub mod sweep;
 pub mod trainer;
 
