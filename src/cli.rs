@@ -56,7 +56,7 @@ pub struct WindowFlags {
     /// Train --steps steps, save a PNG screenshot of the window here, and exit.
     #[arg(long, requires = "steps")]
     pub screenshot: Option<PathBuf>,
-    /// The tab to open on: live, backprop or deeper.
+    /// The tab to open on: live, backprop, deeper or landscape.
     #[arg(long, value_parser = named(&crate::app::View::ALL, crate::app::View::code))]
     pub view: Option<crate::app::View>,
     /// Open with training paused (press Play, or space, to start).

@@ -488,3 +488,50 @@ fn the_relu_init_lesson_shows_the_error_signal_and_the_bars_can_switch() {
         ids(h.state())
     );
 }
+
+#[test]
+fn the_landscape_tab_slices_the_live_networks_around_their_weights() {
+    let mut h = harness("residual-rescue", Lang::En);
+    let lesson = gradscope::lessons::find("residual-rescue").unwrap();
+    h.state().send(Command::Reset {
+        config: lesson.config.clone(),
+        mode: Mode::Twins,
+    });
+    h.state().send(Playback::Step(20));
+    until(&mut h, |app| app.steps() >= 20);
+    h.get_by_label("Loss landscape").click();
+    h.run_steps(2);
+    assert_eq!(h.state().view(), View::Landscape);
+    h.get_by_label("Compute the landscape (live run at step 20)")
+        .click();
+    until(&mut h, |app| app.landscape_result().is_some());
+    let result = h.state().landscape_result().unwrap().clone();
+    assert_eq!(result.step, 20);
+    assert_eq!(result.slices.len(), 2, "one slice per twin");
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Loss landscape: plain").is_some());
+    assert!(
+        h.query_by_label_contains("Loss landscape: residual")
+            .is_some()
+    );
+    // The centre of each slice is its network's training loss, to the bit.
+    let (reply, answer) = std::sync::mpsc::channel();
+    h.state().send(Command::Networks(reply));
+    let (_, runs) = answer.recv_timeout(Duration::from_secs(10)).unwrap();
+    for ((twin, slice), run) in result.slices.iter().zip(runs) {
+        assert_eq!(*twin, run.twin);
+        let mut config = h.state().config().clone();
+        if run.twin == Some(gradscope::train::Twin::Plain) {
+            config.skip = gradscope::nn::Skip::Off;
+        }
+        let trained = gradscope::nn::Run::with_network(config, run.mlp);
+        assert_eq!(slice.centre(), trained.evaluate(&trained.data.train).loss);
+    }
+    // Computing again can be cancelled.
+    h.get_by_label_contains("Compute the landscape").click();
+    until(&mut h, |app| app.landscape_progress().0);
+    h.run_steps(1);
+    h.get_by_label("Cancel").click();
+    h.run_steps(2);
+    assert!(!h.state().landscape_progress().0);
+}

@@ -15,8 +15,8 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
         (
             lang.pick("Space", "Spazio"),
             lang.pick(
-                "play / pause (backprop: one step; going deeper: start / cancel the sweep)",
-                "avvia / pausa (backprop: un passo; andare più in profondità: avvia / annulla lo sweep)",
+                "play / pause (backprop: one step; going deeper: start / cancel the sweep; loss landscape: compute / cancel)",
+                "avvia / pausa (backprop: un passo; andare più in profondità: avvia / annulla lo sweep; paesaggio della loss: calcola / annulla)",
             ),
         ),
         ("S", lang.pick("one step", "un passo")),
@@ -38,7 +38,7 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
                 "esporta tutti i grafici (addestramento)",
             ),
         ),
-        ("1 2 3", lang.pick("switch tab", "cambia scheda")),
+        ("1 2 3 4", lang.pick("switch tab", "cambia scheda")),
         (
             "← →",
             lang.pick(
@@ -53,10 +53,11 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
 }
 
 /// The tab a number key switches to.
-pub const TAB_KEYS: [(Key, View); 3] = [
+pub const TAB_KEYS: [(Key, View); 4] = [
     (Key::Num1, View::Live),
     (Key::Num2, View::Backprop),
     (Key::Num3, View::Deeper),
+    (Key::Num4, View::Landscape),
 ];
 
 /// The list of shortcuts, over everything; `open` turns false when it is

@@ -19,6 +19,7 @@ mod dialog;
 mod export;
 mod guide;
 mod keys;
+mod landscape;
 mod legend;
 mod live;
 mod places;
@@ -122,6 +123,7 @@ impl GradscopeApp {
                 live,
                 backprop: backprop::BackpropView::default(),
                 deeper: deeper::DeeperView::default(),
+                landscape: landscape::LandscapeView::default(),
             },
             view: View::Live,
             lang,
@@ -186,6 +188,18 @@ impl GradscopeApp {
     /// The backprop tab's network.
     pub fn backprop(&self) -> &crate::nn::textbook::Textbook {
         &self.tabs.backprop.model
+    }
+
+    /// (busy, rows done, rows planned) of the loss landscape.
+    pub fn landscape_progress(&self) -> (bool, usize, usize) {
+        let landscape = &self.tabs.landscape;
+        let (done, total) = landscape.progress();
+        (landscape.is_busy(), done, total)
+    }
+
+    /// The last loss landscape computed, one slice per live network.
+    pub fn landscape_result(&self) -> Option<&crate::train::landscape::LandscapeResult> {
+        self.tabs.landscape.result.as_ref()
     }
 
     /// (networks trained, networks planned, running) of the depth sweep.
@@ -512,6 +526,7 @@ impl eframe::App for GradscopeApp {
         // so the live trainer pauses when one starts.
         let was_running = self.sweep_running;
         self.tabs.deeper.poll(self.lang);
+        self.tabs.landscape.serve(ctx, &self.tabs.live, self.lang);
         self.sweep_running = self.tabs.deeper.is_running();
         if self.sweep_running && !was_running {
             self.tabs.live.pause();
@@ -519,8 +534,15 @@ impl eframe::App for GradscopeApp {
         if let Some(plan) = self.screenshot.as_mut() {
             let live = &self.tabs.live;
             let steps = live.steps();
-            let done = (steps >= plan.steps || (steps > 0 && *live.state() != State::Playing))
-                && !self.tabs.deeper.is_running();
+            let trained = steps >= plan.steps || (steps > 0 && *live.state() != State::Playing);
+            let landscape = &mut self.tabs.landscape;
+            let landscape_shown = self.view != View::Landscape
+                || landscape.result.is_some()
+                || landscape.error.is_some();
+            if !landscape_shown && trained && !landscape.is_busy() {
+                landscape.request();
+            }
+            let done = trained && !self.tabs.deeper.is_running() && landscape_shown;
             plan.advance(ctx, done);
         }
     }

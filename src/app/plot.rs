@@ -12,7 +12,7 @@ use egui_plot::{
     VLine,
 };
 
-use crate::figures::axis_space::{series_in_space, to_space};
+use crate::figures::axis_space::{line_runs, series_in_space, to_space};
 use crate::figures::geometry::Frame;
 use crate::figures::marker_labels::{Choice, LabelRules, Line as MarkerLine};
 use crate::figures::screen::{self, MarkRule};
@@ -240,20 +240,23 @@ pub fn figure_ui(
                         } else {
                             LineStyle::Solid
                         };
-                        // A lone point (a curve's first step) has no length: a dot.
-                        if let [point] = points[..] {
-                            plot_ui.points(
-                                Points::new(series.name.clone(), vec![point])
+                        // Broken where a point is missing, as in the files.
+                        for run in line_runs(series, xs, ys) {
+                            // A lone point (a curve's first step) has no length: a dot.
+                            if let [point] = run[..] {
+                                plot_ui.points(
+                                    Points::new(series.name.clone(), vec![point])
+                                        .color(color(series.color))
+                                        .radius(2.0 * width.max(1.0) * line_scale.sqrt()),
+                                );
+                            }
+                            plot_ui.line(
+                                Line::new(series.name.clone(), run)
                                     .color(color(series.color))
-                                    .radius(2.0 * width.max(1.0) * line_scale.sqrt()),
+                                    .width(width * line_scale)
+                                    .style(style),
                             );
                         }
-                        plot_ui.line(
-                            Line::new(series.name.clone(), points)
-                                .color(color(series.color))
-                                .width(width * line_scale)
-                                .style(style),
-                        );
                     }
                     SeriesKind::Points { radius } => {
                         plot_ui.points(

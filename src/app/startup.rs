@@ -149,6 +149,9 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
                         app.tabs.deeper.start(&cc.egui_ctx, lang);
                         app.tabs.deeper.check_identity(lang);
                     }
+                    // The live run trains first; the frame then asks for
+                    // the landscape of what it trained.
+                    View::Landscape => {}
                 }
                 app.screenshot = Some(plan);
             }

@@ -22,16 +22,19 @@ pub enum View {
     Backprop,
     /// The depth sweep and the identity demonstration.
     Deeper,
+    /// The loss landscape around the live networks' weights.
+    Landscape,
 }
 
 impl View {
-    pub const ALL: [View; 3] = [View::Live, View::Backprop, View::Deeper];
+    pub const ALL: [View; 4] = [View::Live, View::Backprop, View::Deeper, View::Landscape];
 
     pub fn code(self) -> &'static str {
         match self {
             View::Live => "live",
             View::Backprop => "backprop",
             View::Deeper => "deeper",
+            View::Landscape => "landscape",
         }
     }
 
@@ -40,6 +43,7 @@ impl View {
             View::Live => lang.pick("Live training", "Addestramento in tempo reale"),
             View::Backprop => lang.pick("Backprop step by step", "Backprop passo per passo"),
             View::Deeper => lang.pick("Going deeper", "Andare più in profondità"),
+            View::Landscape => lang.pick("Loss landscape", "Paesaggio della loss"),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::backprop::BackpropView;
 use super::deeper::DeeperView;
+use super::landscape::LandscapeView;
 use super::live::LiveView;
 use super::tab::{Tab, View};
 
@@ -10,6 +11,7 @@ pub struct Tabs {
     pub live: LiveView,
     pub backprop: BackpropView,
     pub deeper: DeeperView,
+    pub landscape: LandscapeView,
 }
 
 impl Tabs {
@@ -18,6 +20,7 @@ impl Tabs {
             View::Live => &mut self.live,
             View::Backprop => &mut self.backprop,
             View::Deeper => &mut self.deeper,
+            View::Landscape => &mut self.landscape,
         }
     }
 }

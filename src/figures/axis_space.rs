@@ -62,6 +62,25 @@ pub fn series_in_space(series: &Series, x: Scale, y: Scale) -> Vec<[f64; 2]> {
         .collect()
 }
 
+/// A line's points in plot space, cut into unbroken runs where a point is
+/// not finite (or not on a log axis): the breaks the exporters draw too,
+/// as between the contour lines of a landscape.
+pub fn line_runs(series: &Series, x: Scale, y: Scale) -> Vec<Vec<[f64; 2]>> {
+    let mut runs: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut run = Vec::new();
+    for p in &series.points {
+        match (to_space(x, p[0]), to_space(y, p[1])) {
+            (Some(px), Some(py)) => run.push([px, py]),
+            _ if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            _ => {}
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
+}
+
 fn bounds(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
     values.fold(None, |acc, v| match acc {
         None => Some((v, v)),

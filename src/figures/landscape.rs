@@ -146,7 +146,12 @@ pub fn landscape(
         short(lo),
         short(hi),
         slice.local_minima(),
-        lang.pick("local minima", "minimi locali"),
+        match (slice.local_minima(), lang) {
+            (1, Lang::En) => "local minimum",
+            (_, Lang::En) => "local minima",
+            (1, Lang::It) => "minimo locale",
+            (_, Lang::It) => "minimi locali",
+        },
     ));
     figure
 }
