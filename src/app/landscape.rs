@@ -21,6 +21,9 @@ use super::live::LiveView;
 use super::plot;
 use super::tab::{PlotRequest, Shared, Tab};
 
+/// The live trainer's answer to `Command::Networks`.
+type NetworksAnswer = Receiver<(u64, Vec<RunState>)>;
+
 /// Smallest grid side offered (a coarse but quick look).
 const MIN_GRID: usize = 5;
 
@@ -33,7 +36,7 @@ pub struct LandscapeView {
     /// Compute was pressed: the frame asks the live trainer for networks.
     wants_networks: bool,
     /// The trainer's answer, awaited, with the configuration it trains.
-    awaiting: Option<(Receiver<(u64, Vec<RunState>)>, Config)>,
+    awaiting: Option<(NetworksAnswer, Config)>,
     running: Option<BackgroundLandscape>,
     /// (rows done, rows planned) of the running job.
     progress: (usize, usize),

@@ -98,22 +98,16 @@ impl Landscape {
     /// Grid points lower than each of their (up to eight) neighbours: one
     /// basin has one, a ragged plateau many.
     pub fn local_minima(&self) -> usize {
-        let n = self.grid as isize;
-        let at = |r: isize, c: isize| self.losses[(r * n + c) as usize];
+        let n = self.grid;
+        let at = |r: usize, c: usize| self.losses[r * n + c];
+        // The indices next to i (itself included) inside the grid.
+        let around = |i: usize| i.saturating_sub(1)..=(i + 1).min(n - 1);
         let mut count = 0;
         for r in 0..n {
             for c in 0..n {
                 let v = at(r, c);
                 let lowest = v.is_finite()
-                    && (-1..=1).all(|dr| {
-                        (-1..=1).all(|dc| {
-                            let (rr, cc) = (r + dr, c + dc);
-                            (dr == 0 && dc == 0)
-                                || !(0..n).contains(&rr)
-                                || !(0..n).contains(&cc)
-                                || v < at(rr, cc)
-                        })
-                    });
+                    && around(r).all(|rr| around(c).all(|cc| (rr, cc) == (r, c) || v < at(rr, cc)));
                 count += usize::from(lowest);
             }
         }
