@@ -79,6 +79,15 @@ fn settled(view: View, lang: Lang) -> Harness<'static, GradscopeApp> {
             };
             h.get_by_label(check).click();
         }
+        View::Landscape => {
+            let compute = if lang == Lang::En {
+                "Compute the landscape (live run at step 60)"
+            } else {
+                "Calcola il paesaggio (addestramento al passo 60)"
+            };
+            h.get_by_label(compute).click();
+            until(&mut h, |app| app.landscape_result().is_some());
+        }
     }
     // The last update's plots, then a quiet frame.
     h.run_steps(4);
@@ -118,4 +127,14 @@ fn deeper_en() {
 #[test]
 fn deeper_it() {
     looks_as_recorded(View::Deeper, Lang::It);
+}
+
+#[test]
+fn landscape_en() {
+    looks_as_recorded(View::Landscape, Lang::En);
+}
+
+#[test]
+fn landscape_it() {
+    looks_as_recorded(View::Landscape, Lang::It);
 }

@@ -182,20 +182,23 @@ impl LandscapeView {
     fn controls_ui(&mut self, ui: &mut egui::Ui, live_step: u64, lang: Lang) {
         ui.horizontal_wrapped(|ui| {
             ui.add_enabled_ui(!self.is_busy(), |ui| {
-                ui.label(lang.pick("grid", "griglia"));
+                let label = ui.label(lang.pick("grid", "griglia"));
                 ui.add(egui::DragValue::new(&mut self.grid).range(MIN_GRID..=MAX_GRID))
+                    .labelled_by(label.id)
                     .on_hover_text(lang.pick(
                         "Points per side: 41 × 41 is the paper's; odd sizes put a point exactly on the weights",
                         "Punti per lato: 41 × 41 come nell'articolo; le dimensioni dispari mettono un punto esattamente sui pesi",
                     ));
-                ui.label(lang.pick("span ±", "ampiezza ±"));
+                let label = ui.label(lang.pick("span ±", "ampiezza ±"));
                 ui.add(
                     egui::DragValue::new(&mut self.span)
                         .range(0.01..=MAX_SPAN)
                         .speed(0.01),
-                );
-                ui.label(lang.pick("direction seed", "seme delle direzioni"));
-                ui.add(egui::DragValue::new(&mut self.direction_seed));
+                )
+                .labelled_by(label.id);
+                let label = ui.label(lang.pick("direction seed", "seme delle direzioni"));
+                ui.add(egui::DragValue::new(&mut self.direction_seed))
+                    .labelled_by(label.id);
             });
             ui.separator();
             if self.is_busy() {
