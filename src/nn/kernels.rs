@@ -225,6 +225,16 @@ pub fn sum_squares(values: &[f32]) -> f64 {
 }
 
 multiversion! {
+    /// Σ (a − b)²: the squared norm of a difference, without storing it.
+    pub fn sum_squared_difference(a: &[f32], b: &[f32]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| f64::from(x - y).powi(2))
+            .sum()
+    }
+}
+
+multiversion! {
     /// How many values are below `threshold`.
     pub fn count_below(values: &[f32], threshold: f32) -> usize {
         values.iter().map(|&v| usize::from(v < threshold)).sum()

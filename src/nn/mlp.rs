@@ -448,7 +448,8 @@ impl Mlp {
     /// Backward pass: from dL/d(output) in `ws.output_grad` to the gradient
     /// of every parameter in `grads`. Needs the `ws` of the forward pass on
     /// the same `x`. Leaves delta = dL/d(pre-activation) of every hidden layer
-    /// in `ws.grad`.
+    /// in `ws.grad`, and in `ws.highway` how the gradient reaching each
+    /// block's input splits between its skip and its branch.
     pub fn backward(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace, grads: &mut [Dense]) {
         let depth = self.depth();
         // Output layer: z = a W^T + b, so dW = dz^T a, db = sum dz, da = dz W.
@@ -481,17 +482,40 @@ impl Mlp {
                 // pre = z + a[i-2]: the skip receives delta, after g'.
                 below[i - 2].assign(grad);
             }
+            if lands {
+                // The skip's share, kept until the branch adds its own.
+                ws.skip_term.assign(&below[i - 2]);
+            }
             let input = if i == 0 { x } else { ws.act[i - 1].view() };
             weight_grads(grad, input, &mut grads[i]);
             if i > 0 {
                 // A skip landing at i + 1 already wrote into dL/da[i-1]: add to it.
-                let beta = if self.skip_lands_at(i + 1) { 1.0 } else { 0.0 };
+                let skipped = self.skip_lands_at(i + 1);
+                let beta = if skipped { 1.0 } else { 0.0 };
                 matmul(
                     grad.view(),
                     self.layers[i].weight.view(),
                     beta,
                     below[i - 1].view_mut(),
                 );
+                // Layer i is block k's first layer when i = 2k + 1.
+                if i % 2 == 1
+                    && let Some(flow) = ws.highway.get_mut(i / 2)
+                {
+                    let total = flat(&below[i - 1]);
+                    *flow = if skipped {
+                        let skip = flat(&ws.skip_term);
+                        BlockFlow {
+                            skip: kernels::sum_squares(skip).sqrt() as f32,
+                            branch: kernels::sum_squared_difference(total, skip).sqrt() as f32,
+                        }
+                    } else {
+                        BlockFlow {
+                            skip: 0.0,
+                            branch: kernels::sum_squares(total).sqrt() as f32,
+                        }
+                    };
+                }
             }
         }
     }
@@ -555,6 +579,25 @@ pub struct Workspace {
     pub output_grad: Array2<f32>,
     /// Scratch space of `width` floats for the statistics.
     pub scratch: Vec<f32>,
+    /// [batch, width]: the skip's part of dL/da at a block's input, kept
+    /// while the backward pass adds the branch's.
+    pub skip_term: Array2<f32>,
+    /// Per residual block: the norms of the two parts of dL/da at its
+    /// input (the last backward pass's).
+    pub highway: Vec<BlockFlow>,
+}
+
+/// How the gradient reaching a residual block's input a_in divides:
+/// dL/da_in = skip term + branch term. With a_out = g(z2) + a_in the skip
+/// term is dL/da_out itself; with the slides' a_out = g(z2 + a_in) it is
+/// g'(z2 + a_in) · dL/da_out; with the skip off it is 0 and the branch is
+/// the one path there is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BlockFlow {
+    /// ||skip term|| over the batch (Frobenius norm).
+    pub skip: f32,
+    /// ||branch term||: what comes back through the block's two layers.
+    pub branch: f32,
 }
 
 impl Workspace {
@@ -573,6 +616,8 @@ impl Workspace {
             output: Array2::zeros((batch, shape.outputs)),
             output_grad: Array2::zeros((batch, shape.outputs)),
             scratch: vec![0.0; shape.width],
+            skip_term: Array2::zeros((batch, shape.width)),
+            highway: vec![BlockFlow::default(); block_count(shape.depth)],
         }
     }
 }

@@ -28,7 +28,9 @@ pub use data::{Data, Dataset};
 pub use init::Init;
 pub use loss::{Loss, Targets};
 pub use memory::MemoryEstimate;
-pub use mlp::{BranchInit, Dense, LayerShape, Mlp, Shape, ShapeError, Skip, SkipStyle, Workspace};
+pub use mlp::{
+    BlockFlow, BranchInit, Dense, LayerShape, Mlp, Shape, ShapeError, Skip, SkipStyle, Workspace,
+};
 pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run, batch_gradients, predict_in_chunks};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};

@@ -14,7 +14,7 @@ use super::config::{Config, ConfigError};
 use super::data::{Batcher, Data, Split};
 use super::loss::{Loss, Targets, accuracy};
 use super::memory::{self, MAX_GRID_RESOLUTION};
-use super::mlp::{Dense, Mlp, SkipStyle, Workspace, block_layers};
+use super::mlp::{BlockFlow, Dense, Mlp, SkipStyle, Workspace, block_count, block_layers};
 use super::optim::{Moments, Optimizer, OptimizerKind};
 use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
 
@@ -101,6 +101,7 @@ impl Run {
             update_ratio: vec![0.0; layers],
             stats: StepStats {
                 layers: vec![LayerStats::default(); layers],
+                blocks: vec![BlockFlow::default(); block_count(mlp.depth())],
                 ..StepStats::default()
             },
             steps_done: 0,
@@ -234,6 +235,9 @@ impl Run {
         s.loss = loss;
         let forward_bad = stats::forward_stats(&mut self.ws, self.mlp.activation, &mut s.layers);
         let (grad_sq, backward_bad) = stats::backward_stats(&self.ws, &self.grads, &mut s.layers);
+        // Resized only when a block appears (a new network), then copied.
+        s.blocks.resize(self.ws.highway.len(), BlockFlow::default());
+        s.blocks.copy_from_slice(&self.ws.highway);
         let grad_norm = grad_sq.sqrt();
         s.grad_norm = grad_norm as f32;
         let scale = match self.clip {

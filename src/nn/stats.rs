@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activation::{Activation, SATURATION_SHARE};
 use super::kernels::{self, flat};
-use super::mlp::{Dense, Workspace};
+use super::mlp::{BlockFlow, Dense, Workspace};
 
 /// What one weight layer did in one step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -60,6 +60,10 @@ pub struct StepStats {
     pub clipped: bool,
     /// One entry per weight layer, input side first, output layer last.
     pub layers: Vec<LayerStats>,
+    /// The gradient highway: per residual block, input side first, how
+    /// dL/da at the block's input splits between skip and branch.
+    #[serde(default)]
+    pub blocks: Vec<BlockFlow>,
     /// Set on the step where a NaN or Inf first appeared in this step.
     pub nonfinite: Option<NonFinite>,
 }
