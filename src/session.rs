@@ -507,6 +507,7 @@ fn restore_history(run: &SavedRun, depth: usize) -> Result<History, RestoreError
                 .iter()
                 .map(|a| restore_agg(a, steps))
                 .collect::<Result<_, _>>()?,
+            update_ratios: Vec::new(),
         });
     }
     if next_step != 0 && next_step != run.steps {

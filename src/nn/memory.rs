@@ -72,7 +72,7 @@ impl MemoryEstimate {
             evaluation: chunk * row_bytes(shape) + largest as u64 * outputs * 2 * F32,
             data: 2 * samples * (shape.inputs as u64 * F32 + INDEX),
             grid: cells * (2 * F32 + outputs * F32 + INDEX + F32),
-            telemetry: layers * (HISTORY_BUCKETS + 4) * 48,
+            telemetry: layers * (HISTORY_BUCKETS + 4) * 72,
         }
     }
 

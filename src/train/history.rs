@@ -1,6 +1,6 @@
 //! What a run measured, step by step, in bounded memory.
 //!
-//! Every step's loss and per-layer gradient norms go in. The history keeps at
+//! Every step's loss and per-layer gradient norms and update ratios go in. The history keeps at
 //! most `capacity` buckets; when it is full, neighbouring buckets merge and
 //! each bucket then covers twice as many steps. A bucket keeps the mean, the
 //! minimum and the maximum of what it covers, so a spike stays visible
@@ -78,6 +78,10 @@ pub struct Bucket {
     pub loss: Agg,
     /// ||dL/dW|| of every weight layer, input side first.
     pub grad_norms: Vec<Agg>,
+    /// ||update|| / ||W|| of every weight layer (empty in sessions saved
+    /// before it was kept).
+    #[serde(default)]
+    pub update_ratios: Vec<Agg>,
 }
 
 impl Bucket {
@@ -95,6 +99,11 @@ impl Bucket {
                 .iter()
                 .map(|l| Agg::of(l.grad_weight_norm))
                 .collect(),
+            update_ratios: stats
+                .layers
+                .iter()
+                .map(|l| Agg::of(l.update_ratio))
+                .collect(),
         }
     }
 
@@ -103,6 +112,9 @@ impl Bucket {
         self.last_step = next.last_step;
         self.loss.merge(&next.loss);
         for (a, b) in self.grad_norms.iter_mut().zip(&next.grad_norms) {
+            a.merge(b);
+        }
+        for (a, b) in self.update_ratios.iter_mut().zip(&next.update_ratios) {
             a.merge(b);
         }
     }
