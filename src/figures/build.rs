@@ -136,7 +136,7 @@ fn suffix(name: &str) -> String {
 }
 
 /// Layer names for the x axis: 1..depth, then "out".
-fn layer_categories(layers: usize, lang: Lang) -> Vec<String> {
+pub fn layer_categories(layers: usize, lang: Lang) -> Vec<String> {
     (1..layers)
         .map(|i| i.to_string())
         .chain(std::iter::once(lang.pick("out", "usc").to_string()))

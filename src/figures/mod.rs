@@ -14,6 +14,8 @@
 //! - `marker_labels`: where a marker line's label goes, on both surfaces.
 //! - `geometry`: the rectangle type both measure with.
 //! - `landscape`: the loss landscape slice with its contour lines.
+//! - `flow`: the gradient highway of the residual blocks and the update
+//!   ratio per layer over time.
 //! - `layout`: an exported figure as shapes in pixels, painted alike by
 //!   `png` and `svg` (text measured with the embedded `font`); `csv`
 //!   writes the data; `write_all` writes all three files of a figure.
@@ -23,6 +25,7 @@ pub mod build;
 pub mod colour;
 pub mod csv;
 mod export;
+pub mod flow;
 mod font;
 pub mod geometry;
 pub mod landscape;
