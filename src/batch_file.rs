@@ -2,7 +2,8 @@
 //! example per row: the input features, then either the class index
 //! (cross-entropy) or one target per output (squared error).
 //!
-//! The `csv` crate reads the text, so quoted cells, a UTF-8 byte-order mark
+//! The `csv` crate reads the text (through `csv_records`, the reader the
+//! teacher's tables share), so quoted cells, a UTF-8 byte-order mark
 //! and LF, CRLF or CR-only line ends all work. A first row whose cells are
 //! not all numbers is a header; otherwise it is the first example. Every
 //! defect is reported once, with its line and column (counted from 1).
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
+use crate::csv_records::{self, OpenQuote};
 use crate::files::{FileKind, NotRegularFile, ReadError, read_limited};
 use crate::nn::Loss;
 
@@ -151,50 +153,24 @@ pub fn load(
 /// A record's cells and the line it starts on.
 type Row = (usize, Vec<String>);
 
-/// The non-blank records of `text`, each with its first line.
+/// The non-blank records of `text`, each with its first line (the
+/// reader `table_file` shares).
 fn rows(text: &str) -> Result<Vec<Row>, BatchError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    // Where each line starts (the crate's own line numbers miscount CRLF
-    // and CR-only ends).
-    let bytes = text.as_bytes();
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-            (b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).then_some(i + 1)
-        }))
-        .collect();
-    for record in reader.records() {
-        // Reading from memory, with flexible rows and text already known to
-        // be UTF-8, leaves the crate no error to give; skip it if it did.
-        let Ok(record) = record else { continue };
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let line = starts.partition_point(|&s| s <= start);
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if cells.iter().all(|c| c.is_empty()) && cells.len() <= 1 {
-            continue;
-        }
-        if let Some(column) = cells.iter().position(|c| c.contains(['\n', '\r'])) {
-            return Err(BatchError::OpenQuote {
-                line,
-                column: column + 1,
-            });
-        }
-        rows.push((line, cells));
-    }
+    csv_records::each_record(
+        text,
+        |line, record| {
+            rows.push((line, record.iter().map(str::to_string).collect()));
+            Ok(())
+        },
+        |OpenQuote { line, column }| BatchError::OpenQuote { line, column },
+    )?;
     Ok(rows)
 }
 
 /// A header is a first row with a cell that is not a number.
 fn is_header(cells: &[String]) -> bool {
-    cells.iter().any(|c| c.parse::<f64>().is_err())
+    cells.iter().any(|c| !csv_records::is_number(c))
 }
 
 /// Parses the CSV text (see the module documentation).
