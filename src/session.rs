@@ -20,7 +20,7 @@ use crate::lang::Lang;
 use crate::nn::mlp::block_count;
 use crate::nn::{
     Config, ConfigError, Dense, LayerShape, Mlp, Moments, OptimizerKind, Shape, ShapeError,
-    SkipStyle,
+    SkipStyle, Table, TableError,
 };
 pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
@@ -29,6 +29,8 @@ use crate::train::{History, Mode, Twin, run_code};
 mod size;
 use size::check_size;
 pub use size::max_numbers;
+mod table;
+pub use table::TABLE_NUMBERS;
 mod values;
 pub use values::ValueRange;
 
@@ -89,6 +91,11 @@ pub enum RestoreError {
     Version { version: u32 },
     #[error("its configuration is invalid: {0}")]
     Config(ConfigError),
+    /// The CSV table it carries is not a table gradscope would read.
+    #[error("its data table is invalid: {0}")]
+    Table(TableError),
+    #[error("it trained on a CSV table (data set csv) but does not carry the table")]
+    NoTable,
     #[error("a {mode:?} session has {expected} run(s), this one {found}")]
     RunCount {
         mode: Mode,
@@ -152,6 +159,10 @@ pub struct Session {
     pub mode: Mode,
     pub config: Config,
     pub runs: Vec<SavedRun>,
+    /// The teacher's CSV table the runs trained on (data set `csv`), so the
+    /// session reopens without the file; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "table::arc")]
+    pub table: Option<std::sync::Arc<Table>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -243,6 +254,7 @@ impl Session {
             mode,
             config: config.clone(),
             runs: runs.iter().map(save_run).collect(),
+            table: table::saved_table(config),
         }
     }
 
@@ -258,7 +270,8 @@ impl Session {
                 version: self.version,
             });
         }
-        self.config.validate().map_err(RestoreError::Config)?;
+        let config = table::with_table(&self.config, self.table.as_ref())?;
+        config.validate().map_err(RestoreError::Config)?;
         let expected = match self.mode {
             Mode::Single => 1,
             Mode::Twins => 2,
@@ -272,7 +285,7 @@ impl Session {
         }
         self.runs
             .iter()
-            .map(|run| restore_run(run, &self.config))
+            .map(|run| restore_run(run, &config))
             .collect()
     }
 }
@@ -568,19 +581,24 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, RestoreError
     })
 }
 
-/// Numbers (weights and optimiser state) in a session's runs.
+/// Numbers (weights, optimiser state, a carried table) in a session.
 fn numbers_in(session: &Session) -> u64 {
-    session
-        .runs
-        .iter()
-        .flat_map(|r| {
-            let moments = r.optimizer.iter().flat_map(|m| &m.layers);
-            r.layers
-                .iter()
-                .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
-        })
-        .map(|l| (l.weight.len() + l.bias.len()) as u64)
-        .sum()
+    let table = session
+        .table
+        .as_ref()
+        .map_or(0, |t| t.features.len() as u64);
+    table
+        + session
+            .runs
+            .iter()
+            .flat_map(|r| {
+                let moments = r.optimizer.iter().flat_map(|m| &m.layers);
+                r.layers
+                    .iter()
+                    .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
+            })
+            .map(|l| (l.weight.len() + l.bias.len()) as u64)
+            .sum::<u64>()
 }
 
 /// Writes `session` to `path` (atomically: a failed save leaves the old
@@ -613,174 +631,12 @@ fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
     })?;
     let text = String::from_utf8(bytes).map_err(|_| OpenProblem::NotText)?;
     check_size(&text)?;
-    let session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
+    let mut session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
     let runs = session.restore().map_err(OpenProblem::Invalid)?;
+    // Restored against the table: the caller's configuration trains on it.
+    session.config.table = session.table.clone().or(session.config.table);
     Ok((session, runs))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::explain::Explain;
-    use crate::nn::Run;
-
-    fn session() -> Session {
-        let config = Config {
-            depth: 3,
-            width: 4,
-            ..Config::default()
-        };
-        let mut run = Run::new(config.clone()).unwrap();
-        let mut history = History::default();
-        for _ in 0..5 {
-            history.push(run.step());
-        }
-        let state = RunState {
-            twin: None,
-            mlp: run.mlp.clone(),
-            steps: 5,
-            history,
-            moments: Some(run.moments()),
-        };
-        Session::new(Lang::It, "vanishing", Mode::Single, &config, &[state])
-    }
-
-    #[test]
-    fn a_session_round_trips_through_json() {
-        let saved = session();
-        let text = serde_json::to_string(&saved).unwrap();
-        let read: Session = serde_json::from_str(&text).unwrap();
-        assert_eq!(read, saved);
-        let runs = read.restore().unwrap();
-        assert_eq!(runs[0].steps, 5);
-        assert_eq!(runs[0].history.steps(), 5);
-    }
-
-    /// A change that makes a session inconsistent.
-    type Spoil = Box<dyn Fn(&mut Session)>;
-
-    fn moments(s: &mut Session) -> &mut SavedMoments {
-        s.runs[0]
-            .optimizer
-            .as_mut()
-            .expect("the test session saves Adam's moments")
-    }
-
-    #[test]
-    fn a_file_without_optimiser_state_restarts_the_optimiser() {
-        let mut s = session();
-        assert_eq!(moments(&mut s).layers.len(), 4);
-        s.runs[0].optimizer = None;
-        let text = serde_json::to_string(&s).unwrap();
-        assert!(!text.contains("\"optimizer\":{"), "absent, not null");
-        let read: Session = serde_json::from_str(&text).unwrap();
-        assert_eq!(read.restore().unwrap()[0].moments, None);
-    }
-
-    #[test]
-    fn inconsistent_sessions_are_refused_with_a_reason() {
-        let cases: Vec<(Spoil, &str)> = vec![
-            (Box::new(|s| s.version = 9), "version 9 is not supported"),
-            (Box::new(|s| s.config.depth = 0), "configuration is invalid"),
-            (
-                Box::new(|s| s.mode = Mode::Twins),
-                "has 2 run(s), this one 1",
-            ),
-            (
-                Box::new(|s| s.runs[0].layers.pop().map(drop).unwrap_or(())),
-                "has 3 layers",
-            ),
-            (
-                Box::new(|s| s.runs[0].layers[1].weight.push(Some(1.0))),
-                "layer 2",
-            ),
-            (Box::new(|s| s.runs[0].skips.push(true)), "skips"),
-            (Box::new(|s| s.runs[0].buckets.swap(0, 1)), "out of order"),
-            (Box::new(|s| s.runs[0].steps = 2), "out of order"),
-            (
-                Box::new(|s| {
-                    s.runs[0].buckets[0]
-                        .grad_norms
-                        .pop()
-                        .map(drop)
-                        .unwrap_or(())
-                }),
-                "does not match",
-            ),
-            (Box::new(|s| s.runs[0].buckets[0].loss.0 = None), "missing"),
-            (
-                Box::new(|s| s.runs[0].buckets[0].loss.3 = 7),
-                "does not count its steps",
-            ),
-            (
-                Box::new(|s| {
-                    s.runs[0].buckets.remove(0);
-                }),
-                "out of order",
-            ),
-            (
-                Box::new(|s| s.runs[0].steps = u64::MAX),
-                "more than any session",
-            ),
-            (
-                Box::new(|s| {
-                    s.runs[0].events.push(Event {
-                        step: 1,
-                        kind: EventKind::ZeroBranch(usize::MAX),
-                    })
-                }),
-                "block or layer",
-            ),
-            (
-                Box::new(|s| {
-                    s.runs[0].evals.push(SavedEval {
-                        step: 99,
-                        train_loss: None,
-                        test_loss: None,
-                        test_accuracy: None,
-                    })
-                }),
-                "after its last step",
-            ),
-            (
-                Box::new(|s| s.config.optimizer = OptimizerKind::Sgd),
-                "optimiser state is for adam, its configuration uses sgd",
-            ),
-            (
-                Box::new(|s| moments(s).t = 6),
-                "optimiser state does not match",
-            ),
-            (
-                Box::new(|s| moments(s).layers[2].second = None),
-                "optimiser state does not match",
-            ),
-            (
-                Box::new(|s| moments(s).layers[1].first.bias.push(None)),
-                "optimiser state does not match",
-            ),
-            (
-                Box::new(|s| moments(s).layers.pop().map(drop).unwrap_or(())),
-                "optimiser state does not match",
-            ),
-        ];
-        for (spoil, expected) in cases {
-            let mut s = session();
-            spoil(&mut s);
-            let err = s.restore().unwrap_err().explain(Lang::En);
-            assert!(err.contains(expected), "{err} (expected {expected:?})");
-        }
-    }
-
-    #[test]
-    fn files_that_are_not_sessions_say_so() {
-        let dir = tempfile::tempdir().unwrap();
-        let garbage = dir.path().join("garbage.json");
-        std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
-        let explained = |path: &Path| load(path).unwrap_err().explain(Lang::En);
-        assert!(explained(&garbage).contains("not a text file"));
-        let other = dir.path().join("other.json");
-        std::fs::write(&other, "{\"name\": \"a config\"}").unwrap();
-        assert!(explained(&other).contains("not a gradscope session file"));
-        assert!(explained(dir.path()).starts_with("cannot open the session"));
-    }
-}
+mod tests;

@@ -77,7 +77,10 @@ pub enum TableFileError {
     #[error("{}: not a text file (UTF-8)", path.display())]
     NotText { path: PathBuf },
     #[error("{}: {problem}", path.display())]
-    Invalid { path: PathBuf, problem: TableProblem },
+    Invalid {
+        path: PathBuf,
+        problem: TableProblem,
+    },
 }
 
 /// What is wrong with a table's CSV text; lines and columns count from 1.
@@ -116,7 +119,9 @@ pub enum TableProblem {
     },
     #[error("line {line}, column {column}: the label is empty")]
     EmptyLabel { line: usize, column: usize },
-    #[error("column {column}: every row has the label \"{label}\"; a table needs at least 2 classes")]
+    #[error(
+        "column {column}: every row has the label \"{label}\"; a table needs at least 2 classes"
+    )]
     SingleClass { column: usize, label: String },
     #[error(
         "line {line}, column {column}: label \"{label}\" is class {}; at most {MAX_TABLE_CLASSES} classes", MAX_TABLE_CLASSES + 1
@@ -163,10 +168,12 @@ pub fn load(path: &Path, label: &LabelColumn) -> Result<Table, TableFileError> {
             source,
         },
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| TableFileError::NotText { path: path_buf() })?;
-    let name = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let text =
+        String::from_utf8(bytes).map_err(|_| TableFileError::NotText { path: path_buf() })?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     parse(&text, &name, label).map_err(|problem| TableFileError::Invalid {
         path: path_buf(),
         problem,

@@ -30,5 +30,5 @@ pub use memory::MemoryEstimate;
 pub use mlp::{BranchInit, Dense, LayerShape, Mlp, Shape, ShapeError, Skip, SkipStyle, Workspace};
 pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run, batch_gradients, predict_in_chunks};
-pub use table::{Table, TableError};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};
+pub use table::{Table, TableError};
