@@ -10,22 +10,21 @@
 //! order depends only on the seed) the next mini-batch; a reopened session
 //! trains to the same bits as one never saved.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
+use crate::files::{NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::lang::Lang;
 use crate::nn::mlp::block_count;
-use crate::nn::{
-    Config, ConfigError, Dense, LayerShape, Mlp, Moments, OptimizerKind, Shape, ShapeError,
-    SkipStyle, Table, TableError,
-};
+use crate::nn::{Config, Dense, Mlp, Moments, OptimizerKind, Shape, ShapeError, SkipStyle, Table};
 pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode, Twin, run_code};
 
+mod errors;
+pub use errors::{OpenProblem, RestoreError, SessionError};
 mod size;
 use size::check_size;
 pub use size::max_numbers;
@@ -43,110 +42,6 @@ pub const MAX_SESSION_BYTES: u64 = 1 << 30;
 /// Most steps a session may claim: far beyond any lesson, far below where
 /// step counters and history strides could overflow.
 pub const MAX_SESSION_STEPS: u64 = 1 << 40;
-
-/// A session that could not be saved or opened.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("cannot save the session: {numbers} numbers would make a file too large to open again")]
-    TooManyNumbers { numbers: u64 },
-    #[error("cannot save the session: {0}")]
-    Encode(#[source] serde_json::Error),
-    #[error("cannot save the session to {}: {source}", path.display())]
-    Save {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot open the session {}: {problem}", path.display())]
-    Open { path: PathBuf, problem: OpenProblem },
-}
-
-/// Why a session file could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenProblem {
-    #[error(transparent)]
-    Io(std::io::Error),
-    #[error("it is {kind}, not a regular file")]
-    NotAFile { kind: FileKind },
-    #[error("the file is {bytes} bytes, more than a session can be ({MAX_SESSION_BYTES})")]
-    TooLarge { bytes: u64 },
-    #[error("not a text file")]
-    NotText,
-    /// serde_json's words, which point at a line and column.
-    #[error("not a gradscope session file ({0})")]
-    NotSession(serde_json::Error),
-    #[error(transparent)]
-    Invalid(RestoreError),
-    /// More numbers than its configuration can need (a huge array): found
-    /// before any array is read into memory.
-    #[error("it holds about {found} numbers; its configuration needs at most {limit}")]
-    TooManyNumbers { found: u64, limit: u64 },
-}
-
-/// What makes a session inconsistent; `run` is a run's name.
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    #[error("not a gradscope session (format \"{format}\")")]
-    Format { format: String },
-    #[error("session version {version} is not supported (this gradscope reads version {VERSION})")]
-    Version { version: u32 },
-    #[error("its configuration is invalid: {0}")]
-    Config(ConfigError),
-    /// The CSV table it carries is not a table gradscope would read.
-    #[error("its data table is invalid: {0}")]
-    Table(TableError),
-    #[error("it trained on a CSV table (data set csv) but does not carry the table")]
-    NoTable,
-    #[error("a {mode:?} session has {expected} run(s), this one {found}")]
-    RunCount {
-        mode: Mode,
-        expected: usize,
-        found: usize,
-    },
-    #[error(
-        "run \"{run}\" is not a run this program makes (allowed: \"\", \"plain\", \"residual\")"
-    )]
-    RunName { run: String },
-    #[error("run \"{run}\" claims {steps} steps, more than any session can hold")]
-    TooManySteps { run: String, steps: u64 },
-    /// Layers or skips that do not fit the configuration; for a weight,
-    /// `expected` is the layer's shape.
-    #[error("run \"{run}\": {problem}")]
-    Shape {
-        run: String,
-        problem: ShapeError,
-        expected: Option<LayerShape>,
-    },
-    #[error("run \"{run}\": its history's steps are out of order")]
-    HistoryOrder { run: String },
-    #[error("run \"{run}\": its history does not match its layers")]
-    HistoryLayers { run: String },
-    #[error("a history bucket does not count its steps")]
-    BucketSteps,
-    #[error("a history value is missing")]
-    MissingValue,
-    #[error("run \"{run}\": an event names a step, block or layer it does not have")]
-    Event { run: String },
-    #[error("run \"{run}\": an evaluation is after its last step")]
-    Evaluation { run: String },
-    #[error(
-        "run \"{run}\": its optimiser state is for {saved}, its configuration uses {configured}"
-    )]
-    OptimizerKind {
-        run: String,
-        saved: OptimizerKind,
-        configured: OptimizerKind,
-    },
-    #[error("run \"{run}\": its optimiser state does not match its network")]
-    OptimizerState { run: String },
-    #[error("run \"{run}\", step {step}: {field} {value} is not allowed: {range}")]
-    Value {
-        run: String,
-        step: u64,
-        field: String,
-        value: String,
-        range: ValueRange,
-    },
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -639,4 +534,168 @@ fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
 }
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+    use crate::explain::Explain;
+    use crate::nn::Run;
+
+    fn session() -> Session {
+        let config = Config {
+            depth: 3,
+            width: 4,
+            ..Config::default()
+        };
+        let mut run = Run::new(config.clone()).unwrap();
+        let mut history = History::default();
+        for _ in 0..5 {
+            history.push(run.step());
+        }
+        let state = RunState {
+            twin: None,
+            mlp: run.mlp.clone(),
+            steps: 5,
+            history,
+            moments: Some(run.moments()),
+        };
+        Session::new(Lang::It, "vanishing", Mode::Single, &config, &[state])
+    }
+
+    #[test]
+    fn a_session_round_trips_through_json() {
+        let saved = session();
+        let text = serde_json::to_string(&saved).unwrap();
+        let read: Session = serde_json::from_str(&text).unwrap();
+        assert_eq!(read, saved);
+        let runs = read.restore().unwrap();
+        assert_eq!(runs[0].steps, 5);
+        assert_eq!(runs[0].history.steps(), 5);
+    }
+
+    /// A change that makes a session inconsistent.
+    type Spoil = Box<dyn Fn(&mut Session)>;
+
+    fn moments(s: &mut Session) -> &mut SavedMoments {
+        s.runs[0]
+            .optimizer
+            .as_mut()
+            .expect("the test session saves Adam's moments")
+    }
+
+    #[test]
+    fn a_file_without_optimiser_state_restarts_the_optimiser() {
+        let mut s = session();
+        assert_eq!(moments(&mut s).layers.len(), 4);
+        s.runs[0].optimizer = None;
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(!text.contains("\"optimizer\":{"), "absent, not null");
+        let read: Session = serde_json::from_str(&text).unwrap();
+        assert_eq!(read.restore().unwrap()[0].moments, None);
+    }
+
+    #[test]
+    fn inconsistent_sessions_are_refused_with_a_reason() {
+        let cases: Vec<(Spoil, &str)> = vec![
+            (Box::new(|s| s.version = 9), "version 9 is not supported"),
+            (Box::new(|s| s.config.depth = 0), "configuration is invalid"),
+            (
+                Box::new(|s| s.mode = Mode::Twins),
+                "has 2 run(s), this one 1",
+            ),
+            (
+                Box::new(|s| s.runs[0].layers.pop().map(drop).unwrap_or(())),
+                "has 3 layers",
+            ),
+            (
+                Box::new(|s| s.runs[0].layers[1].weight.push(Some(1.0))),
+                "layer 2",
+            ),
+            (Box::new(|s| s.runs[0].skips.push(true)), "skips"),
+            (Box::new(|s| s.runs[0].buckets.swap(0, 1)), "out of order"),
+            (Box::new(|s| s.runs[0].steps = 2), "out of order"),
+            (
+                Box::new(|s| {
+                    s.runs[0].buckets[0]
+                        .grad_norms
+                        .pop()
+                        .map(drop)
+                        .unwrap_or(())
+                }),
+                "does not match",
+            ),
+            (Box::new(|s| s.runs[0].buckets[0].loss.0 = None), "missing"),
+            (
+                Box::new(|s| s.runs[0].buckets[0].loss.3 = 7),
+                "does not count its steps",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].buckets.remove(0);
+                }),
+                "out of order",
+            ),
+            (
+                Box::new(|s| s.runs[0].steps = u64::MAX),
+                "more than any session",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].events.push(Event {
+                        step: 1,
+                        kind: EventKind::ZeroBranch(usize::MAX),
+                    })
+                }),
+                "block or layer",
+            ),
+            (
+                Box::new(|s| {
+                    s.runs[0].evals.push(SavedEval {
+                        step: 99,
+                        train_loss: None,
+                        test_loss: None,
+                        test_accuracy: None,
+                    })
+                }),
+                "after its last step",
+            ),
+            (
+                Box::new(|s| s.config.optimizer = OptimizerKind::Sgd),
+                "optimiser state is for adam, its configuration uses sgd",
+            ),
+            (
+                Box::new(|s| moments(s).t = 6),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers[2].second = None),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers[1].first.bias.push(None)),
+                "optimiser state does not match",
+            ),
+            (
+                Box::new(|s| moments(s).layers.pop().map(drop).unwrap_or(())),
+                "optimiser state does not match",
+            ),
+        ];
+        for (spoil, expected) in cases {
+            let mut s = session();
+            spoil(&mut s);
+            let err = s.restore().unwrap_err().explain(Lang::En);
+            assert!(err.contains(expected), "{err} (expected {expected:?})");
+        }
+    }
+
+    #[test]
+    fn files_that_are_not_sessions_say_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = dir.path().join("garbage.json");
+        std::fs::write(&garbage, [0xff, 0xfe, 0x00]).unwrap();
+        let explained = |path: &Path| load(path).unwrap_err().explain(Lang::En);
+        assert!(explained(&garbage).contains("not a text file"));
+        let other = dir.path().join("other.json");
+        std::fs::write(&other, "{\"name\": \"a config\"}").unwrap();
+        assert!(explained(&other).contains("not a gradscope session file"));
+        assert!(explained(dir.path()).starts_with("cannot open the session"));
+    }
+}

@@ -306,11 +306,29 @@ fn run_trains_on_a_csv_file_and_grads_reads_its_model() {
         "--dataset moons and --data",
     );
     usage_error(
-        &["run", "--data", csv_s, "--label-column", "kind", "--out", out_s],
+        &[
+            "run",
+            "--data",
+            csv_s,
+            "--label-column",
+            "kind",
+            "--out",
+            out_s,
+        ],
         "no label column \"kind\"",
     );
     usage_error(
-        &["sweep", "--data", csv_s, "--label-column", "9", "--depths", "1", "--out", out_s],
+        &[
+            "sweep",
+            "--data",
+            csv_s,
+            "--label-column",
+            "9",
+            "--depths",
+            "1",
+            "--out",
+            out_s,
+        ],
         "no column 9",
     );
     let missing = dir.path().join("missing.csv");
@@ -373,7 +391,9 @@ fn grads_reads_a_batch_for_a_digits_model() {
     ]);
     let batch = dir.path().join("digits.csv");
     let row = |class: usize| {
-        let pixels: Vec<String> = (0..64).map(|p| ((p * class) % 17 % 2).to_string()).collect();
+        let pixels: Vec<String> = (0..64)
+            .map(|p| ((p * class) % 17 % 2).to_string())
+            .collect();
         format!("{},{class}\n", pixels.join(","))
     };
     std::fs::write(&batch, format!("{}{}{}", row(3), row(7), row(9))).unwrap();

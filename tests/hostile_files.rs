@@ -292,7 +292,15 @@ fn a_table_that_is_not_a_regular_file_is_refused() {
         &["--data", "named pipe"],
     );
     refused(
-        &["sweep", "--data", "/dev/zero", "--depths", "1", "--out", out],
+        &[
+            "sweep",
+            "--data",
+            "/dev/zero",
+            "--depths",
+            "1",
+            "--out",
+            out,
+        ],
         &["--data", "/dev/zero", "device"],
     );
     assert!(!dir.path().join("out").exists(), "nothing written");

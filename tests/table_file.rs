@@ -93,7 +93,10 @@ fn the_label_column_is_chosen_by_name_or_number() {
     assert_eq!(by_name.class_names, ["setosa", "versicolor", "virginica"]);
     assert_eq!(by_name.feature_names[0], "sepal_length");
     // Numbers as labels sort as numbers, not as text.
-    let text = format!("a,b,y\n{}", numbered(30, |i| ["10", "2", "-1"][i % 3].into()));
+    let text = format!(
+        "a,b,y\n{}",
+        numbered(30, |i| ["10", "2", "-1"][i % 3].into())
+    );
     let table = parse(&text, "t.csv", &LabelColumn::Last).unwrap();
     assert_eq!(table.class_names, ["-1", "2", "10"]);
 }
@@ -228,7 +231,10 @@ fn files_that_are_not_tables_are_refused_in_both_languages() {
 
     let missing = dir.path().join("missing.csv");
     let (en, _) = both(&table_file::load(&missing, last).unwrap_err());
-    assert!(en.contains("missing.csv") && en.contains("no such file"), "{en}");
+    assert!(
+        en.contains("missing.csv") && en.contains("no such file"),
+        "{en}"
+    );
 
     let binary = dir.path().join("binary.csv");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
@@ -284,7 +290,10 @@ fn a_session_on_a_csv_table_reopens_without_the_file() {
     std::fs::remove_file(&csv).unwrap();
 
     let (session, runs) = gradscope::session::load(&path).unwrap();
-    assert_eq!(session.config, config, "the table is back in the configuration");
+    assert_eq!(
+        session.config, config,
+        "the table is back in the configuration"
+    );
     assert_eq!(session.config.inputs(), 4);
     assert_eq!(session.config.outputs(), 3);
     assert_eq!(runs[0].steps, 3);
@@ -308,7 +317,9 @@ fn a_session_on_a_csv_table_reopens_without_the_file() {
     let mut value = value;
     value.as_object_mut().unwrap().remove("table");
     std::fs::write(&bad, value.to_string()).unwrap();
-    let en = gradscope::session::load(&bad).unwrap_err().explain(Lang::En);
+    let en = gradscope::session::load(&bad)
+        .unwrap_err()
+        .explain(Lang::En);
     assert!(en.contains("does not carry the table"), "{en}");
 }
 
@@ -322,7 +333,9 @@ fn the_session_limit_admits_the_largest_table() {
         inputs: MAX_INPUTS,
         feature_names: (1..=MAX_INPUTS).map(|i| format!("x{i}")).collect(),
         class_names: (0..100).map(|c| format!("class {c}")).collect(),
-        features: (0..MAX_CELLS).map(|i| (i % 1000) as f32 * 0.001 - 0.123_457).collect(),
+        features: (0..MAX_CELLS)
+            .map(|i| (i % 1000) as f32 * 0.001 - 0.123_457)
+            .collect(),
         labels: (0..rows).map(|r| r % 100).collect(),
         image: None,
         standardise: true,

@@ -14,6 +14,7 @@ use crate::nn::Dataset;
 use crate::table_file::{self, LabelColumn};
 
 use super::LiveView;
+use super::widgets::{choice, row};
 
 /// The CSV table's typed path and label column, and the window's dialog.
 #[derive(Clone, Debug, Default)]
@@ -65,8 +66,8 @@ pub fn describe(dataset: Dataset, l: Lang) -> &'static str {
 
 /// The data set's row, its description, and for `csv` the table's file.
 pub fn data_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang, message: &mut Option<String>) {
-    super::settings::row(ui, l.pick("data set", "dataset"), |ui| {
-        super::settings::choice(
+    row(ui, l.pick("data set", "dataset"), |ui| {
+        choice(
             ui,
             "dataset",
             &mut live.draft.dataset,
@@ -80,7 +81,7 @@ pub fn data_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang, message: &mut Op
         table_ui(ui, live, l, message);
     }
     let generated = !dataset.is_table();
-    super::settings::row(ui, l.pick("noise", "rumore"), |ui| {
+    row(ui, l.pick("noise", "rumore"), |ui| {
         ui.add_enabled(
             generated,
             egui::DragValue::new(&mut live.draft.noise)
@@ -125,7 +126,7 @@ fn table_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang, message: &mut Optio
     }
     let choice = &mut live.table_choice;
     let mut open_typed = false;
-    super::settings::row(ui, l.pick("CSV file", "file CSV"), |ui| {
+    row(ui, l.pick("CSV file", "file CSV"), |ui| {
         let field = ui.add(
             egui::TextEdit::singleline(&mut choice.path)
                 .hint_text("data.csv")
@@ -134,7 +135,7 @@ fn table_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang, message: &mut Optio
         open_typed = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         field
     });
-    super::settings::row(ui, l.pick("label column", "colonna etichette"), |ui| {
+    row(ui, l.pick("label column", "colonna etichette"), |ui| {
         ui.add(
             egui::TextEdit::singleline(&mut choice.label)
                 .hint_text(l.pick("last", "ultima"))

@@ -2,12 +2,13 @@
 //! knows of its runs (drained once a frame by `absorb`), and the lesson
 //! they train. Its top-bar controls are in `controls`, its plots in
 //! `plots`, its settings panel in `settings` (the data set's part in
-//! `data`).
+//! `data`, their widgets in `widgets`).
 
 mod controls;
 mod data;
 mod plots;
 mod settings;
+mod widgets;
 
 pub use data::{TableChoice, open_table};
 

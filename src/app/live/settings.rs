@@ -11,40 +11,8 @@ use crate::train::{Command, Edit, Mode, Playback, Speed};
 
 use super::LiveView;
 use super::plots::boundary_run;
+use super::widgets::{choice, row};
 use crate::app::tab::Shared;
-
-/// A labelled row; the label names the widget for screen readers and tests.
-pub(super) fn row(
-    ui: &mut egui::Ui,
-    label: &str,
-    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
-) -> egui::Response {
-    ui.horizontal(|ui| {
-        let name = ui.label(label);
-        add(ui).labelled_by(name.id)
-    })
-    .inner
-}
-
-pub(super) fn choice<T: Copy + PartialEq>(
-    ui: &mut egui::Ui,
-    id: &str,
-    value: &mut T,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> egui::Response {
-    let mut response = egui::ComboBox::from_id_salt(id)
-        .selected_text(name(*value))
-        .show_ui(ui, |ui| {
-            for &option in all {
-                ui.selectable_value(value, option, name(option));
-            }
-        })
-        .response;
-    // The combo box reports a change through its value, not its response.
-    response.mark_changed();
-    response
-}
 
 pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) {
     let l = shared.lang;
