@@ -104,15 +104,26 @@ pub enum BatchError {
         column: usize,
         cell: String,
     },
-    #[error("line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}", classes - 1)]
+    #[error("line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}{}", classes - 1, named(names))]
     BadClass {
         line: usize,
         column: usize,
         cell: String,
         classes: usize,
+        /// The model's class names (a table's), also accepted; or none.
+        names: Vec<String>,
     },
     #[error("no examples after the header: expected rows of {columns}")]
     NoExamples { columns: Columns },
+}
+
+/// ", or a class name: a, b" when there are names.
+fn named(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(", or a class name: {}", names.join(", "))
+    }
 }
 
 /// Reads a batch for a network with `inputs` inputs and `outputs` outputs.
@@ -121,6 +132,18 @@ pub fn load(
     inputs: usize,
     outputs: usize,
     loss: Loss,
+) -> Result<Batch, BatchFileError> {
+    load_named(path, inputs, outputs, loss, &[])
+}
+
+/// `load` for a model whose classes have names (one trained on a table):
+/// a class cell may be a name as well as an index.
+pub fn load_named(
+    path: &Path,
+    inputs: usize,
+    outputs: usize,
+    loss: Loss,
+    class_names: &[String],
 ) -> Result<Batch, BatchFileError> {
     let path_buf = || path.to_path_buf();
     let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
@@ -144,9 +167,11 @@ pub fn load(
             "stream did not contain valid UTF-8",
         ),
     })?;
-    parse(&text, inputs, outputs, loss).map_err(|problem| BatchFileError::Invalid {
-        path: path.to_path_buf(),
-        problem,
+    parse_named(&text, inputs, outputs, loss, class_names).map_err(|problem| {
+        BatchFileError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        }
     })
 }
 
@@ -168,13 +193,28 @@ fn rows(text: &str) -> Result<Vec<Row>, BatchError> {
     Ok(rows)
 }
 
-/// A header is a first row with a cell that is not a number.
-fn is_header(cells: &[String]) -> bool {
-    cells.iter().any(|c| !csv_records::is_number(c))
+/// A header is a first row with a cell that is neither a number nor, in
+/// the class column, a class name.
+fn is_header(cells: &[String], inputs: usize, class_names: &[String]) -> bool {
+    cells
+        .iter()
+        .enumerate()
+        .any(|(i, c)| !csv_records::is_number(c) && (i < inputs || !class_names.contains(c)))
 }
 
 /// Parses the CSV text (see the module documentation).
 pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, BatchError> {
+    parse_named(text, inputs, outputs, loss, &[])
+}
+
+/// `parse` with the model's class names, accepted in the class column.
+pub fn parse_named(
+    text: &str,
+    inputs: usize,
+    outputs: usize,
+    loss: Loss,
+    class_names: &[String],
+) -> Result<Batch, BatchError> {
     let columns = Columns {
         inputs,
         outputs,
@@ -182,7 +222,7 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
     };
     let rows = rows(text)?;
     let first = rows.first().ok_or(BatchError::Empty)?;
-    let skip = usize::from(is_header(&first.1));
+    let skip = usize::from(is_header(&first.1, inputs, class_names));
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut targets = Vec::new();
@@ -197,11 +237,30 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
             });
         }
         for (column, cell) in cells.iter().enumerate() {
-            let value = read_cell(cell, line, column + 1)?;
+            let named = (loss == Loss::CrossEntropy && column >= inputs)
+                .then(|| class_names.iter().position(|n| n == cell))
+                .flatten();
+            if let Some(class) = named {
+                labels.push(class);
+                continue;
+            }
+            let value = match read_cell(cell, line, column + 1) {
+                Err(_) if column >= inputs && !class_names.is_empty() => {
+                    return Err(bad_class(cell, line, column + 1, outputs, class_names));
+                }
+                value => value?,
+            };
             if column < inputs {
                 features.push(value);
             } else if loss == Loss::CrossEntropy {
-                labels.push(read_class(value, cell, line, column + 1, outputs)?);
+                labels.push(read_class(
+                    value,
+                    cell,
+                    line,
+                    column + 1,
+                    outputs,
+                    class_names,
+                )?);
             } else {
                 targets.push(value);
             }
@@ -243,16 +302,28 @@ fn read_class(
     line: usize,
     column: usize,
     classes: usize,
+    names: &[String],
 ) -> Result<usize, BatchError> {
     if value.fract() != 0.0 || value < 0.0 || value as usize >= classes {
-        Err(BatchError::BadClass {
-            line,
-            column,
-            cell: cell.to_string(),
-            classes,
-        })
+        Err(bad_class(cell, line, column, classes, names))
     } else {
         Ok(value as usize)
+    }
+}
+
+fn bad_class(
+    cell: &str,
+    line: usize,
+    column: usize,
+    classes: usize,
+    names: &[String],
+) -> BatchError {
+    BatchError::BadClass {
+        line,
+        column,
+        cell: cell.to_string(),
+        classes,
+        names: names.to_vec(),
     }
 }
 
@@ -269,6 +340,22 @@ mod tests {
         assert_eq!(b.labels, Some(vec![2, 0]));
         let b = parse("x,y,t0,t1\n0,1,0.5,0.25\n", 2, 2, Loss::Mse).unwrap();
         assert_eq!(b.targets.unwrap()[[0, 1]], 0.25);
+    }
+
+    #[test]
+    fn a_class_may_be_named_by_the_model() {
+        let names = ["ant".to_string(), "bee".to_string()];
+        let b = parse_named("1,2,bee\n3,4,0\n", 2, 2, Loss::CrossEntropy, &names).unwrap();
+        assert_eq!((b.x.nrows(), b.labels), (2, Some(vec![1, 0])));
+        let b = parse_named("x,y,kind\n1,2,ant\n", 2, 2, Loss::CrossEntropy, &names).unwrap();
+        assert_eq!(b.labels, Some(vec![0]));
+        let text = "1,2,ant\n1,2,fly\n";
+        let err = parse_named(text, 2, 2, Loss::CrossEntropy, &names).unwrap_err();
+        let err = err.explain(Lang::En);
+        assert!(
+            err.contains("line 2, column 3") && err.contains("ant, bee"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -278,9 +278,10 @@ fn run_trains_on_a_csv_file_and_grads_reads_its_model() {
     assert_eq!(summary["data"]["classes"][1], "versicolor");
     assert!(summary["final_test_accuracy"].as_f64().unwrap() > 0.5);
 
-    // grads on the model it wrote: two features, then the class index.
+    // grads on the model it wrote: two features, then the class's index
+    // or its name; no header this time (a name is not a header).
     let batch = dir.path().join("batch.csv");
-    std::fs::write(&batch, "a,b,class\n5.0,1.5,0\n7.1,5.5,2\n").unwrap();
+    std::fs::write(&batch, "5.0,1.5,setosa\n7.1,5.5,2\n").unwrap();
     let model = out.join("model.safetensors");
     let grads = ok(&[
         "grads",

@@ -424,8 +424,20 @@ fn a_typed_csv_path_opens_the_table_and_a_refused_one_changes_nothing() {
         .collect();
     std::fs::write(&csv, format!("legs,wings,kind\n{text}")).expect("write");
     for (lang, csv_file, open, reset, folder) in [
-        (Lang::En, "CSV file", "Open", "Reset with these settings", "folder"),
-        (Lang::It, "file CSV", "Apri", "Ricomincia con queste impostazioni", "cartella"),
+        (
+            Lang::En,
+            "CSV file",
+            "Open",
+            "Reset with these settings",
+            "folder",
+        ),
+        (
+            Lang::It,
+            "file CSV",
+            "Apri",
+            "Ricomincia con queste impostazioni",
+            "cartella",
+        ),
     ] {
         let mut h = harness("vanishing", lang);
         until(&mut h, |app| app.steps() > 2);
@@ -460,12 +472,18 @@ fn a_typed_csv_path_opens_the_table_and_a_refused_one_changes_nothing() {
         h.get_by_label(open).click();
         h.run_steps(2);
         let message = h.state().message().unwrap_or_default().to_string();
-        assert!(message.contains("bugs.csv") && message.contains("60"), "{message}");
+        assert!(
+            message.contains("bugs.csv") && message.contains("60"),
+            "{message}"
+        );
         assert_eq!(*h.state().config(), before, "opening waits for the reset");
         h.get_by_label(reset).click();
         until(&mut h, |app| {
             app.config().dataset == gradscope::nn::Dataset::Csv && app.steps() > 2
         });
-        assert_eq!((h.state().config().inputs(), h.state().config().outputs()), (2, 3));
+        assert_eq!(
+            (h.state().config().inputs(), h.state().config().outputs()),
+            (2, 3)
+        );
     }
 }

@@ -18,8 +18,14 @@ pub(super) fn grads(
 ) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
     let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
-    let batch = batch_file::load(data, config.inputs(), config.outputs(), config.loss)
-        .map_err(|e| said(Some("--data"), &e))?;
+    // A model trained on a table also takes its class names as labels.
+    let names = config
+        .table()
+        .map(|t| t.class_names.clone())
+        .unwrap_or_default();
+    let batch =
+        batch_file::load_named(data, config.inputs(), config.outputs(), config.loss, &names)
+            .map_err(|e| said(Some("--data"), &e))?;
     let targets = match (&batch.labels, &batch.targets) {
         (Some(labels), _) => Targets::Classes(labels),
         (None, Some(t)) => Targets::Values(t.view()),

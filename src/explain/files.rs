@@ -563,12 +563,23 @@ impl Explain for BatchError {
                 column,
                 cell,
                 classes,
+                names,
             } => {
                 let last = classes - 1;
+                let named = if names.is_empty() {
+                    String::new()
+                } else {
+                    let names = names.join(", ");
+                    say!(
+                        lang,
+                        ", or a class name: {names}",
+                        ", o il nome di una classe: {names}"
+                    )
+                };
                 say!(
                     lang,
-                    "line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {last}",
-                    "riga {line}, colonna {column}: la classe \"{cell}\" non è ammessa: l'indice della classe è un intero da 0 a {last}"
+                    "line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {last}{named}",
+                    "riga {line}, colonna {column}: la classe \"{cell}\" non è ammessa: l'indice della classe è un intero da 0 a {last}{named}"
                 )
             }
             BatchError::NoExamples { columns } => {
