@@ -47,6 +47,11 @@ pub struct Table {
     pub standardise: bool,
 }
 
+/// A checked table's features are finite, so equality is an equivalence;
+/// and with `Eq`, two `Arc<Table>`s of one allocation compare equal without
+/// reading 16 MiB (the window compares configurations every frame).
+impl Eq for Table {}
+
 /// What is wrong with a table, as data (the words are in `explain`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum TableError {
