@@ -135,7 +135,7 @@ pub enum TableProblem {
     TooFewRows { rows: usize },
     #[error("line {line}: more than {MAX_ROWS} rows")]
     TooManyRows { line: usize },
-    #[error("line {line}: more than {MAX_CELLS} numbers")]
+    #[error("line {line}: more than {MAX_CELLS} numbers (fewer rows or columns)")]
     TooManyCells { line: usize },
     #[error("there is no label column \"{name}\": the header (line {line}) names {}", names.join(", "))]
     UnknownLabelName {

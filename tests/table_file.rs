@@ -349,3 +349,88 @@ fn the_session_limit_admits_the_largest_table() {
     let (session, _) = gradscope::session::load(&path).unwrap();
     assert_eq!(session.config, config);
 }
+
+/// `Display` (for logs) is the English explanation, and the Italian says
+/// something else, for every table problem and the errors issue 12 added.
+#[test]
+fn every_new_message_is_the_same_in_logs_and_translated() {
+    use gradscope::batch_file::BatchError;
+    use gradscope::model_file::ModelError;
+    use gradscope::session::RestoreError;
+    fn check(e: impl Explain + std::fmt::Display) {
+        let english = e.explain(Lang::En);
+        assert_eq!(e.to_string(), english);
+        assert_ne!(e.explain(Lang::It), english, "{english} has no Italian");
+    }
+    let (line, column, cell) = (3, 2, "x".to_string());
+    for problem in [
+        TableProblem::Empty,
+        TableProblem::NoRows,
+        TableProblem::OpenQuote { line, column },
+        TableProblem::OneColumn { line },
+        TableProblem::TooManyColumns { line, found: 2000 },
+        TableProblem::ColumnCount {
+            line,
+            found: 2,
+            expected: 3,
+            first: 1,
+        },
+        TableProblem::NotANumber {
+            line,
+            column,
+            cell: cell.clone(),
+        },
+        TableProblem::NotFinite {
+            line,
+            column,
+            cell: cell.clone(),
+        },
+        TableProblem::EmptyLabel { line, column },
+        TableProblem::SingleClass {
+            column,
+            label: cell.clone(),
+        },
+        TableProblem::TooManyClasses {
+            line,
+            column,
+            label: cell.clone(),
+        },
+        TableProblem::TooFewRows { rows: 3 },
+        TableProblem::TooManyRows { line },
+        TableProblem::TooManyCells { line },
+        TableProblem::UnknownLabelName {
+            name: "kind".into(),
+            line: 1,
+            names: vec!["a".into(), "b".into()],
+        },
+        TableProblem::NoHeader {
+            name: "kind".into(),
+        },
+        TableProblem::LabelIndex {
+            index: 9,
+            columns: 3,
+        },
+    ] {
+        check(problem);
+    }
+    let path = std::path::PathBuf::from("t.csv");
+    check(TableFileError::NotText { path: path.clone() });
+    check(TableFileError::TooLarge {
+        path,
+        bytes: 1 << 40,
+    });
+    check(ModelError::TableShape);
+    check(ModelError::Width {
+        name: "inputs",
+        found: "5".into(),
+        expected: 4,
+    });
+    check(RestoreError::NoTable);
+    check(BatchError::BadClass {
+        line,
+        column,
+        cell,
+        classes: 2,
+        names: vec!["ant".into(), "bee".into()],
+    });
+}
