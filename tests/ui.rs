@@ -486,4 +486,32 @@ fn a_typed_csv_path_opens_the_table_and_a_refused_one_changes_nothing() {
             (2, 3)
         );
     }
+    // Export all says which table the run trained on.
+    let mut h = harness("vanishing", Lang::En);
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    let table = gradscope::table_file::load(&csv, &gradscope::table_file::LabelColumn::Last)
+        .expect("the table reads");
+    let config = gradscope::nn::Config {
+        dataset: gradscope::nn::Dataset::Csv,
+        table: Some(std::sync::Arc::new(table)),
+        depth: 2,
+        ..gradscope::nn::Config::default()
+    };
+    h.state().send(gradscope::train::Command::Reset {
+        config,
+        mode: gradscope::train::Mode::Single,
+    });
+    h.state().send(gradscope::train::Playback::Play);
+    until(&mut h, |app| {
+        app.config().dataset == gradscope::nn::Dataset::Csv && app.steps() > 2
+    });
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    let message = h.state().message().unwrap_or_default().to_string();
+    let dir = std::path::PathBuf::from(message.trim_start_matches("Exported to "));
+    let summary = std::fs::read_to_string(dir.join("summary.json")).expect("a summary");
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("JSON");
+    assert_eq!(summary["data"]["name"], "bugs.csv");
+    assert_eq!(summary["data"]["classes"][2], "fly");
 }
