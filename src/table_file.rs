@@ -2,8 +2,9 @@
 //! one label column (the last, or one chosen by its header's name or its
 //! number), with or without a header row. Labels may be integers or words
 //! ("setosa"): the classes are the distinct labels, in numeric order when
-//! every label is a number, otherwise in text order. The table asks to be
-//! standardised with its training split's mean and deviation.
+//! every label is a number (equal numbers, "1" and "1.0", are one class),
+//! otherwise in text order. The table asks to be standardised with its
+//! training split's mean and deviation.
 //!
 //! The text is read by `csv_records` (quoting, a byte-order mark, any line
 //! end), the reader `grads`' batches share. A first row is a header when a
@@ -357,25 +358,40 @@ fn finish(name: &str, layout: &Layout, rows: Rows) -> Result<Table, TableProblem
     if count < MIN_ROWS {
         return Err(TableProblem::TooFewRows { rows: count });
     }
-    if rows.labels.len() == 1 {
-        return Err(TableProblem::SingleClass {
-            column: layout.label + 1,
-            label: rows.labels[0].clone(),
-        });
-    }
-    let numbers: Option<Vec<f64>> = rows.labels.iter().map(|l| l.parse().ok()).collect();
+    let numbers: Option<Vec<f64>> = rows
+        .labels
+        .iter()
+        .map(|l| l.parse().ok().filter(|v: &f64| v.is_finite()))
+        .collect();
     let mut order: Vec<usize> = (0..rows.labels.len()).collect();
-    match numbers {
-        Some(numbers) if numbers.iter().all(|v| v.is_finite()) => order.sort_by(|&a, &b| {
+    match &numbers {
+        Some(numbers) => order.sort_by(|&a, &b| {
             numbers[a]
                 .total_cmp(&numbers[b])
                 .then_with(|| rows.labels[a].cmp(&rows.labels[b]))
         }),
-        _ => order.sort_by(|&a, &b| rows.labels[a].cmp(&rows.labels[b])),
+        None => order.sort_by(|&a, &b| rows.labels[a].cmp(&rows.labels[b])),
     }
+    // Numbers that are equal ("1", "1.0") are one class, named as first sorted.
     let mut class_of = vec![0; order.len()];
-    for (class, &label) in order.iter().enumerate() {
-        class_of[label] = class;
+    let mut class_names: Vec<String> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for &label in &order {
+        let same = match (&numbers, previous) {
+            (Some(numbers), Some(p)) => numbers[p] == numbers[label],
+            _ => false,
+        };
+        if !same {
+            class_names.push(rows.labels[label].clone());
+        }
+        class_of[label] = class_names.len() - 1;
+        previous = Some(label);
+    }
+    if class_names.len() == 1 {
+        return Err(TableProblem::SingleClass {
+            column: layout.label + 1,
+            label: class_names.remove(0),
+        });
     }
     let inputs = layout.columns - 1;
     let feature_names = match &layout.header {
@@ -397,7 +413,7 @@ fn finish(name: &str, layout: &Layout, rows: Rows) -> Result<Table, TableProblem
         name: name.to_string(),
         inputs,
         feature_names,
-        class_names: order.iter().map(|&l| rows.labels[l].clone()).collect(),
+        class_names,
         features: rows.features,
         labels: rows.label_of_row.iter().map(|&l| class_of[l]).collect(),
         image: None,
@@ -425,6 +441,11 @@ mod tests {
         assert_eq!(table.labels[0], 1);
         assert_eq!(table.feature_names, ["x1", "x2"]);
         assert_eq!(table.rows(), 30);
+        // Equal numbers are one class.
+        let text = rows(30, |i| ["1", "1.0", "2"][i % 3].to_string());
+        let table = parse(&text, "t.csv", &LabelColumn::Last).unwrap();
+        assert_eq!(table.class_names, ["1", "2"]);
+        assert_eq!(&table.labels[..3], [0, 0, 1]);
     }
 
     #[test]
