@@ -2,7 +2,8 @@
 //! example per row: the input features, then either the class index
 //! (cross-entropy) or one target per output (squared error).
 //!
-//! The `csv` crate reads the text, so quoted cells, a UTF-8 byte-order mark
+//! The `csv` crate reads the text (through `csv_records`, the reader the
+//! teacher's tables share), so quoted cells, a UTF-8 byte-order mark
 //! and LF, CRLF or CR-only line ends all work. A first row whose cells are
 //! not all numbers is a header; otherwise it is the first example. Every
 //! defect is reported once, with its line and column (counted from 1).
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
+use crate::csv_records::{self, OpenQuote};
 use crate::files::{FileKind, NotRegularFile, ReadError, read_limited};
 use crate::nn::Loss;
 
@@ -102,15 +104,26 @@ pub enum BatchError {
         column: usize,
         cell: String,
     },
-    #[error("line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}", classes - 1)]
+    #[error("line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {}{}", classes - 1, named(names))]
     BadClass {
         line: usize,
         column: usize,
         cell: String,
         classes: usize,
+        /// The model's class names (a table's), also accepted; or none.
+        names: Vec<String>,
     },
     #[error("no examples after the header: expected rows of {columns}")]
     NoExamples { columns: Columns },
+}
+
+/// ", or a class name: a, b" when there are names.
+fn named(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(", or a class name: {}", names.join(", "))
+    }
 }
 
 /// Reads a batch for a network with `inputs` inputs and `outputs` outputs.
@@ -119,6 +132,18 @@ pub fn load(
     inputs: usize,
     outputs: usize,
     loss: Loss,
+) -> Result<Batch, BatchFileError> {
+    load_named(path, inputs, outputs, loss, &[])
+}
+
+/// `load` for a model whose classes have names (one trained on a table):
+/// a class cell may be a name as well as an index.
+pub fn load_named(
+    path: &Path,
+    inputs: usize,
+    outputs: usize,
+    loss: Loss,
+    class_names: &[String],
 ) -> Result<Batch, BatchFileError> {
     let path_buf = || path.to_path_buf();
     let bytes = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
@@ -142,63 +167,54 @@ pub fn load(
             "stream did not contain valid UTF-8",
         ),
     })?;
-    parse(&text, inputs, outputs, loss).map_err(|problem| BatchFileError::Invalid {
-        path: path.to_path_buf(),
-        problem,
+    parse_named(&text, inputs, outputs, loss, class_names).map_err(|problem| {
+        BatchFileError::Invalid {
+            path: path.to_path_buf(),
+            problem,
+        }
     })
 }
 
 /// A record's cells and the line it starts on.
 type Row = (usize, Vec<String>);
 
-/// The non-blank records of `text`, each with its first line.
+/// The non-blank records of `text`, each with its first line (the
+/// reader `table_file` shares).
 fn rows(text: &str) -> Result<Vec<Row>, BatchError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    // Where each line starts (the crate's own line numbers miscount CRLF
-    // and CR-only ends).
-    let bytes = text.as_bytes();
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(bytes.iter().enumerate().filter_map(|(i, &b)| {
-            (b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))).then_some(i + 1)
-        }))
-        .collect();
-    for record in reader.records() {
-        // Reading from memory, with flexible rows and text already known to
-        // be UTF-8, leaves the crate no error to give; skip it if it did.
-        let Ok(record) = record else { continue };
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        let line = starts.partition_point(|&s| s <= start);
-        let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if cells.iter().all(|c| c.is_empty()) && cells.len() <= 1 {
-            continue;
-        }
-        if let Some(column) = cells.iter().position(|c| c.contains(['\n', '\r'])) {
-            return Err(BatchError::OpenQuote {
-                line,
-                column: column + 1,
-            });
-        }
-        rows.push((line, cells));
-    }
+    csv_records::each_record(
+        text,
+        |line, record| {
+            rows.push((line, record.iter().map(str::to_string).collect()));
+            Ok(())
+        },
+        |OpenQuote { line, column }| BatchError::OpenQuote { line, column },
+    )?;
     Ok(rows)
 }
 
-/// A header is a first row with a cell that is not a number.
-fn is_header(cells: &[String]) -> bool {
-    cells.iter().any(|c| c.parse::<f64>().is_err())
+/// A header is a first row with a cell that is neither a number nor, in
+/// the class column, a class name.
+fn is_header(cells: &[String], inputs: usize, class_names: &[String]) -> bool {
+    cells
+        .iter()
+        .enumerate()
+        .any(|(i, c)| !csv_records::is_number(c) && (i < inputs || !class_names.contains(c)))
 }
 
 /// Parses the CSV text (see the module documentation).
 pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Batch, BatchError> {
+    parse_named(text, inputs, outputs, loss, &[])
+}
+
+/// `parse` with the model's class names, accepted in the class column.
+pub fn parse_named(
+    text: &str,
+    inputs: usize,
+    outputs: usize,
+    loss: Loss,
+    class_names: &[String],
+) -> Result<Batch, BatchError> {
     let columns = Columns {
         inputs,
         outputs,
@@ -206,7 +222,7 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
     };
     let rows = rows(text)?;
     let first = rows.first().ok_or(BatchError::Empty)?;
-    let skip = usize::from(is_header(&first.1));
+    let skip = usize::from(is_header(&first.1, inputs, class_names));
     let mut features = Vec::new();
     let mut labels = Vec::new();
     let mut targets = Vec::new();
@@ -221,11 +237,30 @@ pub fn parse(text: &str, inputs: usize, outputs: usize, loss: Loss) -> Result<Ba
             });
         }
         for (column, cell) in cells.iter().enumerate() {
-            let value = read_cell(cell, line, column + 1)?;
+            let named = (loss == Loss::CrossEntropy && column >= inputs)
+                .then(|| class_names.iter().position(|n| n == cell))
+                .flatten();
+            if let Some(class) = named {
+                labels.push(class);
+                continue;
+            }
+            let value = match read_cell(cell, line, column + 1) {
+                Err(_) if column >= inputs && !class_names.is_empty() => {
+                    return Err(bad_class(cell, line, column + 1, outputs, class_names));
+                }
+                value => value?,
+            };
             if column < inputs {
                 features.push(value);
             } else if loss == Loss::CrossEntropy {
-                labels.push(read_class(value, cell, line, column + 1, outputs)?);
+                labels.push(read_class(
+                    value,
+                    cell,
+                    line,
+                    column + 1,
+                    outputs,
+                    class_names,
+                )?);
             } else {
                 targets.push(value);
             }
@@ -267,16 +302,28 @@ fn read_class(
     line: usize,
     column: usize,
     classes: usize,
+    names: &[String],
 ) -> Result<usize, BatchError> {
     if value.fract() != 0.0 || value < 0.0 || value as usize >= classes {
-        Err(BatchError::BadClass {
-            line,
-            column,
-            cell: cell.to_string(),
-            classes,
-        })
+        Err(bad_class(cell, line, column, classes, names))
     } else {
         Ok(value as usize)
+    }
+}
+
+fn bad_class(
+    cell: &str,
+    line: usize,
+    column: usize,
+    classes: usize,
+    names: &[String],
+) -> BatchError {
+    BatchError::BadClass {
+        line,
+        column,
+        cell: cell.to_string(),
+        classes,
+        names: names.to_vec(),
     }
 }
 
@@ -293,6 +340,22 @@ mod tests {
         assert_eq!(b.labels, Some(vec![2, 0]));
         let b = parse("x,y,t0,t1\n0,1,0.5,0.25\n", 2, 2, Loss::Mse).unwrap();
         assert_eq!(b.targets.unwrap()[[0, 1]], 0.25);
+    }
+
+    #[test]
+    fn a_class_may_be_named_by_the_model() {
+        let names = ["ant".to_string(), "bee".to_string()];
+        let b = parse_named("1,2,bee\n3,4,0\n", 2, 2, Loss::CrossEntropy, &names).unwrap();
+        assert_eq!((b.x.nrows(), b.labels), (2, Some(vec![1, 0])));
+        let b = parse_named("x,y,kind\n1,2,ant\n", 2, 2, Loss::CrossEntropy, &names).unwrap();
+        assert_eq!(b.labels, Some(vec![0]));
+        let text = "1,2,ant\n1,2,fly\n";
+        let err = parse_named(text, 2, 2, Loss::CrossEntropy, &names).unwrap_err();
+        let err = err.explain(Lang::En);
+        assert!(
+            err.contains("line 2, column 3") && err.contains("ant, bee"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -13,16 +13,19 @@ use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
 use crate::headless::{Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
+use crate::lessons;
 use crate::nn::config::MAX_DEPTH;
 use crate::nn::textbook::{PARAM_NAMES, Textbook};
 use crate::nn::{
     Activation, Allowed, BranchInit, Config, ConfigError, Dataset, Init, Loss, OptimizerKind, Run,
-    Skip, Targets, batch_gradients, memory,
+    Skip,
 };
 use crate::train::sweep::{SweepPlan, seed_range};
-use crate::{batch_file, lessons, model_file};
 
+mod data;
 mod flags;
+mod grads;
+use data::DataFlags;
 pub use flags::NotAllowed;
 use flags::{allowed, integers, number, number64, value_error, whole};
 
@@ -201,6 +204,8 @@ pub struct RunFlags {
     batch: Option<usize>,
     #[arg(long, value_parser = named(&Dataset::ALL, Dataset::name))]
     dataset: Option<Dataset>,
+    #[command(flatten)]
+    data: DataFlags,
     #[arg(long, value_parser = number(allowed("noise")), allow_negative_numbers = true)]
     noise: Option<f32>,
     /// Clip the global gradient norm to this value.
@@ -284,6 +289,7 @@ impl RunFlags {
         if let Some(n) = self.steps {
             steps = n;
         }
+        self.data.apply(&mut config, self.dataset)?;
         config.validate().map_err(flag_error)?;
         Ok((config, steps))
     }
@@ -397,7 +403,7 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
             update_biases,
             json,
         } => backprop_example(steps, lr, update_biases, json),
-        Command::Grads { model, data, json } => grads(&model, &data, json),
+        Command::Grads { model, data, json } => grads::grads(&model, &data, json),
         Command::Lessons { lang } => list_lessons(lang),
         Command::Run {
             flags,
@@ -542,79 +548,6 @@ fn backprop_example(
         "\nE_total: {:.9} before, {:.9} after {steps} step(s)",
         f.e_total, error_after
     ))?;
-    Ok(stdout.finish()?)
-}
-
-fn grads(model: &std::path::Path, data: &std::path::Path, json: bool) -> Result<(), UsageError> {
-    let mut stdout = StandardOutput::default();
-    let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
-    let batch = batch_file::load(data, config.inputs(), config.outputs(), config.loss)
-        .map_err(|e| said(Some("--data"), &e))?;
-    let targets = match (&batch.labels, &batch.targets) {
-        (Some(labels), _) => Targets::Classes(labels),
-        (None, Some(t)) => Targets::Values(t.view()),
-        (None, None) => return Err(UsageError("--data: the batch has no targets".into())),
-    };
-    // In chunks: the workspace is bounded by memory::CHUNK_BYTES, not by
-    // the number of rows.
-    let chunk = memory::chunk_rows(&mlp.shape());
-    let (loss, grads) = batch_gradients(&mlp, config.loss, batch.x.view(), targets, chunk);
-    let norm = |a: &[f32]| a.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>().sqrt();
-
-    if json {
-        let layers: Vec<_> = grads
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let rows: Vec<Vec<f32>> = g.weight.rows().into_iter().map(|r| r.to_vec()).collect();
-                json!({
-                    "layer": i,
-                    "weight_name": format!("layers.{i}.weight"),
-                    "bias_name": format!("layers.{i}.bias"),
-                    "grad_weight_norm": norm(g.weight.as_slice().unwrap_or(&[])),
-                    "grad_bias_norm": norm(g.bias.as_slice().unwrap_or(&[])),
-                    "weight": rows,
-                    "bias": g.bias.to_vec(),
-                })
-            })
-            .collect();
-        let out = json!({
-            "loss_name": config.loss.name(),
-            "loss": loss,
-            "examples": batch.x.nrows(),
-            "layers": layers,
-        });
-        stdout.line(format_args!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        ))?;
-        return Ok(stdout.finish()?);
-    }
-    stdout.line(format_args!(
-        "{} examples, mean {} loss {loss:.9}; network: depth {} x width {}, {}, skips {}",
-        batch.x.nrows(),
-        config.loss,
-        config.depth,
-        config.width,
-        config.activation,
-        mlp.skip()
-    ))?;
-    stdout.line(format_args!(
-        "\n{:<16} {:>14} {:>14}",
-        "layer", "||dL/dW||", "||dL/db||"
-    ))?;
-    for (i, g) in grads.iter().enumerate() {
-        let w = norm(g.weight.as_slice().unwrap_or(&[]));
-        let b = norm(g.bias.as_slice().unwrap_or(&[]));
-        stdout.line(format_args!(
-            "{:<16} {w:>14.6e} {b:>14.6e}",
-            format!("layers.{i}")
-        ))?;
-    }
-    for (i, g) in grads.iter().enumerate() {
-        stdout.line(format_args!("\nlayers.{i}.weight.grad =\n{:.6e}", g.weight))?;
-        stdout.line(format_args!("layers.{i}.bias.grad =\n{:.6e}", g.bias))?;
-    }
     Ok(stdout.finish()?)
 }
 

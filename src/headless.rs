@@ -47,10 +47,40 @@ pub struct LayerSummary {
     pub grad_norm_final: f32,
 }
 
+/// The table a run trained on, in `summary.json` and `sweep.json` (the
+/// configuration's JSON leaves a CSV table out): which file, and its size.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DataSummary {
+    /// "digits", or the CSV file's name.
+    pub name: String,
+    pub rows: usize,
+    pub inputs: usize,
+    /// The classes in the order of the network's outputs.
+    pub classes: Vec<String>,
+    /// Whether each feature was standardised with the training split's
+    /// mean and deviation.
+    pub standardised: bool,
+}
+
+impl DataSummary {
+    /// The table `config` trains on, if it trains on one.
+    pub fn of(config: &Config) -> Option<DataSummary> {
+        config.table().map(|table| DataSummary {
+            name: table.name.clone(),
+            rows: table.rows(),
+            inputs: table.inputs,
+            classes: table.class_names.clone(),
+            standardised: table.standardise,
+        })
+    }
+}
+
 /// What `summary.json` holds.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub config: Config,
+    /// The table trained on (null for a generated data set).
+    pub data: Option<DataSummary>,
     pub steps_run: u64,
     /// The final losses and accuracy: null for a run that diverged (its
     /// weights are not finite, so a loss from them means nothing, even when
@@ -239,6 +269,7 @@ pub fn run_to_folder(
     files.push("summary.json".into());
     let summary = Summary {
         config: run.current_config(),
+        data: DataSummary::of(config),
         steps_run: run.steps_done(),
         final_train_loss: diverged.is_none().then_some(end.train_loss),
         final_test_loss: diverged.is_none().then_some(end.test_loss),
@@ -385,6 +416,7 @@ pub fn sweep_to_folder(
     let mut files = Vec::new();
     let json = json!({
         "config": plan.base,
+        "data": DataSummary::of(&plan.base),
         "steps": plan.steps,
         "records": records,
     });

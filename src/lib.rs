@@ -4,6 +4,7 @@
 //! - [`nn`]: the network core (ndarray, backprop by hand, telemetry).
 //! - [`model_file`]: safetensors model files, PyTorch-compatible.
 //! - [`batch_file`]: CSV batches for `gradscope grads`.
+//! - [`table_file`]: the teacher's own table, from a CSV file.
 //! - [`figures`]: one model per plot, and its PNG, SVG and CSV exporters.
 //! - [`files`]: atomic file writes.
 //! - [`lang`]: English and Italian.
@@ -18,6 +19,7 @@
 pub mod app;
 pub mod batch_file;
 pub mod cli;
+mod csv_records;
 pub mod explain;
 pub mod figures;
 pub mod files;
@@ -27,4 +29,5 @@ pub mod lessons;
 pub mod model_file;
 pub mod nn;
 pub mod session;
+pub mod table_file;
 pub mod train;

@@ -1,8 +1,12 @@
 //! Model files: safetensors with torch.nn.Linear's names and layout, so
 //! `safetensors.torch.load_file` gives PyTorch the same network:
 //! `layers.{i}.weight` [out, in] and `layers.{i}.bias` [out], f32, i from 0
-//! at the input side. The metadata holds the full configuration as JSON and
-//! the current skip state.
+//! at the input side. The metadata holds the full configuration as JSON,
+//! the current skip state, and the network's input width and outputs
+//! (`inputs`, `outputs`; a model trained on the teacher's CSV table also
+//! keeps the table's name and class names, `data` and `classes`, since its
+//! configuration's JSON leaves the table out). A CSV model loads with a
+//! table of that shape and no rows: enough for `grads`, not for training.
 //!
 //! Loading trusts nothing: the file's size is bounded before it is read;
 //! the header is read here first, so a missing or extra tensor, a dtype or
@@ -21,6 +25,8 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::nn::config::{Config, ConfigJsonError, MAX_DEPTH, MAX_WIDTH};
 use crate::nn::mlp::{Dense, Mlp, Shape, ShapeError, Skip, SkipStyle, block_count};
+use crate::nn::table::{MAX_INPUTS, MAX_TABLE_CLASSES};
+use crate::nn::{Dataset, Table};
 
 /// The largest model gradscope can make is MAX_DEPTH layers of MAX_WIDTH^2
 /// f32 weights; no valid file is larger than that plus a generous header.
@@ -123,6 +129,19 @@ pub enum ModelError {
     SkipStyle { style: String },
     #[error("skips in the metadata: {0}")]
     Skips(serde_json::Error),
+    /// A model of the `csv` data set whose metadata does not give the
+    /// table's input width and classes.
+    #[error(
+        "the metadata does not give the input width (1 to {MAX_INPUTS}) and the classes (2 to {MAX_TABLE_CLASSES}) of the CSV table the model was trained on"
+    )]
+    TableShape,
+    /// The metadata's `inputs` or `outputs` disagree with the configuration.
+    #[error("\"{name}\" in the metadata is \"{found}\"; the configuration has {expected}")]
+    Width {
+        name: &'static str,
+        found: String,
+        expected: usize,
+    },
 }
 
 /// The data section's length against what the header's tensors need, in
@@ -272,12 +291,18 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
             TensorView::new(Dtype::F32, shape.clone(), data).map(|view| (name.clone(), view))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let metadata = HashMap::from([
+    let mut metadata = HashMap::from([
         ("format".to_string(), "gradscope".to_string()),
         ("config".to_string(), serde_json::to_string(config)?),
         ("skip_style".to_string(), mlp.style().name().to_string()),
         ("skips".to_string(), serde_json::to_string(mlp.skips())?),
+        ("inputs".to_string(), config.inputs().to_string()),
+        ("outputs".to_string(), config.outputs().to_string()),
     ]);
+    if let (Dataset::Csv, Some(table)) = (config.dataset, config.table()) {
+        metadata.insert("data".into(), table.name.clone());
+        metadata.insert("classes".into(), serde_json::to_string(&table.class_names)?);
+    }
     Ok(safetensors::serialize(views, Some(metadata))?)
 }
 
@@ -322,8 +347,7 @@ pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
 pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
     let header = read_header(bytes)?;
     let metadata = header.metadata.as_ref().ok_or(ModelError::NoMetadata)?;
-    let config_json = metadata.get("config").ok_or(ModelError::NoConfig)?;
-    let config = Config::from_json(config_json).map_err(ModelError::Config)?;
+    let config = stored_config(metadata)?;
     let shape = config.shape();
     check_header(&header, &shape, config.depth)?;
     let tensors = SafeTensors::deserialize(bytes).map_err(ModelError::NotSafetensors)?;
@@ -348,6 +372,60 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
     shape.check_skips_fit(&skips)?;
     let mlp = Mlp::from_parts(layers, config.activation, style, skips);
     Ok((config, mlp))
+}
+
+/// The configuration in the metadata, validated; a CSV model's with a
+/// table of the stored shape (no rows); the stored widths checked.
+fn stored_config(metadata: &HashMap<String, String>) -> Result<Config, ModelError> {
+    let config_json = metadata.get("config").ok_or(ModelError::NoConfig)?;
+    let mut config: Config = serde_json::from_str(config_json)
+        .map_err(|e| ModelError::Config(ConfigJsonError::Json(e)))?;
+    if config.dataset == Dataset::Csv {
+        config.table = Some(std::sync::Arc::new(table_shape(metadata)?));
+    }
+    config
+        .validate()
+        .map_err(|e| ModelError::Config(ConfigJsonError::Invalid(e)))?;
+    for (name, expected) in [("inputs", config.inputs()), ("outputs", config.outputs())] {
+        if let Some(found) = metadata.get(name)
+            && found.parse::<usize>().ok() != Some(expected)
+        {
+            return Err(ModelError::Width {
+                name,
+                found: found.clone(),
+                expected,
+            });
+        }
+    }
+    Ok(config)
+}
+
+/// The shape of the CSV table a model was trained on: its input width,
+/// name and classes, without rows.
+fn table_shape(metadata: &HashMap<String, String>) -> Result<Table, ModelError> {
+    let inputs = metadata
+        .get("inputs")
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| (1..=MAX_INPUTS).contains(n))
+        .ok_or(ModelError::TableShape)?;
+    let class_names: Vec<String> = metadata
+        .get("classes")
+        .and_then(|text| serde_json::from_str(text).ok())
+        .filter(|c: &Vec<String>| (2..=MAX_TABLE_CLASSES).contains(&c.len()))
+        .ok_or(ModelError::TableShape)?;
+    Ok(Table {
+        name: metadata
+            .get("data")
+            .cloned()
+            .unwrap_or_else(|| "csv".into()),
+        inputs,
+        feature_names: (1..=inputs).map(|i| format!("x{i}")).collect(),
+        class_names,
+        features: Vec::new(),
+        labels: Vec::new(),
+        image: None,
+        standardise: true,
+    })
 }
 
 /// Exactly the tensors of a depth-`depth` model, no more, no fewer.

@@ -10,25 +10,26 @@
 //! order depends only on the seed) the next mini-batch; a reopened session
 //! trains to the same bits as one never saved.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
+use crate::files::{NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::lang::Lang;
 use crate::nn::mlp::block_count;
-use crate::nn::{
-    Config, ConfigError, Dense, LayerShape, Mlp, Moments, OptimizerKind, Shape, ShapeError,
-    SkipStyle,
-};
+use crate::nn::{Config, Dense, Mlp, Moments, OptimizerKind, Shape, ShapeError, SkipStyle, Table};
 pub use crate::train::RunState;
 use crate::train::history::{Agg, Bucket, EvalPoint, Event, EventKind};
 use crate::train::{History, Mode, Twin, run_code};
 
+mod errors;
+pub use errors::{OpenProblem, RestoreError, SessionError};
 mod size;
 use size::check_size;
 pub use size::max_numbers;
+mod table;
+pub use table::TABLE_NUMBERS;
 mod values;
 pub use values::ValueRange;
 
@@ -42,105 +43,6 @@ pub const MAX_SESSION_BYTES: u64 = 1 << 30;
 /// step counters and history strides could overflow.
 pub const MAX_SESSION_STEPS: u64 = 1 << 40;
 
-/// A session that could not be saved or opened.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    #[error("cannot save the session: {numbers} numbers would make a file too large to open again")]
-    TooManyNumbers { numbers: u64 },
-    #[error("cannot save the session: {0}")]
-    Encode(#[source] serde_json::Error),
-    #[error("cannot save the session to {}: {source}", path.display())]
-    Save {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot open the session {}: {problem}", path.display())]
-    Open { path: PathBuf, problem: OpenProblem },
-}
-
-/// Why a session file could not be opened.
-#[derive(Debug, thiserror::Error)]
-pub enum OpenProblem {
-    #[error(transparent)]
-    Io(std::io::Error),
-    #[error("it is {kind}, not a regular file")]
-    NotAFile { kind: FileKind },
-    #[error("the file is {bytes} bytes, more than a session can be ({MAX_SESSION_BYTES})")]
-    TooLarge { bytes: u64 },
-    #[error("not a text file")]
-    NotText,
-    /// serde_json's words, which point at a line and column.
-    #[error("not a gradscope session file ({0})")]
-    NotSession(serde_json::Error),
-    #[error(transparent)]
-    Invalid(RestoreError),
-    /// More numbers than its configuration can need (a huge array): found
-    /// before any array is read into memory.
-    #[error("it holds about {found} numbers; its configuration needs at most {limit}")]
-    TooManyNumbers { found: u64, limit: u64 },
-}
-
-/// What makes a session inconsistent; `run` is a run's name.
-#[derive(Debug, thiserror::Error)]
-pub enum RestoreError {
-    #[error("not a gradscope session (format \"{format}\")")]
-    Format { format: String },
-    #[error("session version {version} is not supported (this gradscope reads version {VERSION})")]
-    Version { version: u32 },
-    #[error("its configuration is invalid: {0}")]
-    Config(ConfigError),
-    #[error("a {mode:?} session has {expected} run(s), this one {found}")]
-    RunCount {
-        mode: Mode,
-        expected: usize,
-        found: usize,
-    },
-    #[error(
-        "run \"{run}\" is not a run this program makes (allowed: \"\", \"plain\", \"residual\")"
-    )]
-    RunName { run: String },
-    #[error("run \"{run}\" claims {steps} steps, more than any session can hold")]
-    TooManySteps { run: String, steps: u64 },
-    /// Layers or skips that do not fit the configuration; for a weight,
-    /// `expected` is the layer's shape.
-    #[error("run \"{run}\": {problem}")]
-    Shape {
-        run: String,
-        problem: ShapeError,
-        expected: Option<LayerShape>,
-    },
-    #[error("run \"{run}\": its history's steps are out of order")]
-    HistoryOrder { run: String },
-    #[error("run \"{run}\": its history does not match its layers")]
-    HistoryLayers { run: String },
-    #[error("a history bucket does not count its steps")]
-    BucketSteps,
-    #[error("a history value is missing")]
-    MissingValue,
-    #[error("run \"{run}\": an event names a step, block or layer it does not have")]
-    Event { run: String },
-    #[error("run \"{run}\": an evaluation is after its last step")]
-    Evaluation { run: String },
-    #[error(
-        "run \"{run}\": its optimiser state is for {saved}, its configuration uses {configured}"
-    )]
-    OptimizerKind {
-        run: String,
-        saved: OptimizerKind,
-        configured: OptimizerKind,
-    },
-    #[error("run \"{run}\": its optimiser state does not match its network")]
-    OptimizerState { run: String },
-    #[error("run \"{run}\", step {step}: {field} {value} is not allowed: {range}")]
-    Value {
-        run: String,
-        step: u64,
-        field: String,
-        value: String,
-        range: ValueRange,
-    },
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
@@ -152,6 +54,10 @@ pub struct Session {
     pub mode: Mode,
     pub config: Config,
     pub runs: Vec<SavedRun>,
+    /// The teacher's CSV table the runs trained on (data set `csv`), so the
+    /// session reopens without the file; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "table::arc")]
+    pub table: Option<std::sync::Arc<Table>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -243,6 +149,7 @@ impl Session {
             mode,
             config: config.clone(),
             runs: runs.iter().map(save_run).collect(),
+            table: table::saved_table(config),
         }
     }
 
@@ -258,7 +165,8 @@ impl Session {
                 version: self.version,
             });
         }
-        self.config.validate().map_err(RestoreError::Config)?;
+        let config = table::with_table(&self.config, self.table.as_ref())?;
+        config.validate().map_err(RestoreError::Config)?;
         let expected = match self.mode {
             Mode::Single => 1,
             Mode::Twins => 2,
@@ -272,7 +180,7 @@ impl Session {
         }
         self.runs
             .iter()
-            .map(|run| restore_run(run, &self.config))
+            .map(|run| restore_run(run, &config))
             .collect()
     }
 }
@@ -569,19 +477,24 @@ fn restore_run(run: &SavedRun, config: &Config) -> Result<RunState, RestoreError
     })
 }
 
-/// Numbers (weights and optimiser state) in a session's runs.
+/// Numbers (weights, optimiser state, a carried table) in a session.
 fn numbers_in(session: &Session) -> u64 {
-    session
-        .runs
-        .iter()
-        .flat_map(|r| {
-            let moments = r.optimizer.iter().flat_map(|m| &m.layers);
-            r.layers
-                .iter()
-                .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
-        })
-        .map(|l| (l.weight.len() + l.bias.len()) as u64)
-        .sum()
+    let table = session
+        .table
+        .as_ref()
+        .map_or(0, |t| t.features.len() as u64);
+    table
+        + session
+            .runs
+            .iter()
+            .flat_map(|r| {
+                let moments = r.optimizer.iter().flat_map(|m| &m.layers);
+                r.layers
+                    .iter()
+                    .chain(moments.flat_map(|m| std::iter::once(&m.first).chain(m.second.as_ref())))
+            })
+            .map(|l| (l.weight.len() + l.bias.len()) as u64)
+            .sum::<u64>()
 }
 
 /// Writes `session` to `path` (atomically: a failed save leaves the old
@@ -614,8 +527,10 @@ fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
     })?;
     let text = String::from_utf8(bytes).map_err(|_| OpenProblem::NotText)?;
     check_size(&text)?;
-    let session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
+    let mut session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
     let runs = session.restore().map_err(OpenProblem::Invalid)?;
+    // Restored against the table: the caller's configuration trains on it.
+    session.config.table = session.table.clone().or(session.config.table);
     Ok((session, runs))
 }
 

@@ -227,3 +227,186 @@ fn run_mistakes_end_in_one_clear_line() {
     usage_error(&["sweep", "--depths", "2,x", "--out", out], "--depths");
     usage_error(&["sweep", "--out", out], "--depths");
 }
+
+/// `run --data` trains on the teacher's CSV file (words for labels, the
+/// label column by name) and records the file in the summary; `grads`
+/// then reads a batch for the model it saved; the data flags' mistakes end
+/// in one line.
+#[test]
+fn run_trains_on_a_csv_file_and_grads_reads_its_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("iris.csv");
+    let species = ["setosa", "versicolor", "virginica"];
+    let mut text = String::from("species,sepal_length,petal_length\r\n");
+    for i in 0..60 {
+        let s = i % 3;
+        text.push_str(&format!(
+            "{},{:.1},{:.1}\r\n",
+            species[s],
+            5.0 + s as f32 + 0.1 * (i % 4) as f32,
+            1.5 + 2.0 * s as f32
+        ));
+    }
+    std::fs::write(&csv, &text).unwrap();
+    let (csv_s, out) = (csv.to_str().unwrap(), dir.path().join("run"));
+    let said = ok(&[
+        "run",
+        "--data",
+        csv_s,
+        "--label-column",
+        "species",
+        "--depth",
+        "2",
+        "--width",
+        "8",
+        "--lr",
+        "0.01",
+        "--steps",
+        "200",
+        "--size",
+        "400x300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("200 steps"), "{said}");
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["config"]["dataset"], "csv");
+    assert_eq!(summary["data"]["name"], "iris.csv");
+    assert_eq!(summary["data"]["rows"], 60);
+    assert_eq!(summary["data"]["inputs"], 2);
+    assert_eq!(summary["data"]["classes"][1], "versicolor");
+    assert!(summary["final_test_accuracy"].as_f64().unwrap() > 0.5);
+
+    // grads on the model it wrote: two features, then the class's index
+    // or its name; no header this time (a name is not a header).
+    let batch = dir.path().join("batch.csv");
+    std::fs::write(&batch, "5.0,1.5,setosa\n7.1,5.5,2\n").unwrap();
+    let model = out.join("model.safetensors");
+    let grads = ok(&[
+        "grads",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        batch.to_str().unwrap(),
+    ]);
+    assert!(grads.contains("2 examples"), "{grads}");
+
+    let out_s = dir.path().join("other");
+    let out_s = out_s.to_str().unwrap();
+    usage_error(
+        &["run", "--dataset", "csv", "--out", out_s],
+        "--dataset csv needs --data",
+    );
+    usage_error(
+        &["run", "--label-column", "2", "--out", out_s],
+        "--label-column 2",
+    );
+    usage_error(
+        &["run", "--data", csv_s, "--dataset", "moons", "--out", out_s],
+        "--dataset moons and --data",
+    );
+    usage_error(
+        &[
+            "run",
+            "--data",
+            csv_s,
+            "--label-column",
+            "kind",
+            "--out",
+            out_s,
+        ],
+        "no label column \"kind\"",
+    );
+    usage_error(
+        &[
+            "sweep",
+            "--data",
+            csv_s,
+            "--label-column",
+            "9",
+            "--depths",
+            "1",
+            "--out",
+            out_s,
+        ],
+        "no column 9",
+    );
+    let missing = dir.path().join("missing.csv");
+    usage_error(
+        &["run", "--data", missing.to_str().unwrap(), "--out", out_s],
+        "--data",
+    );
+}
+
+/// `sweep --data` trains every depth on the table.
+#[test]
+fn sweep_trains_on_a_csv_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("t.csv");
+    let text: String = (0..40)
+        .map(|i| format!("{},{},{}\n", i, i % 5, i % 2))
+        .collect();
+    std::fs::write(&csv, text).unwrap();
+    let out = dir.path().join("sweep");
+    ok(&[
+        "sweep",
+        "--data",
+        csv.to_str().unwrap(),
+        "--depths",
+        "1,2",
+        "--width",
+        "4",
+        "--steps",
+        "20",
+        "--size",
+        "400x300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let sweep: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("sweep.json")).unwrap()).unwrap();
+    assert_eq!(sweep["data"]["name"], "t.csv");
+    assert_eq!(sweep["records"].as_array().unwrap().len(), 4);
+}
+
+/// `grads` reads a batch of 64 pixels for a model trained on the digits.
+#[test]
+fn grads_reads_a_batch_for_a_digits_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    ok(&[
+        "run",
+        "--dataset",
+        "digits",
+        "--depth",
+        "2",
+        "--width",
+        "16",
+        "--steps",
+        "5",
+        "--size",
+        "400x300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let batch = dir.path().join("digits.csv");
+    let row = |class: usize| {
+        let pixels: Vec<String> = (0..64)
+            .map(|p| ((p * class) % 17 % 2).to_string())
+            .collect();
+        format!("{},{class}\n", pixels.join(","))
+    };
+    std::fs::write(&batch, format!("{}{}{}", row(3), row(7), row(9))).unwrap();
+    let model = out.join("model.safetensors");
+    let (model_s, batch_s) = (model.to_str().unwrap(), batch.to_str().unwrap());
+    let said = ok(&["grads", "--model", model_s, "--data", batch_s]);
+    assert!(said.contains("3 examples"), "{said}");
+    assert!(said.contains("layers.0.weight.grad"), "{said}");
+    // Two inputs are not 64.
+    std::fs::write(&batch, "0.5,0.5,1\n").unwrap();
+    usage_error(
+        &["grads", "--model", model_s, "--data", batch_s],
+        "expected 65: 64 feature columns",
+    );
+}

@@ -273,3 +273,35 @@ fn a_failed_run_leaves_no_files() {
     assert_eq!(left, ["depth_sweep.png"], "partial files left: {left:?}");
     let _ = ok(&["lessons"]);
 }
+
+/// The teacher's table: a folder, a named pipe or a device given to
+/// `run --data` is refused without blocking, naming the flag.
+#[cfg(unix)]
+#[test]
+fn a_table_that_is_not_a_regular_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = named_pipe(dir.path(), "table.csv");
+    let out = dir.path().join("out");
+    let out = text(&out);
+    refused(
+        &["run", "--data", text(dir.path()), "--out", out],
+        &["--data", "folder"],
+    );
+    refused(
+        &["run", "--data", text(&pipe), "--out", out],
+        &["--data", "named pipe"],
+    );
+    refused(
+        &[
+            "sweep",
+            "--data",
+            "/dev/zero",
+            "--depths",
+            "1",
+            "--out",
+            out,
+        ],
+        &["--data", "/dev/zero", "device"],
+    );
+    assert!(!dir.path().join("out").exists(), "nothing written");
+}

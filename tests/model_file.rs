@@ -183,3 +183,78 @@ fn load_reports_missing_and_oversized_files() {
     let err = model_file::load(&big).unwrap_err().explain(Lang::En);
     assert!(err.contains("larger than any gradscope model"), "{err}");
 }
+
+/// A model on the digits has 64 inputs and 10 outputs, and says so in its
+/// metadata; it loads back to the same network.
+#[test]
+fn a_digits_model_of_64_inputs_round_trips() {
+    let mut run = Run::new(Config {
+        depth: 2,
+        width: 16,
+        dataset: gradscope::nn::Dataset::Digits,
+        ..Config::default()
+    })
+    .unwrap();
+    run.step();
+    let bytes = to_bytes(&run.mlp, &run.current_config()).unwrap();
+    let (config, mlp) = from_bytes(&bytes).unwrap();
+    assert_eq!((config.inputs(), config.outputs()), (64, 10));
+    assert_eq!(mlp, run.mlp);
+    assert_eq!(mlp.layers[0].weight.dim(), (16, 64));
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let metadata = metadata.metadata().clone().unwrap();
+    assert_eq!(metadata["inputs"], "64");
+    assert_eq!(metadata["outputs"], "10");
+    let x = run.data.test.x.view();
+    assert_eq!(mlp.predict(x), run.mlp.predict(x));
+}
+
+/// A model on a CSV table carries the table's width and classes (not its
+/// rows): it loads without the file, and a metadata that disagrees with
+/// the weights is refused.
+#[test]
+fn a_csv_model_carries_its_width_and_classes() {
+    use gradscope::table_file::{LabelColumn, parse};
+    let text: String = (0..40)
+        .map(|i| format!("{},{},{},{}\n", i, i % 7, i % 3, ["ant", "bee"][i % 2]))
+        .collect();
+    let table = parse(&text, "bugs.csv", &LabelColumn::Last).unwrap();
+    let run = Run::new(Config {
+        depth: 2,
+        width: 6,
+        dataset: gradscope::nn::Dataset::Csv,
+        table: Some(std::sync::Arc::new(table)),
+        ..Config::default()
+    })
+    .unwrap();
+    let bytes = to_bytes(&run.mlp, run.config()).unwrap();
+    let (config, mlp) = from_bytes(&bytes).unwrap();
+    assert_eq!(mlp, run.mlp);
+    assert_eq!((config.inputs(), config.outputs()), (3, 2));
+    let shape = config.table().unwrap();
+    assert_eq!(shape.class_names, ["ant", "bee"]);
+    assert_eq!(shape.name, "bugs.csv");
+    assert_eq!(shape.rows(), 0, "the shape, not the rows");
+
+    // The metadata's width against the weights'.
+    let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
+    let mut metadata = header.metadata().clone().unwrap();
+    let tensors = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let views: Vec<(String, TensorView<'_>)> = tensors.tensors();
+    for (key, value, needle) in [
+        ("inputs", "5", "shape"),
+        ("inputs", "many", "input width"),
+        ("classes", "[\"one\"]", "classes"),
+    ] {
+        let kept = metadata.insert(key.into(), value.into()).unwrap();
+        let spoiled = safetensors::serialize(views.clone(), Some(metadata.clone())).unwrap();
+        let err = from_bytes(&spoiled).unwrap_err();
+        let en = err.explain(Lang::En);
+        assert!(en.contains(needle), "{key}={value}: {en}");
+        metadata.insert(key.into(), kept);
+    }
+    metadata.remove("classes");
+    let spoiled = safetensors::serialize(views, Some(metadata)).unwrap();
+    let err = from_bytes(&spoiled).unwrap_err();
+    assert!(err.explain(Lang::It).contains("tabella CSV"));
+}

@@ -411,3 +411,107 @@ fn a_network_over_the_memory_budget_is_refused_and_training_goes_on() {
         until(&mut h, |app| app.steps() > steps + 10);
     }
 }
+
+/// Issue 12: the settings panel opens the teacher's CSV by its typed path;
+/// a refused file is said in the window's language and changes nothing;
+/// a reset then trains on the table.
+#[test]
+fn a_typed_csv_path_opens_the_table_and_a_refused_one_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("bugs.csv");
+    let text: String = (0..60)
+        .map(|i| format!("{},{},{}\n", i % 9, i % 4, ["ant", "bee", "fly"][i % 3]))
+        .collect();
+    std::fs::write(&csv, format!("legs,wings,kind\n{text}")).expect("write");
+    for (lang, csv_file, open, reset, folder) in [
+        (
+            Lang::En,
+            "CSV file",
+            "Open",
+            "Reset with these settings",
+            "folder",
+        ),
+        (
+            Lang::It,
+            "file CSV",
+            "Apri",
+            "Ricomincia con queste impostazioni",
+            "cartella",
+        ),
+    ] {
+        let mut h = harness("vanishing", lang);
+        until(&mut h, |app| app.steps() > 2);
+        let data_set = match lang {
+            Lang::En => "data set",
+            Lang::It => "dataset",
+        };
+        h.get_by_label(data_set).click();
+        h.run_steps(2);
+        h.get_by_label("csv").click();
+        h.run_steps(2);
+        let field = || egui::accesskit::Role::TextInput;
+        h.get_by_role_and_label(field(), csv_file).click();
+        h.run_steps(1);
+        h.get_by_role_and_label(field(), csv_file)
+            .type_text(&dir.path().display().to_string());
+        h.run_steps(2);
+        h.get_by_label(open).click();
+        h.run_steps(2);
+        let message = h.state().message().unwrap_or_default().to_string();
+        assert!(message.contains(folder), "{message}");
+        let before = h.state().config().clone();
+        assert_eq!(before.dataset, gradscope::nn::Dataset::Spiral);
+
+        h.get_by_role_and_label(field(), csv_file).click();
+        h.run_steps(1);
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_steps(1);
+        h.get_by_role_and_label(field(), csv_file)
+            .type_text(&csv.display().to_string());
+        h.run_steps(2);
+        h.get_by_label(open).click();
+        h.run_steps(2);
+        let message = h.state().message().unwrap_or_default().to_string();
+        assert!(
+            message.contains("bugs.csv") && message.contains("60"),
+            "{message}"
+        );
+        assert_eq!(*h.state().config(), before, "opening waits for the reset");
+        h.get_by_label(reset).click();
+        until(&mut h, |app| {
+            app.config().dataset == gradscope::nn::Dataset::Csv && app.steps() > 2
+        });
+        assert_eq!(
+            (h.state().config().inputs(), h.state().config().outputs()),
+            (2, 3)
+        );
+    }
+    // Export all says which table the run trained on.
+    let mut h = harness("vanishing", Lang::En);
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    let table = gradscope::table_file::load(&csv, &gradscope::table_file::LabelColumn::Last)
+        .expect("the table reads");
+    let config = gradscope::nn::Config {
+        dataset: gradscope::nn::Dataset::Csv,
+        table: Some(std::sync::Arc::new(table)),
+        depth: 2,
+        ..gradscope::nn::Config::default()
+    };
+    h.state().send(gradscope::train::Command::Reset {
+        config,
+        mode: gradscope::train::Mode::Single,
+    });
+    h.state().send(gradscope::train::Playback::Play);
+    until(&mut h, |app| {
+        app.config().dataset == gradscope::nn::Dataset::Csv && app.steps() > 2
+    });
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    let message = h.state().message().unwrap_or_default().to_string();
+    let dir = std::path::PathBuf::from(message.trim_start_matches("Exported to "));
+    let summary = std::fs::read_to_string(dir.join("summary.json")).expect("a summary");
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("JSON");
+    assert_eq!(summary["data"]["name"], "bugs.csv");
+    assert_eq!(summary["data"]["classes"][2], "fly");
+}

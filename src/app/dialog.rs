@@ -15,6 +15,8 @@ pub enum Purpose {
     SaveSession,
     OpenSession,
     ExportFolder,
+    /// The teacher's CSV table, for the settings panel's data set.
+    OpenTable,
 }
 
 /// The answer of a dialog: a path, or `None` when it was closed without
@@ -64,7 +66,7 @@ impl Dialogs {
                 let chosen = pollster::block_on(async {
                     let handle = match purpose {
                         Purpose::SaveSession => dialog.save_file().await,
-                        Purpose::OpenSession => dialog.pick_file().await,
+                        Purpose::OpenSession | Purpose::OpenTable => dialog.pick_file().await,
                         Purpose::ExportFolder => dialog.pick_folder().await,
                     };
                     handle.map(|h| h.path().to_path_buf())
@@ -96,6 +98,10 @@ impl Dialogs {
 fn build(purpose: Purpose, lang: Lang, start: &Path) -> rfd::AsyncFileDialog {
     let dialog = rfd::AsyncFileDialog::new().set_can_create_directories(true);
     match purpose {
+        Purpose::OpenTable => dialog
+            .set_title(lang.pick("Open a CSV table", "Apri una tabella CSV"))
+            .add_filter(lang.pick("CSV table", "tabella CSV"), &["csv", "txt"])
+            .set_directory(existing_ancestor(start.parent().unwrap_or(start))),
         Purpose::ExportFolder => dialog
             .set_title(lang.pick("Folder for exports", "Cartella per le esportazioni"))
             .set_directory(existing_ancestor(start)),

@@ -363,6 +363,9 @@ impl GradscopeApp {
                 self.sessions.path = path.display().to_string();
                 self.open_session_and_say(&path);
             }
+            dialog::Purpose::OpenTable => {
+                self.message = Some(live::open_table(&mut self.tabs.live, &path, l));
+            }
             dialog::Purpose::ExportFolder => {
                 self.message = Some(format!(
                     "{} {}",
@@ -550,6 +553,13 @@ impl eframe::App for GradscopeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         if let Some(answer) = self.dialogs.poll() {
             self.dialog_answered(answer);
+        }
+        let table = &mut self.tabs.live.table_choice;
+        table.dialog_ready = self.dialogs.available() && !self.dialogs.is_open();
+        if std::mem::take(&mut table.wants_dialog) {
+            let start = PathBuf::from(table.path.trim());
+            self.dialogs
+                .open(ui.ctx(), dialog::Purpose::OpenTable, self.lang, &start);
         }
         self.shortcuts(ui.ctx());
         let lang = self.lang;

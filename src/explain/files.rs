@@ -98,6 +98,19 @@ impl Explain for RestoreError {
                     "la sua configurazione non è valida: {why}"
                 )
             }
+            RestoreError::Table(e) => {
+                let why = e.explain(lang);
+                say!(
+                    lang,
+                    "its data table is invalid: {why}",
+                    "la sua tabella di dati non è valida: {why}"
+                )
+            }
+            RestoreError::NoTable => say!(
+                lang,
+                "it trained on a CSV table (data set csv) but does not carry the table",
+                "è stata addestrata su una tabella CSV (data set csv) ma non contiene la tabella"
+            ),
             RestoreError::RunCount {
                 mode,
                 expected,
@@ -400,6 +413,23 @@ impl Explain for ModelError {
                 "skips in the metadata: {e}",
                 "skips nei metadati: {e}"
             ),
+            ModelError::TableShape => {
+                use crate::nn::table::{MAX_INPUTS, MAX_TABLE_CLASSES};
+                say!(
+                    lang,
+                    "the metadata does not give the input width (1 to {MAX_INPUTS}) and the classes (2 to {MAX_TABLE_CLASSES}) of the CSV table the model was trained on",
+                    "i metadati non danno la larghezza d'ingresso (da 1 a {MAX_INPUTS}) e le classi (da 2 a {MAX_TABLE_CLASSES}) della tabella CSV su cui il modello è stato addestrato"
+                )
+            }
+            ModelError::Width {
+                name,
+                found,
+                expected,
+            } => say!(
+                lang,
+                "\"{name}\" in the metadata is \"{found}\"; the configuration has {expected}",
+                "\"{name}\" nei metadati è \"{found}\"; la configurazione ha {expected}"
+            ),
         }
     }
 }
@@ -533,12 +563,23 @@ impl Explain for BatchError {
                 column,
                 cell,
                 classes,
+                names,
             } => {
                 let last = classes - 1;
+                let named = if names.is_empty() {
+                    String::new()
+                } else {
+                    let names = names.join(", ");
+                    say!(
+                        lang,
+                        ", or a class name: {names}",
+                        ", o il nome di una classe: {names}"
+                    )
+                };
                 say!(
                     lang,
-                    "line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {last}",
-                    "riga {line}, colonna {column}: la classe \"{cell}\" non è ammessa: l'indice della classe è un intero da 0 a {last}"
+                    "line {line}, column {column}: class \"{cell}\" is not allowed: the class index is an integer from 0 to {last}{named}",
+                    "riga {line}, colonna {column}: la classe \"{cell}\" non è ammessa: l'indice della classe è un intero da 0 a {last}{named}"
                 )
             }
             BatchError::NoExamples { columns } => {

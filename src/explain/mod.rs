@@ -9,7 +9,8 @@
 //! and only the window and the command line import it, so no room of the
 //! library depends back on it. `core` explains the network's and the
 //! trainer's errors, `files` those of sessions, models, CSV batches and
-//! lessons, `output` those of figures and headless runs.
+//! lessons, `table_file` those of the teacher's CSV tables, `output`
+//! those of figures and headless runs.
 
 use std::io;
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::lang::{Lang, say};
 mod core;
 mod files;
 mod output;
+mod table_file;
 
 /// A message for the person using gradscope, in their language.
 pub trait Explain {

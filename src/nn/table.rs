@@ -13,8 +13,9 @@ pub const MAX_INPUTS: usize = 1024;
 pub const MAX_TABLE_CLASSES: usize = 100;
 /// Fewest rows a table may have: a training and a test split of some use.
 pub const MIN_ROWS: usize = 20;
-/// Most rows a table may have (as many as a generated data set).
-pub const MAX_ROWS: usize = super::config::MAX_SAMPLES;
+/// Most rows a table may have: as many as a generated data set
+/// (`config::MAX_SAMPLES`, which imports this module; a test keeps them equal).
+pub const MAX_ROWS: usize = 200_000;
 /// Most numbers a table may hold: 16 MiB of f32, so a session that
 /// carries the table stays a file of tens of MB.
 pub const MAX_CELLS: usize = 4 << 20;
@@ -45,6 +46,11 @@ pub struct Table {
     #[serde(default)]
     pub standardise: bool,
 }
+
+/// A checked table's features are finite, so equality is an equivalence;
+/// and with `Eq`, two `Arc<Table>`s of one allocation compare equal without
+/// reading 16 MiB (the window compares configurations every frame).
+impl Eq for Table {}
 
 /// What is wrong with a table, as data (the words are in `explain`).
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -193,6 +199,11 @@ mod tests {
         assert_eq!(digits.labels[0], 0);
         assert_eq!(first[3 * 8 + 3], 0.0);
         assert_eq!((first[3 * 8 + 2], first[3 * 8 + 5]), (0.75, 0.5));
+    }
+
+    #[test]
+    fn a_table_has_as_many_rows_as_a_generated_data_set() {
+        assert_eq!(MAX_ROWS, super::super::config::MAX_SAMPLES);
     }
 
     #[test]

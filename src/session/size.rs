@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use super::table::{TABLE_NUMBERS, TableHead};
 use super::{FORMAT, OpenProblem, RestoreError, VERSION};
 use crate::nn::Config;
 use crate::nn::mlp::block_count;
@@ -19,12 +20,16 @@ struct Head {
     version: u32,
     mode: Mode,
     config: Config,
+    /// The shape of a carried CSV table (its rows skipped unread).
+    #[serde(default)]
+    table: Option<TableHead>,
 }
 
 /// Most numbers (counted as the commas between them, an upper bound for
 /// any JSON layout) a session of `config` in `mode` can hold: per run the
 /// weights and two optimiser moments, the skips, and a full history
-/// (buckets with one aggregate per layer, evaluations, events).
+/// (buckets with one aggregate per layer, evaluations, events), and a
+/// carried CSV table (`TABLE_NUMBERS`).
 pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
     let runs: u64 = match mode {
         Mode::Single => 1,
@@ -38,14 +43,19 @@ pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
         + 2 * history * (6 * (layers + 1) + 8)
         + 2 * history * 8
         + 64;
-    runs * per_run + 1024
+    let table = if config.dataset == crate::nn::Dataset::Csv {
+        TABLE_NUMBERS
+    } else {
+        0
+    };
+    runs * per_run + table + 1024
 }
 
 /// Refuses a file with more numbers than its configuration can need,
 /// before its arrays are parsed: a huge array would otherwise be read
 /// into memory whole (8 bytes a number) before any shape check.
 pub(super) fn check_size(text: &str) -> Result<(), OpenProblem> {
-    let head: Head = serde_json::from_str(text).map_err(OpenProblem::NotSession)?;
+    let mut head: Head = serde_json::from_str(text).map_err(OpenProblem::NotSession)?;
     if head.format != FORMAT {
         let format = head.format;
         return Err(OpenProblem::Invalid(RestoreError::Format { format }));
@@ -53,6 +63,12 @@ pub(super) fn check_size(text: &str) -> Result<(), OpenProblem> {
     if head.version != VERSION {
         let version = head.version;
         return Err(OpenProblem::Invalid(RestoreError::Version { version }));
+    }
+    if let Some(table) = &head.table {
+        let stand_in = table.stand_in().map_err(OpenProblem::Invalid)?;
+        head.config.table = Some(std::sync::Arc::new(stand_in));
+    } else if head.config.dataset == crate::nn::Dataset::Csv {
+        return Err(OpenProblem::Invalid(RestoreError::NoTable));
     }
     head.config
         .validate()

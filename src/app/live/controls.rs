@@ -166,6 +166,8 @@ pub fn export_all(live: &LiveView, shared: &mut Shared) {
             "grad_norms": r.latest.as_ref().map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect::<Vec<_>>()),
         })).collect::<Vec<_>>(),
         "diverged": live.diverged,
+        // The table trained on (its file's name): config.json leaves it out.
+        "data": crate::headless::DataSummary::of(&live.config),
     });
     *shared.message = Some(
         match export::export_all(

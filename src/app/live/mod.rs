@@ -1,11 +1,16 @@
 //! The live-training tab: the trainer on its own thread, what the window
 //! knows of its runs (drained once a frame by `absorb`), and the lesson
 //! they train. Its top-bar controls are in `controls`, its plots in
-//! `plots`, its settings panel in `settings`.
+//! `plots`, its settings panel in `settings` (the data set's part in
+//! `data`, their widgets in `widgets`).
 
 mod controls;
+mod data;
 mod plots;
 mod settings;
+mod widgets;
+
+pub use data::{TableChoice, open_table};
 
 use egui::Key;
 
@@ -57,6 +62,8 @@ pub struct LiveView {
     figures_cache: Option<(FiguresKey, std::rc::Rc<Vec<Figure>>)>,
     /// A screen capture waiting for its plot to scroll fully into view.
     capture_after_scroll: Option<ScrollCapture>,
+    /// The settings panel's CSV file and label column.
+    pub table_choice: TableChoice,
 }
 
 impl LiveView {
@@ -83,6 +90,7 @@ impl LiveView {
             generation: 0,
             figures_cache: None,
             capture_after_scroll: None,
+            table_choice: TableChoice::default(),
             config,
             diverged: None,
             lessons,

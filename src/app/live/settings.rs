@@ -1,49 +1,18 @@
 //! The settings panel: every parameter of the run. Learning rate,
 //! optimiser, clipping and skips apply live, between two steps; the rest
-//! define a new network and say that they need a reset.
+//! define a new network and say that they need a reset. The data set's
+//! part (and the teacher's CSV table) is in `data`.
 
 use crate::explain::Explain;
 
 use crate::lang::Lang;
-use crate::nn::{Activation, BranchInit, Dataset, Init, OptimizerKind, Skip, SkipStyle};
+use crate::nn::{Activation, BranchInit, Init, OptimizerKind, Skip, SkipStyle};
 use crate::train::{Command, Edit, Mode, Playback, Speed};
 
 use super::LiveView;
 use super::plots::boundary_run;
+use super::widgets::{choice, row};
 use crate::app::tab::Shared;
-
-/// A labelled row; the label names the widget for screen readers and tests.
-fn row(
-    ui: &mut egui::Ui,
-    label: &str,
-    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
-) -> egui::Response {
-    ui.horizontal(|ui| {
-        let name = ui.label(label);
-        add(ui).labelled_by(name.id)
-    })
-    .inner
-}
-
-fn choice<T: Copy + PartialEq>(
-    ui: &mut egui::Ui,
-    id: &str,
-    value: &mut T,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> egui::Response {
-    let mut response = egui::ComboBox::from_id_salt(id)
-        .selected_text(name(*value))
-        .show_ui(ui, |ui| {
-            for &option in all {
-                ui.selectable_value(value, option, name(option));
-            }
-        })
-        .response;
-    // The combo box reports a change through its value, not its response.
-    response.mark_changed();
-    response
-}
 
 pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) {
     let l = shared.lang;
@@ -51,7 +20,7 @@ pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
     live_settings_ui(ui, live, l);
     ui.separator();
     ui.label(egui::RichText::new(l.pick("Needs a reset", "Richiede di ricominciare")).strong());
-    reset_settings_ui(ui, live, l);
+    reset_settings_ui(ui, live, l, shared.message);
     let changed = live.draft != live.config || live.draft_mode != live.mode;
     let text = l.pick(
         "Reset with these settings",
@@ -221,7 +190,12 @@ fn view_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
 }
 
 /// The parameters that define a new network.
-fn reset_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
+fn reset_settings_ui(
+    ui: &mut egui::Ui,
+    live: &mut LiveView,
+    l: Lang,
+    message: &mut Option<String>,
+) {
     let d = &mut live.draft;
     row(
         ui,
@@ -271,18 +245,9 @@ fn reset_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
     row(ui, l.pick("batch", "batch"), |ui| {
         ui.add(egui::DragValue::new(&mut d.batch).range(1..=crate::nn::config::MAX_BATCH))
     });
-    row(ui, l.pick("data set", "dataset"), |ui| {
-        choice(ui, "dataset", &mut d.dataset, &Dataset::ALL, Dataset::name)
-    });
-    row(ui, l.pick("noise", "rumore"), |ui| {
-        ui.add(
-            egui::DragValue::new(&mut d.noise)
-                .range(0.0..=1.0)
-                .speed(0.01),
-        )
-    });
+    super::data::data_ui(ui, live, l, message);
     row(ui, l.pick("seed", "seed"), |ui| {
-        ui.add(egui::DragValue::new(&mut d.seed))
+        ui.add(egui::DragValue::new(&mut live.draft.seed))
     });
     let mut twins = live.draft_mode == Mode::Twins;
     ui.checkbox(&mut twins, l.pick("compare: plain and residual twins", "confronto: gemelli plain e residuale"))
