@@ -550,6 +550,7 @@ mod tests {
             min: -3.0,
             max: 0.0,
             classes: Vec::new(),
+            cell_text: None,
         };
         let texture = |h: &crate::figures::Heatmap| heatmap_image(&ctx, id, h).expect("cells");
         let (first, centre, size) = texture(&heatmap);

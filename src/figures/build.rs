@@ -7,7 +7,7 @@ use crate::nn::{Activation, DecisionGrid, Histogram, StepStats};
 use crate::train::sweep::SweepRecord;
 use crate::train::{EventKind, History, Twin};
 
-use super::colour::PALETTE;
+use super::colour::{PALETTE, class_color};
 use super::model::{Axis, Figure, Heatmap, Marker, Orientation, Rgb, Series};
 
 /// Reference lines and events.
@@ -334,6 +334,7 @@ pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
         min,
         max,
         classes: Vec::new(),
+        cell_text: None,
     });
     figure
 }
@@ -372,7 +373,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
         })
         .collect();
     let colors: Vec<Rgb> = (0..grid.classes)
-        .map(|k| PALETTE[k % PALETTE.len()])
+        .map(class_color)
         .collect();
     figure.heatmap = Some(Heatmap {
         x_edges: edges(x0, x1),
@@ -384,6 +385,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
         min: 0.0,
         max: grid.classes as f64,
         classes: colors.clone(),
+        cell_text: None,
     });
     let shown = grid.points.len().min(MAX_BOUNDARY_POINTS);
     for (k, &color) in colors.iter().enumerate() {

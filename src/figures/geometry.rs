@@ -30,6 +30,16 @@ impl Frame {
         w.max(0.0) * h.max(0.0)
     }
 
+    /// The rectangle grown by `by` on every side.
+    pub fn expand(&self, by: f32) -> Frame {
+        Frame {
+            x0: self.x0 - by,
+            y0: self.y0 - by,
+            x1: self.x1 + by,
+            y1: self.y1 + by,
+        }
+    }
+
     pub fn inside(&self, outer: &Frame) -> bool {
         self.x0 >= outer.x0 && self.x1 <= outer.x1 && self.y0 >= outer.y0 && self.y1 <= outer.y1
     }
