@@ -182,6 +182,12 @@ pub fn figure_ui(
         // known; the whole text shows on hover.
         ui.add(egui::Label::new(egui::RichText::new(line).weak()).truncate());
     }
+    if let Some(tiles) = &figure.tiles {
+        let rect = ui
+            .scope(|ui| super::tiles::tiles_ui(ui, tiles, height, line_scale))
+            .inner;
+        return (action, rect);
+    }
     let magnitudes = figure.heatmap.as_ref().filter(|h| h.classes.is_empty());
     if let Some(heatmap) = magnitudes {
         colour_scale_ui(ui, heatmap, lang);
@@ -309,7 +315,66 @@ pub fn figure_ui(
         })
     });
     marker_labels(ui, figure, &shown.inner.transform, line_scale);
+    cell_text(ui, figure, &shown.inner.transform, line_scale);
     (action, shown.response.rect)
+}
+
+/// A heatmap's cell text (a confusion matrix's counts), centred in each
+/// cell, when the cells are big enough to hold all of it; in ink or white
+/// as on the exported figure.
+fn cell_text(
+    ui: &egui::Ui,
+    figure: &Figure,
+    transform: &egui_plot::PlotTransform,
+    line_scale: f32,
+) {
+    let Some((hm, cells)) = figure
+        .heatmap
+        .as_ref()
+        .and_then(|hm| Some((hm, hm.cell_text.as_ref()?)))
+    else {
+        return;
+    };
+    let (xs, ys) = (figure.x.scale, figure.y.scale);
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let [dx, dy] = transform.dpos_dvalue();
+    let cell_w = (hm.x_edges.get(1).zip(hm.x_edges.first()))
+        .map_or(0.0, |(b, a)| ((b - a) * dx).abs() as f32);
+    let cell_h = (hm.y_edges.get(1).zip(hm.y_edges.first()))
+        .map_or(0.0, |(b, a)| ((b - a) * dy).abs() as f32);
+    let longest = cells.text.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let size = (11.0 * line_scale.sqrt())
+        .min(0.55 * cell_h)
+        .min(0.85 * cell_w / (0.6 * longest.max(1) as f32));
+    if size < 8.0 {
+        return;
+    }
+    let font = egui::FontId::proportional(size);
+    for row in 0..hm.rows() {
+        for column in 0..hm.columns() {
+            let cell = row * hm.columns() + column;
+            let (Some(text), Some(x), Some(y)) = (
+                cells.text.get(cell),
+                to_space(xs, (hm.x_edges[column] + hm.x_edges[column + 1]) / 2.0),
+                to_space(ys, (hm.y_edges[row] + hm.y_edges[row + 1]) / 2.0),
+            ) else {
+                continue;
+            };
+            let at = transform.position_from_point(&PlotPoint::new(x, y));
+            if !frame.contains(at) {
+                continue;
+            }
+            let fill = hm.cell_color(hm.values.get(cell).copied().unwrap_or(f64::NAN));
+            painter.text(
+                at,
+                egui::Align2::CENTER_CENTER,
+                text,
+                font.clone(),
+                color(crate::figures::colour::text_on(fill)),
+            );
+        }
+    }
 }
 
 /// `plot` with `figure`'s axes: titles, the marks `figures::screen` picks

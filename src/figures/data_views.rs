@@ -9,9 +9,6 @@ use crate::nn::TestView;
 
 use super::model::{Axis, CellText, Figure, Heatmap, Tile, TileScale, Tiles};
 
-/// Most tiles a row of an image grid holds.
-const TILE_COLUMNS: usize = 8;
-
 /// "step 120 · test accuracy 93.1% (335 of 360)".
 fn step_and_accuracy(view: &TestView, lang: Lang) -> String {
     let total = view.total();
@@ -147,7 +144,6 @@ pub fn predictions(view: &TestView, lang: Lang) -> Option<Figure> {
     );
     figure.tiles = Some(Tiles {
         image: [rows, columns],
-        columns: tiles.len().clamp(1, TILE_COLUMNS),
         tiles,
         scale: TileScale::Ink,
         min: lo,
@@ -220,7 +216,6 @@ pub fn first_layer_weights(view: &TestView, lang: Lang) -> Option<Figure> {
     );
     figure.tiles = Some(Tiles {
         image: [rows, columns],
-        columns: tiles.len().clamp(1, TILE_COLUMNS),
         tiles,
         scale: TileScale::Diverging,
         min: -max,

@@ -233,8 +233,8 @@ pub struct Tile {
 pub struct Tiles {
     /// [rows, columns] of pixels of every tile.
     pub image: [usize; 2],
-    /// Tiles per row of the grid.
-    pub columns: usize,
+    /// In reading order; whoever draws them picks how many go in a row
+    /// (`geometry::tile_grid`).
     pub tiles: Vec<Tile>,
     pub scale: TileScale,
     /// Colour scale bounds (`Diverging`: `min` = -`max`); values outside
@@ -249,12 +249,6 @@ pub struct Tiles {
     pub marked_label: String,
 }
 
-impl Tiles {
-    /// Rows of the grid.
-    pub fn rows(&self) -> usize {
-        self.tiles.len().div_ceil(self.columns.max(1))
-    }
-}
 
 /// Everything one plot shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]

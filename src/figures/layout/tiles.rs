@@ -7,6 +7,7 @@ use super::scene::{Anchor, Builder, FRAME, Frame, INK, Label, Rgba, Scene, Shape
 use super::sizes::{Sizes, fit_text, reserve};
 use super::{Placement, header};
 use crate::figures::colour::{WRONG, readable_on_white};
+use crate::figures::geometry::tile_grid;
 use crate::figures::model::{Figure, TileScale, Tiles};
 use crate::figures::tick_labels::format_number;
 
@@ -49,17 +50,22 @@ pub(super) fn layout(figure: &Figure, tiles: &Tiles, width: u32, height: u32) ->
 /// The tiles in rows, as large as `area` allows, centred.
 fn grid(b: &mut Builder, tiles: &Tiles, sz: &Sizes, area: Frame) {
     let [image_rows, image_columns] = tiles.image;
-    let (columns, rows) = (tiles.columns.max(1), tiles.rows().max(1));
-    if image_rows == 0 || image_columns == 0 {
+    if image_rows == 0 || image_columns == 0 || tiles.tiles.is_empty() {
         return;
     }
     let caption = sz.tick;
     let gap = 2.0 * sz.gap;
     let below = 1.5 * caption;
-    let pixel_w = (area.width() - gap * (columns - 1) as f32) / (columns * image_columns) as f32;
-    let pixel_h = (area.height() - (gap + below) * rows as f32) / (rows * image_rows) as f32;
+    let (columns, mut pixel) = tile_grid(
+        tiles.tiles.len(),
+        tiles.image,
+        area.width(),
+        area.height(),
+        gap,
+        below,
+    );
+    let rows = tiles.tiles.len().div_ceil(columns);
     // Whole pixels where there is room, so every tile's cells are equal.
-    let mut pixel = pixel_w.min(pixel_h).max(0.5);
     if pixel >= 2.0 {
         pixel = pixel.floor();
     }
