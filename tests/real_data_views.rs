@@ -40,9 +40,10 @@ fn trained(config: Config, mode: Mode, lang: Lang) -> Harness<'static, Gradscope
     let done = |app: &GradscopeApp| {
         app.steps() == STEPS
             && *app.training_state() == State::Paused
-            && app.figures().iter().any(|f| {
-                f.id.starts_with("confusion") && f.subtitle.contains(&STEPS.to_string())
-            })
+            && app
+                .figures()
+                .iter()
+                .any(|f| f.id.starts_with("confusion") && f.subtitle.contains(&STEPS.to_string()))
     };
     while !done(h.state()) {
         assert!(Instant::now() < deadline, "the app did not get there");
@@ -113,7 +114,14 @@ fn the_digits_show_their_views_and_the_numbers_are_the_cores() {
         let wrong = run.data.test.y[i] != predicted[i];
         assert_eq!(tile.marked, wrong, "tile {i}");
         assert_eq!(tile.fields[1], predicted[i].to_string());
-        let pixels: Vec<f64> = run.data.test.x.row(i).iter().map(|&v| f64::from(v)).collect();
+        let pixels: Vec<f64> = run
+            .data
+            .test
+            .x
+            .row(i)
+            .iter()
+            .map(|&v| f64::from(v))
+            .collect();
         assert_eq!(tile.pixels, pixels);
     }
 
@@ -182,7 +190,9 @@ fn two_dimensional_data_keep_the_decision_boundary() {
     assert_eq!(config.inputs(), 2);
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, Lang::En, Some("vanishing")).unwrap());
+        .build_eframe(move |cc| {
+            GradscopeApp::new(&cc.egui_ctx, Lang::En, Some("vanishing")).unwrap()
+        });
     h.state().send(Playback::Pause);
     h.state().send(Command::Reset {
         config,

@@ -164,5 +164,9 @@ fn live_digits_en() {
 
 #[test]
 fn live_digits_twins_it() {
-    digits_look_as_recorded(gradscope::train::Mode::Twins, Lang::It, "live_digits_twins_it");
+    digits_look_as_recorded(
+        gradscope::train::Mode::Twins,
+        Lang::It,
+        "live_digits_twins_it",
+    );
 }

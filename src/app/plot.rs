@@ -343,7 +343,12 @@ fn cell_text(
         .map_or(0.0, |(b, a)| ((b - a) * dx).abs() as f32);
     let cell_h = (hm.y_edges.get(1).zip(hm.y_edges.first()))
         .map_or(0.0, |(b, a)| ((b - a) * dy).abs() as f32);
-    let longest = cells.text.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+    let longest = cells
+        .text
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
     let size = (11.0 * line_scale.sqrt())
         .min(0.55 * cell_h)
         .min(0.85 * cell_w / (0.6 * longest.max(1) as f32));

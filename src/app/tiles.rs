@@ -20,8 +20,7 @@ const GAP: f32 = 6.0;
 /// Shows `tiles` in the available width, `height` points tall (the
 /// colour scale included); returns the rectangle they took.
 pub fn tiles_ui(ui: &mut egui::Ui, tiles: &Tiles, height: f32, line_scale: f32) -> Rect {
-    let (rect, _) =
-        ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::hover());
+    let (rect, _) = ui.allocate_exact_size(Vec2::new(ui.available_width(), height), Sense::hover());
     let [image_rows, image_columns] = tiles.image;
     if image_rows == 0 || image_columns == 0 || tiles.tiles.is_empty() {
         return rect;
@@ -76,13 +75,11 @@ pub fn tiles_ui(ui: &mut egui::Ui, tiles: &Tiles, height: f32, line_scale: f32) 
         if t.marked {
             font.size *= 1.05;
         }
-        let galley = painter.layout(
-            t.caption.clone(),
-            font,
-            caption_colour,
-            tile.x + GAP,
+        let galley = painter.layout(t.caption.clone(), font, caption_colour, tile.x + GAP);
+        let at = Pos2::new(
+            frame.center().x - galley.size().x / 2.0,
+            frame.bottom() + 2.0,
         );
-        let at = Pos2::new(frame.center().x - galley.size().x / 2.0, frame.bottom() + 2.0);
         painter.galley(at, galley, caption_colour);
     }
     scale_ui(&painter, tiles, rect, strip, &font, text);
@@ -121,10 +118,7 @@ fn scale_ui(
     };
     x = write(x, &format!("{}:", tiles.value_label), text) + 4.0;
     x = write(x, &number(tiles.min), text) + 4.0;
-    let bar = Rect::from_min_size(
-        Pos2::new(x, y - strip * 0.25),
-        Vec2::new(80.0, strip * 0.5),
-    );
+    let bar = Rect::from_min_size(Pos2::new(x, y - strip * 0.25), Vec2::new(80.0, strip * 0.5));
     let parts = 32;
     for i in 0..parts {
         let t = (f64::from(i) + 0.5) / f64::from(parts);
@@ -134,7 +128,12 @@ fn scale_ui(
         let cell = Rect::from_x_y_ranges(x0..=x1 + 0.5, bar.y_range());
         painter.rect_filled(cell, 0.0, color(tiles.pixel_color(value)));
     }
-    painter.rect_stroke(bar, 0.0, Stroke::new(0.5, Color32::GRAY), StrokeKind::Outside);
+    painter.rect_stroke(
+        bar,
+        0.0,
+        Stroke::new(0.5, Color32::GRAY),
+        StrokeKind::Outside,
+    );
     x = bar.right() + 4.0;
     x = write(x, &number(tiles.max), text);
     if tiles.marked_label.is_empty() || !tiles.tiles.iter().any(|t| t.marked) {
@@ -164,7 +163,14 @@ fn texture(
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (image_rows, image_columns, columns, tiles.min.to_bits(), tiles.max.to_bits()).hash(&mut h);
+        (
+            image_rows,
+            image_columns,
+            columns,
+            tiles.min.to_bits(),
+            tiles.max.to_bits(),
+        )
+            .hash(&mut h);
         (tiles.scale == TileScale::Ink).hash(&mut h);
         for t in &tiles.tiles {
             t.pixels.iter().for_each(|v| v.to_bits().hash(&mut h));

@@ -372,9 +372,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
             class as f64 + certainty
         })
         .collect();
-    let colors: Vec<Rgb> = (0..grid.classes)
-        .map(class_color)
-        .collect();
+    let colors: Vec<Rgb> = (0..grid.classes).map(class_color).collect();
     figure.heatmap = Some(Heatmap {
         x_edges: edges(x0, x1),
         y_edges: edges(y0, y1),
@@ -396,8 +394,12 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
                 [f64::from(row[0]), f64::from(row[1])]
             })
             .collect();
+        let name = grid
+            .class_names
+            .get(k)
+            .map_or_else(|| k.to_string(), Clone::clone);
         figure.series.push(Series::points(
-            format!("{} {k}", lang.pick("class", "classe")),
+            format!("{} {name}", lang.pick("class", "classe")),
             color,
             3.0,
             points,

@@ -45,7 +45,10 @@ pub fn confusion_matrix(view: &TestView, lang: Lang) -> Figure {
     y.categories = (0..n).rev().map(name).collect();
     let mut figure = Figure::new(
         "confusion",
-        lang.pick("Confusion matrix (test set)", "Matrice di confusione (test)"),
+        lang.pick(
+            "Confusion matrix (test set)",
+            "Matrice di confusione (test)",
+        ),
         x,
         y,
     );
@@ -209,10 +212,7 @@ pub fn first_layer_weights(view: &TestView, lang: Lang) -> Option<Figure> {
         view.step,
         tiles.len(),
         lang.pick("units", "unità"),
-        lang.pick(
-            "blue < 0 < vermillion",
-            "blu < 0 < vermiglio"
-        ),
+        lang.pick("blue < 0 < vermillion", "blu < 0 < vermiglio"),
     );
     figure.tiles = Some(Tiles {
         image: [rows, columns],

@@ -50,7 +50,14 @@ impl Frame {
 /// caption): the number of columns that makes the tiles largest (the
 /// fewest of equals), and the side of one pixel then. The window and the
 /// exporters both lay out image grids by it.
-pub fn tile_grid(count: usize, image: [usize; 2], width: f32, height: f32, gap: f32, below: f32) -> (usize, f32) {
+pub fn tile_grid(
+    count: usize,
+    image: [usize; 2],
+    width: f32,
+    height: f32,
+    gap: f32,
+    below: f32,
+) -> (usize, f32) {
     let [image_rows, image_columns] = image;
     let (image_rows, image_columns) = (image_rows.max(1) as f32, image_columns.max(1) as f32);
     let mut best = (1, f32::NEG_INFINITY);

@@ -249,7 +249,6 @@ pub struct Tiles {
     pub marked_label: String,
 }
 
-
 /// Everything one plot shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {

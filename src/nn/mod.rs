@@ -32,6 +32,6 @@ pub use memory::MemoryEstimate;
 pub use mlp::{BranchInit, Dense, LayerShape, Mlp, Shape, ShapeError, Skip, SkipStyle, Workspace};
 pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run, batch_gradients, predict_in_chunks};
-pub use table::{Table, TableError};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};
+pub use table::{Table, TableError};
 pub use test_view::{MAX_WEIGHT_UNITS, TestView, predicted_classes};

@@ -145,8 +145,7 @@ mod tests {
         let output = predict_in_chunks(&run.mlp, run.data.test.x.view(), 1000);
         let mut counts = vec![0u64; view.classes * view.classes];
         for (row, &truth) in output.rows().into_iter().zip(&run.data.test.y) {
-            let best = (0..row.len())
-                .fold(0, |best, i| if row[i] > row[best] { i } else { best });
+            let best = (0..row.len()).fold(0, |best, i| if row[i] > row[best] { i } else { best });
             counts[truth * view.classes + best] += 1;
         }
         assert_eq!(view.confusion, counts);

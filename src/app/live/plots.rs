@@ -9,7 +9,7 @@ use std::rc::Rc;
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
 use crate::figures::data_views;
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 use crate::nn::{StepStats, TestView};
 use crate::train::{Edit, History, Twin, run_code};
 
@@ -181,8 +181,30 @@ fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
             build::twin_label(run.twin, lang)
         ));
     }
+    if live.config.inputs() != 2 {
+        // The diagram draws weight layers; many inputs are said, not drawn.
+        ui.weak(inputs_line(live, lang));
+    }
     if let Some(block) = diagram::diagram_ui(ui, layers, norms.as_deref(), &run.skips, lang) {
         live.trainer.send(Edit::ToggleSkip(block));
+    }
+}
+
+/// "input: 64 values (an 8×8 image) · output: 10 classes".
+fn inputs_line(live: &LiveView, lang: Lang) -> String {
+    let (inputs, classes) = (live.config.inputs(), live.config.outputs());
+    let image = live.runs.iter().find_map(|r| r.view.as_ref()?.image);
+    match image {
+        Some([rows, columns]) => say!(
+            lang,
+            "input: {inputs} values (a {rows}×{columns} image) · output: {classes} classes",
+            "ingresso: {inputs} valori (un'immagine {rows}×{columns}) · uscita: {classes} classi"
+        ),
+        None => say!(
+            lang,
+            "input: {inputs} values · output: {classes} classes",
+            "ingresso: {inputs} valori · uscita: {classes} classi"
+        ),
     }
 }
 

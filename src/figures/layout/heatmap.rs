@@ -45,13 +45,19 @@ impl Canvas<'_> {
             .collect();
         let cell_h = (self.plot.height() / hm.rows().max(1) as f32).abs();
         let cell_w = (self.plot.width() / hm.columns().max(1) as f32).abs();
-        let widest = cells.text.iter().map(|t| reserve(t, 1.0)).fold(0.0, f32::max);
+        let widest = cells
+            .text
+            .iter()
+            .map(|t| reserve(t, 1.0))
+            .fold(0.0, f32::max);
         let size = self
             .sz
             .tick
             .min(0.5 * cell_h)
             .min(0.85 * cell_w / widest.max(0.01));
-        if size < 9.0 {
+        // Smaller than about two thirds of the tick labels, a grid of
+        // numbers only clutters: the colours say it.
+        if size < (0.65 * self.sz.tick).max(9.0) {
             return;
         }
         for row in 0..hm.rows() {

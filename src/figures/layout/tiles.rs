@@ -78,7 +78,12 @@ fn grid(b: &mut Builder, tiles: &Tiles, sz: &Sizes, area: Frame) {
         let (row, column) = (i / columns, i % columns);
         let tx = x0 + column as f32 * (tile_w + gap);
         let ty = y0 + row as f32 * (tile_h + below + gap);
-        for (p, &value) in tile.pixels.iter().enumerate().take(image_rows * image_columns) {
+        for (p, &value) in tile
+            .pixels
+            .iter()
+            .enumerate()
+            .take(image_rows * image_columns)
+        {
             let (r, c) = (p / image_columns, p % image_columns);
             b.push(Shape::Rect {
                 frame: Frame {
