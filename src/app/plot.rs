@@ -319,6 +319,46 @@ pub fn figure_ui(
     (action, shown.response.rect)
 }
 
+/// The cell under the pointer, named by its row and column ("3 → 5: 2"),
+/// beside the pointer: the counts of a matrix too fine to write them in.
+fn hovered_cell(
+    ui: &egui::Ui,
+    figure: &Figure,
+    hm: &crate::figures::Heatmap,
+    text: &[String],
+    transform: &egui_plot::PlotTransform,
+) {
+    let frame = *transform.frame();
+    let Some(pointer) = ui.ctx().pointer_hover_pos().filter(|p| frame.contains(*p)) else {
+        return;
+    };
+    let value = transform.value_from_position(pointer);
+    let find = |edges: &[f64], v: f64| edges.windows(2).position(|w| w[0] <= v && v < w[1]);
+    let (Some(column), Some(row)) = (find(&hm.x_edges, value.x), find(&hm.y_edges, value.y)) else {
+        return;
+    };
+    let (Some(y_name), Some(x_name), Some(cell)) = (
+        figure.y.categories.get(row),
+        figure.x.categories.get(column),
+        text.get(row * hm.columns() + column),
+    ) else {
+        return;
+    };
+    let painter = ui.painter_at(frame);
+    let colour = ui.visuals().strong_text_color();
+    let galley = painter.layout_no_wrap(
+        format!("{y_name} → {x_name}: {cell}"),
+        egui::FontId::proportional(12.0),
+        colour,
+    );
+    let mut at = pointer + egui::vec2(12.0, -galley.size().y - 6.0);
+    at.x = at.x.min(frame.right() - galley.size().x - 2.0);
+    at.y = at.y.max(frame.top() + 2.0);
+    let backing = egui::Rect::from_min_size(at, galley.size()).expand(3.0);
+    painter.rect_filled(backing, 3.0, ui.visuals().extreme_bg_color);
+    painter.galley(at, galley, colour);
+}
+
 /// A heatmap's cell text (a confusion matrix's counts), centred in each
 /// cell, when the cells are big enough to hold all of it; in ink or white
 /// as on the exported figure.
@@ -343,6 +383,7 @@ fn cell_text(
         .map_or(0.0, |(b, a)| ((b - a) * dx).abs() as f32);
     let cell_h = (hm.y_edges.get(1).zip(hm.y_edges.first()))
         .map_or(0.0, |(b, a)| ((b - a) * dy).abs() as f32);
+    hovered_cell(ui, figure, hm, &cells.text, transform);
     let longest = cells
         .text
         .iter()

@@ -190,15 +190,15 @@ fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
     }
 }
 
-/// "input: 64 values (an 8×8 image) · output: 10 classes".
+/// "input: 64 values (8×8 image) · output: 10 classes".
 fn inputs_line(live: &LiveView, lang: Lang) -> String {
     let (inputs, classes) = (live.config.inputs(), live.config.outputs());
     let image = live.runs.iter().find_map(|r| r.view.as_ref()?.image);
     match image {
         Some([rows, columns]) => say!(
             lang,
-            "input: {inputs} values (a {rows}×{columns} image) · output: {classes} classes",
-            "ingresso: {inputs} valori (un'immagine {rows}×{columns}) · uscita: {classes} classi"
+            "input: {inputs} values ({rows}×{columns} image) · output: {classes} classes",
+            "ingresso: {inputs} valori (immagine {rows}×{columns}) · uscita: {classes} classi"
         ),
         None => say!(
             lang,
