@@ -182,6 +182,15 @@ fn compare_mode_shows_both_twins_views_in_italian() {
     h.get_by_label("Matrice di confusione (test): plain");
     h.get_by_label("Matrice di confusione (test): residuale");
     h.get_by_label("Pesi del primo livello come immagini: residuale");
+    h.get_by_label("ingresso: 64 valori (immagine 8×8) · uscita: 10 classi");
+    // No English title left in the Italian window.
+    for english in [
+        "Confusion matrix (test set): plain",
+        "Test images and the predicted class: plain",
+        "First layer's weights as images: plain",
+    ] {
+        assert!(h.query_by_label(english).is_none(), "{english}");
+    }
 }
 
 #[test]
@@ -214,4 +223,19 @@ fn two_dimensional_data_keep_the_decision_boundary() {
     let ids = ids(&figures);
     assert!(!ids.contains(&"confusion"), "{ids:?}");
     assert!(!ids.contains(&"predictions"), "{ids:?}");
+    // Off screen, the confusion matrix still goes out with Export all.
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    let folder = std::fs::read_dir(root.path())
+        .unwrap()
+        .next()
+        .expect("an export folder")
+        .unwrap()
+        .path();
+    for id in ["decision_boundary", "confusion"] {
+        assert!(folder.join(format!("{id}.csv")).is_file(), "{id}");
+    }
+    assert!(!folder.join("predictions.csv").exists());
 }

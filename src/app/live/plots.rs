@@ -110,6 +110,17 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
     figures
 }
 
+/// What Export all writes: every plot on screen, and for 2-D data (whose
+/// decision boundary takes the confusion matrix's slot) the confusion
+/// matrix too, which every data set has.
+pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
+    let mut figures = figures(live, lang);
+    if live.config.inputs() == 2 {
+        figures.extend(data_figures(live, lang));
+    }
+    figures
+}
+
 /// For data that are not two points on a plane: each run's confusion
 /// matrix, and for images its predicted test images and first-layer
 /// weights; in compare mode both twins' of each, side by side.
