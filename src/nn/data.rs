@@ -189,7 +189,9 @@ impl Data {
         let test_samples = test_samples.min(table.rows().saturating_sub(1));
         let (train, test) = order.split_at(table.rows() - test_samples);
         let split = |rows: &[usize]| Split {
-            x: Array2::from_shape_fn((rows.len(), table.inputs), |(i, j)| table.row(rows[i])[j]),
+            x: Array2::from_shape_fn((rows.len(), table.inputs), |(i, j)| {
+                table.row(rows[i])[j]
+            }),
             y: rows.iter().map(|&r| table.labels[r]).collect(),
         };
         let (mut train, mut test) = (split(train), split(test));

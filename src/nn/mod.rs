@@ -3,9 +3,9 @@
 //!
 //! Read it in this order: `activation` (g and g'), `init`, `mlp` (forward
 //! and backward with residual blocks), `loss`, `optim`, `stats` (what a step
-//! measures), `data`, `config`, `run` (one training step end to end), `test_view` (what the
-//! network makes of the test split: confusion, predictions), and
-//! `textbook` (the slide's 2-2-2 example in f64).
+//! measures), `data`, `config`, `run` (one training step end to end),
+//! `test_view` (what the network makes of the test split: confusion,
+//! predictions), and `textbook` (the slide's 2-2-2 example in f64).
 
 pub mod activation;
 pub mod config;

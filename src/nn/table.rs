@@ -177,10 +177,7 @@ mod tests {
     fn the_digits_are_1797_images_of_ten_classes_in_unit_range() {
         let digits = digits();
         digits.check().unwrap();
-        assert_eq!(
-            (digits.rows(), digits.inputs, digits.classes()),
-            (1797, 64, 10)
-        );
+        assert_eq!((digits.rows(), digits.inputs, digits.classes()), (1797, 64, 10));
         assert!(digits.features.iter().all(|&p| (0.0..=1.0).contains(&p)));
         assert!(digits.features.contains(&1.0) && digits.features.contains(&0.0));
         // scikit-learn's copy: 178 zeros, 182 ones, ..., 180 nines.
