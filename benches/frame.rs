@@ -37,6 +37,7 @@ fn big_update(config: &Config) -> Update {
             latest: Some(run.last_stats().clone()),
             histogram: Some(histogram),
             grid: run.decision_grid(50, 1000),
+            view: Some(run.test_view(24)),
             skips: run.mlp.skips().to_vec(),
             style: run.mlp.style(),
         }],

@@ -11,13 +11,13 @@ use serde_json::json;
 
 use crate::figures::build::activation_range;
 use crate::figures::png::FigureFilesError;
-use crate::figures::{self, Figure, build};
+use crate::figures::{self, Figure, build, data_views};
 use crate::files::{FileKind, write_atomically};
 use crate::lang::Lang;
 use crate::model_file::{self, EncodeError};
 use crate::nn::{Config, ConfigError, NonFinite, Run, StepStats};
 use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
-use crate::train::trainer::evaluate;
+use crate::train::trainer::{VIEW_SAMPLES, evaluate};
 use crate::train::{Event, EventKind, History};
 
 mod output_folder;
@@ -322,7 +322,17 @@ fn run_figures(
     );
     let (lo, hi) = activation_range(activation);
     let histogram = run.pre_activation_histogram(histogram_layer, lo as f32, hi as f32, 60);
-    vec![
+    // What the network makes of the data: the confusion matrix always, the
+    // images and weights for images, the decision boundary for 2-D points.
+    let view = run.test_view(VIEW_SAMPLES);
+    let mut data_figures = vec![data_views::confusion_matrix(&view, lang)];
+    data_figures.extend(data_views::predictions(&view, lang));
+    data_figures.extend(data_views::first_layer_weights(&view, lang));
+    data_figures.extend(
+        run.decision_grid(BOUNDARY_RESOLUTION, BOUNDARY_POINTS)
+            .map(|grid| build::decision_boundary(&grid, lang)),
+    );
+    let mut figures = vec![
         build::loss(&[(None, history)], lang),
         initial,
         final_bars,
@@ -334,8 +344,15 @@ fn run_figures(
             hi,
             lang,
         ),
-    ]
+    ];
+    figures.extend(data_figures);
+    figures
 }
+
+/// Cells per side of an exported decision boundary, and the training
+/// points drawn on it.
+const BOUNDARY_RESOLUTION: usize = 200;
+const BOUNDARY_POINTS: usize = 1000;
 
 /// One row per bucket of the history: what `metrics.csv` holds.
 pub fn metrics_csv(history: &History) -> String {

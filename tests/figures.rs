@@ -102,6 +102,7 @@ fn heatmap_figure() -> Figure {
         min: -10.0,
         max: 2.0,
         classes: Vec::new(),
+        cell_text: None,
     });
     f
 }
@@ -538,6 +539,7 @@ fn big_heatmap_figure() -> Figure {
         min: -13.0,
         max: 1.0,
         classes: Vec::new(),
+        cell_text: None,
     });
     f
 }

@@ -138,3 +138,54 @@ fn landscape_en() {
 fn landscape_it() {
     looks_as_recorded(View::Landscape, Lang::It);
 }
+
+/// The live tab training on the handwritten digits: the confusion matrix,
+/// the predicted test images and the first layer's weights in place of
+/// the decision boundary.
+fn digits_look_as_recorded(mode: gradscope::train::Mode, lang: Lang, name: &str) {
+    use gradscope::nn::{Activation, Config, Dataset, Init};
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(&cc.egui_ctx, lang, Some("residual-rescue")).unwrap()
+        });
+    h.state_mut().set_export_root("/exports".into());
+    let config = Config {
+        dataset: Dataset::Digits,
+        // One residual block, so the twins differ.
+        depth: 3,
+        width: 32,
+        activation: Activation::Relu,
+        init: Init::He,
+        learning_rate: 0.003,
+        ..lessons::find("residual-rescue").unwrap().config
+    };
+    h.state().send(Playback::Pause);
+    h.state().send(Command::Reset { config, mode });
+    h.state().send(Playback::Step(60));
+    until(&mut h, |app| {
+        app.steps() == 60
+            && *app.training_state() == State::Paused
+            && app
+                .figures()
+                .iter()
+                .any(|f| f.id.starts_with("confusion") && f.subtitle.contains("60"))
+    });
+    h.state_mut().set_view(View::Live);
+    h.run_steps(4);
+    h.snapshot(name);
+}
+
+#[test]
+fn live_digits_en() {
+    digits_look_as_recorded(gradscope::train::Mode::Single, Lang::En, "live_digits_en");
+}
+
+#[test]
+fn live_digits_twins_it() {
+    digits_look_as_recorded(
+        gradscope::train::Mode::Twins,
+        Lang::It,
+        "live_digits_twins_it",
+    );
+}

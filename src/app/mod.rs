@@ -31,6 +31,7 @@ mod sessions;
 mod startup;
 mod tab;
 mod tabs;
+mod tiles;
 
 use std::path::{Path, PathBuf};
 

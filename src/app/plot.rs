@@ -182,6 +182,12 @@ pub fn figure_ui(
         // known; the whole text shows on hover.
         ui.add(egui::Label::new(egui::RichText::new(line).weak()).truncate());
     }
+    if let Some(tiles) = &figure.tiles {
+        let rect = ui
+            .scope(|ui| super::tiles::tiles_ui(ui, tiles, height, line_scale))
+            .inner;
+        return (action, rect);
+    }
     let magnitudes = figure.heatmap.as_ref().filter(|h| h.classes.is_empty());
     if let Some(heatmap) = magnitudes {
         colour_scale_ui(ui, heatmap, lang);
@@ -312,7 +318,112 @@ pub fn figure_ui(
         })
     });
     marker_labels(ui, figure, &shown.inner.transform, line_scale);
+    cell_text(ui, figure, &shown.inner.transform, line_scale);
     (action, shown.response.rect)
+}
+
+/// The cell under the pointer, named by its row and column ("3 → 5: 2"),
+/// beside the pointer: the counts of a matrix too fine to write them in.
+fn hovered_cell(
+    ui: &egui::Ui,
+    figure: &Figure,
+    hm: &crate::figures::Heatmap,
+    text: &[String],
+    transform: &egui_plot::PlotTransform,
+) {
+    let frame = *transform.frame();
+    let Some(pointer) = ui.ctx().pointer_hover_pos().filter(|p| frame.contains(*p)) else {
+        return;
+    };
+    let value = transform.value_from_position(pointer);
+    let find = |edges: &[f64], v: f64| edges.windows(2).position(|w| w[0] <= v && v < w[1]);
+    let (Some(column), Some(row)) = (find(&hm.x_edges, value.x), find(&hm.y_edges, value.y)) else {
+        return;
+    };
+    let (Some(y_name), Some(x_name), Some(cell)) = (
+        figure.y.categories.get(row),
+        figure.x.categories.get(column),
+        text.get(row * hm.columns() + column),
+    ) else {
+        return;
+    };
+    let painter = ui.painter_at(frame);
+    let colour = ui.visuals().strong_text_color();
+    let galley = painter.layout_no_wrap(
+        format!("{y_name} → {x_name}: {cell}"),
+        egui::FontId::proportional(12.0),
+        colour,
+    );
+    let mut at = pointer + egui::vec2(12.0, -galley.size().y - 6.0);
+    at.x = at.x.min(frame.right() - galley.size().x - 2.0);
+    at.y = at.y.max(frame.top() + 2.0);
+    let backing = egui::Rect::from_min_size(at, galley.size()).expand(3.0);
+    painter.rect_filled(backing, 3.0, ui.visuals().extreme_bg_color);
+    painter.galley(at, galley, colour);
+}
+
+/// A heatmap's cell text (a confusion matrix's counts), centred in each
+/// cell, when the cells are big enough to hold all of it; in ink or white
+/// as on the exported figure.
+fn cell_text(
+    ui: &egui::Ui,
+    figure: &Figure,
+    transform: &egui_plot::PlotTransform,
+    line_scale: f32,
+) {
+    let Some((hm, cells)) = figure
+        .heatmap
+        .as_ref()
+        .and_then(|hm| Some((hm, hm.cell_text.as_ref()?)))
+    else {
+        return;
+    };
+    let (xs, ys) = (figure.x.scale, figure.y.scale);
+    let frame = *transform.frame();
+    let painter = ui.painter_at(frame);
+    let [dx, dy] = transform.dpos_dvalue();
+    let cell_w = (hm.x_edges.get(1).zip(hm.x_edges.first()))
+        .map_or(0.0, |(b, a)| ((b - a) * dx).abs() as f32);
+    let cell_h = (hm.y_edges.get(1).zip(hm.y_edges.first()))
+        .map_or(0.0, |(b, a)| ((b - a) * dy).abs() as f32);
+    hovered_cell(ui, figure, hm, &cells.text, transform);
+    let longest = cells
+        .text
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
+    let size = (11.0 * line_scale.sqrt())
+        .min(0.55 * cell_h)
+        .min(0.85 * cell_w / (0.6 * longest.max(1) as f32));
+    if size < 8.0 {
+        return;
+    }
+    let font = egui::FontId::proportional(size);
+    for row in 0..hm.rows() {
+        for column in 0..hm.columns() {
+            let cell = row * hm.columns() + column;
+            let (Some(text), Some(x), Some(y)) = (
+                cells.text.get(cell),
+                to_space(xs, (hm.x_edges[column] + hm.x_edges[column + 1]) / 2.0),
+                to_space(ys, (hm.y_edges[row] + hm.y_edges[row + 1]) / 2.0),
+            ) else {
+                continue;
+            };
+            let at = transform.position_from_point(&PlotPoint::new(x, y));
+            if !frame.contains(at) {
+                continue;
+            }
+            let fill = hm.cell_color(hm.values.get(cell).copied().unwrap_or(f64::NAN));
+            painter.text(
+                at,
+                egui::Align2::CENTER_CENTER,
+                text,
+                font.clone(),
+                color(crate::figures::colour::text_on(fill)),
+            );
+        }
+    }
 }
 
 /// `plot` with `figure`'s axes: titles, the marks `figures::screen` picks
@@ -553,6 +664,7 @@ mod tests {
             min: -3.0,
             max: 0.0,
             classes: Vec::new(),
+            cell_text: None,
         };
         let texture = |h: &crate::figures::Heatmap| heatmap_image(&ctx, id, h).expect("cells");
         let (first, centre, size) = texture(&heatmap);

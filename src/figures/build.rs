@@ -7,7 +7,7 @@ use crate::nn::{Activation, DecisionGrid, Histogram, StepStats};
 use crate::train::sweep::SweepRecord;
 use crate::train::{EventKind, History, Twin};
 
-use super::colour::PALETTE;
+use super::colour::{PALETTE, class_color};
 use super::model::{Axis, Figure, Heatmap, Marker, Orientation, Rgb, Series};
 
 /// Reference lines and events.
@@ -356,6 +356,7 @@ pub fn gradient_heatmap(history: &History, lang: Lang) -> Figure {
         min,
         max,
         classes: Vec::new(),
+        cell_text: None,
     });
     figure
 }
@@ -393,9 +394,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
             class as f64 + certainty
         })
         .collect();
-    let colors: Vec<Rgb> = (0..grid.classes)
-        .map(|k| PALETTE[k % PALETTE.len()])
-        .collect();
+    let colors: Vec<Rgb> = (0..grid.classes).map(class_color).collect();
     figure.heatmap = Some(Heatmap {
         x_edges: edges(x0, x1),
         y_edges: edges(y0, y1),
@@ -406,6 +405,7 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
         min: 0.0,
         max: grid.classes as f64,
         classes: colors.clone(),
+        cell_text: None,
     });
     let shown = grid.points.len().min(MAX_BOUNDARY_POINTS);
     for (k, &color) in colors.iter().enumerate() {
@@ -416,8 +416,12 @@ pub fn decision_boundary(grid: &DecisionGrid, lang: Lang) -> Figure {
                 [f64::from(row[0]), f64::from(row[1])]
             })
             .collect();
+        let name = grid
+            .class_names
+            .get(k)
+            .map_or_else(|| k.to_string(), Clone::clone);
         figure.series.push(Series::points(
-            format!("{} {k}", lang.pick("class", "classe")),
+            format!("{} {name}", lang.pick("class", "classe")),
             color,
             3.0,
             points,

@@ -6,7 +6,7 @@
 //! The model (`model`) only stores colours; the rules that pick them live
 //! here so the model depends on nothing that draws.
 
-use super::model::{Heatmap, Rgb};
+use super::model::{Heatmap, Rgb, TileScale, Tiles};
 
 /// A palette that stays distinguishable on a projector and for the most
 /// common colour-vision deficiencies (Okabe and Ito).
@@ -78,6 +78,73 @@ pub fn region_color(classes: &[Rgb], value: f64) -> Rgb {
     Rgb(mix(c.0), mix(c.1), mix(c.2))
 }
 
+/// The colour of class `k`: the palette's for the first eight, then hues
+/// spread by the golden angle (distinct from their neighbours, if not
+/// from every other of a hundred classes).
+pub fn class_color(k: usize) -> Rgb {
+    if let Some(&c) = PALETTE.get(k) {
+        return c;
+    }
+    let hue = (k as f64 * 137.507_764) % 360.0;
+    let lightness = [0.42, 0.55, 0.32][k % 3];
+    hsl(hue, 0.65, lightness)
+}
+
+/// An sRGB colour from hue (degrees), saturation and lightness (0..1).
+fn hsl(hue: f64, saturation: f64, lightness: f64) -> Rgb {
+    let c = (1.0 - (2.0 * lightness - 1.0).abs()) * saturation;
+    let h = hue / 60.0;
+    let x = c * (1.0 - (h % 2.0 - 1.0).abs());
+    let (r, g, b) = match h as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = lightness - c / 2.0;
+    let byte = |v: f64| ((v + m).clamp(0.0, 1.0) * 255.0).round() as u8;
+    Rgb(byte(r), byte(g), byte(b))
+}
+
+/// The frame and caption of a wrong prediction: the palette's vermillion,
+/// told from the blue and green of the rest by colour-blind viewers too
+/// (and drawn heavier, so it shows in grey print).
+pub const WRONG: Rgb = PALETTE[1];
+
+/// The diverging ramp of weights: blue below zero, white at zero,
+/// vermillion above (the palette's two ends that every common colour
+/// vision tells apart).
+pub const DIVERGING: [Rgb; 5] = [
+    Rgb(0, 90, 150),
+    Rgb(120, 175, 215),
+    Rgb(255, 255, 255),
+    Rgb(235, 160, 110),
+    Rgb(175, 65, 0),
+];
+
+/// Ink on paper: white to near black.
+pub const INK_RAMP: [Rgb; 2] = [Rgb(255, 255, 255), Rgb(20, 20, 20)];
+
+impl Tiles {
+    /// The colour of a pixel holding `value`, as every renderer draws it.
+    pub fn pixel_color(&self, value: f64) -> Rgb {
+        if !value.is_finite() {
+            return MISSING_CELL;
+        }
+        let t = if self.max > self.min {
+            (value - self.min) / (self.max - self.min)
+        } else {
+            0.5
+        };
+        match self.scale {
+            TileScale::Ink => ramp(&INK_RAMP, t),
+            TileScale::Diverging => ramp(&DIVERGING, t),
+        }
+    }
+}
+
 /// The fill of a heatmap cell with no finite value (a zero gradient).
 pub const MISSING_CELL: Rgb = Rgb(0xd0, 0xd0, 0xd0);
 
@@ -98,6 +165,17 @@ impl Heatmap {
             0.5
         };
         viridis(t)
+    }
+}
+
+/// Text written on a cell filled with `fill`: dark ink on a light cell,
+/// white on a dark one.
+pub fn text_on(fill: Rgb) -> Rgb {
+    let luma = 0.2126 * f32::from(fill.0) + 0.7152 * f32::from(fill.1) + 0.0722 * f32::from(fill.2);
+    if luma > 140.0 {
+        Rgb(0x22, 0x22, 0x22)
+    } else {
+        Rgb(255, 255, 255)
     }
 }
 
@@ -134,5 +212,14 @@ mod tests {
         assert_eq!(ramp(&VIRIDIS_ENDS, 0.5), Rgb(161, 116, 61));
         assert_eq!(ramp(&[], 0.5), MISSING_CELL);
         assert_eq!(ramp(&[PALETTE[0]], 0.5), PALETTE[0]);
+    }
+
+    #[test]
+    fn a_hundred_classes_get_valid_colours_distinct_from_their_neighbours() {
+        assert_eq!(class_color(3), PALETTE[3]);
+        for k in 8..100 {
+            assert_ne!(class_color(k), class_color(k + 1), "{k}");
+            assert_ne!(class_color(k), Rgb(255, 255, 255));
+        }
     }
 }

@@ -16,21 +16,101 @@
 //!
 //! A heatmap figure has one row per cell instead:
 //! `x_start,x_end,y_start,y_end,value`, row by row; series drawn over a
-//! heatmap are not exported.
+//! heatmap are not exported. A heatmap that writes text in its cells
+//! over named rows and columns (a confusion matrix) has one row per cell
+//! named by its row and column instead, with the text and the value:
+//! `true class,predicted class,count,share of the true class`.
+//!
+//! A figure of tiles (image grids) has one row per tile: its number, its
+//! caption, whether it is marked, its own fields (true and predicted
+//! class), then every pixel, row by row: `tile,caption,marked,...,p0_0`.
 //!
 //! Numbers are written in full (shortest round-trip) precision; a missing
 //! value (NaN) is an empty field, infinities are `inf` and `-inf`. Fields
 //! with commas, quotes or line breaks are quoted as RFC 4180 says; lines
 //! end with CRLF, as it also says.
 
-use super::model::{Figure, Heatmap, Orientation};
+use super::model::{CellText, Figure, Heatmap, Orientation, Tiles};
 
 /// The data of `figure` as CSV text.
 pub fn to_csv(figure: &Figure) -> String {
+    if let Some(tiles) = &figure.tiles {
+        return tiles_csv(tiles);
+    }
     match &figure.heatmap {
-        Some(hm) => heatmap_csv(hm),
+        Some(hm) => match &hm.cell_text {
+            Some(text)
+                if figure.x.categories.len() == hm.columns()
+                    && figure.y.categories.len() == hm.rows() =>
+            {
+                named_cells_csv(figure, hm, text)
+            }
+            _ => heatmap_csv(hm),
+        },
         None => series_csv(figure),
     }
+}
+
+/// One row per cell, named by its row's and column's categories, the top
+/// row first.
+fn named_cells_csv(figure: &Figure, hm: &Heatmap, text: &CellText) -> String {
+    let mut out = String::new();
+    row(
+        &mut out,
+        [
+            figure.y.label.clone(),
+            figure.x.label.clone(),
+            text.label.clone(),
+            hm.value_label.clone(),
+        ],
+    );
+    for r in (0..hm.rows()).rev() {
+        for c in 0..hm.columns() {
+            let cell = r * hm.columns() + c;
+            let value = hm.values.get(cell).copied().unwrap_or(f64::NAN);
+            row(
+                &mut out,
+                [
+                    figure.y.categories[r].clone(),
+                    figure.x.categories[c].clone(),
+                    text.text.get(cell).cloned().unwrap_or_default(),
+                    number(value),
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// One row per tile: number, caption, mark, fields, pixels.
+fn tiles_csv(tiles: &Tiles) -> String {
+    let mut out = String::new();
+    let [rows, columns] = tiles.image;
+    let mut header = vec!["tile".to_string(), "caption".into(), "marked".into()];
+    header.extend(tiles.fields.iter().cloned());
+    header.extend((0..rows * columns).map(|i| format!("p{}_{}", i / columns, i % columns)));
+    row(&mut out, header);
+    for (i, tile) in tiles.tiles.iter().enumerate() {
+        let mut fields = vec![
+            (i + 1).to_string(),
+            tile.caption.clone(),
+            tile.marked.to_string(),
+        ];
+        fields.extend(
+            (0..tiles.fields.len()).map(|f| tile.fields.get(f).cloned().unwrap_or_default()),
+        );
+        // Pixels and weights are f32s: written as the shortest f32 text.
+        fields.extend(tile.pixels.iter().map(|&v| {
+            let single = v as f32;
+            if f64::from(single) == v && (1e-5..1e16).contains(&single.abs()) {
+                format!("{single}")
+            } else {
+                number(v)
+            }
+        }));
+        row(&mut out, fields);
+    }
+    out
 }
 
 fn series_csv(figure: &Figure) -> String {

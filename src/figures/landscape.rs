@@ -107,6 +107,7 @@ pub fn landscape(
         min: scale.min,
         max: scale.max,
         classes: Vec::new(),
+        cell_text: None,
     });
     let coordinates: Vec<f64> = (0..n).map(|i| f64::from(slice.coordinate(i))).collect();
     let mut contours = Vec::new();

@@ -4,7 +4,9 @@
 //! of how a figure looks, so the screen and the files agree.
 //!
 //! - `model`: the data of a figure; depends on nothing that draws.
-//! - `build`: figures from the training history, the sweep, the network.
+//! - `build`: figures from the training history, the sweep, the network;
+//!   `data_views`: what the network makes of the test split (confusion
+//!   matrix, predicted images, first-layer weights as images).
 //! - `colour`: the palette, the viridis ramps, cell and text colours.
 //! - `axis_space`: axis ranges, log10 space, data to pixels.
 //! - `ticks`: an exported axis's ticks; `tick_labels`: how ticks write
@@ -24,6 +26,7 @@ pub mod axis_space;
 pub mod build;
 pub mod colour;
 pub mod csv;
+pub mod data_views;
 mod export;
 pub mod flow;
 mod font;
@@ -40,4 +43,7 @@ mod ticks;
 
 pub use colour::{PALETTE, region_color};
 pub use export::write_all;
-pub use model::{Axis, Figure, Heatmap, Marker, Orientation, Rgb, Scale, Series, SeriesKind};
+pub use model::{
+    Axis, CellText, Figure, Heatmap, Marker, Orientation, Rgb, Scale, Series, SeriesKind, Tile,
+    TileScale, Tiles,
+};

@@ -174,6 +174,18 @@ pub struct Heatmap {
     /// shaded by p from pale (p = 0, a toss-up) to the class colour's
     /// strongest tint (p near 1, certain); see `colour::region_color`.
     pub classes: Vec<Rgb>,
+    /// Text written in each cell where the cells are big enough to hold
+    /// it (the counts of a confusion matrix).
+    pub cell_text: Option<CellText>,
+}
+
+/// What a heatmap writes in its cells.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CellText {
+    /// What the text is ("count"): the CSV's column.
+    pub label: String,
+    /// Row-major, like `Heatmap::values`.
+    pub text: Vec<String>,
 }
 
 impl Heatmap {
@@ -190,6 +202,53 @@ impl Heatmap {
     }
 }
 
+/// How the pixels of tiles are coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum TileScale {
+    /// Ink on paper: `min` white, `max` black (a handwritten digit).
+    Ink,
+    /// Diverging around 0, symmetric: `-max` one hue, 0 white, `max` the
+    /// other (a weight that inhibits or excites).
+    Diverging,
+}
+
+/// One small picture of a tile grid, with its caption.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tile {
+    /// Row-major pixels, the top row first (`Tiles::image` gives the size).
+    pub pixels: Vec<f64>,
+    /// Written under the picture ("7").
+    pub caption: String,
+    /// Drawn with a heavy frame in the warning colour and its caption
+    /// in bold (a wrong prediction): visible in grey print too.
+    pub marked: bool,
+    /// The values of `Tiles::fields` for this tile, as the CSV writes them.
+    pub fields: Vec<String>,
+}
+
+/// Small pictures in a grid, each captioned: test images with the class
+/// the network predicts, or a layer's weights drawn as images. A figure
+/// with tiles has no axes; its exports draw the tiles and a colour scale.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tiles {
+    /// [rows, columns] of pixels of every tile.
+    pub image: [usize; 2],
+    /// In reading order; whoever draws them picks how many go in a row
+    /// (`geometry::tile_grid`).
+    pub tiles: Vec<Tile>,
+    pub scale: TileScale,
+    /// Colour scale bounds (`Diverging`: `min` = -`max`); values outside
+    /// are clamped.
+    pub min: f64,
+    pub max: f64,
+    /// What a pixel's colour measures ("pixel", "weight").
+    pub value_label: String,
+    /// Names of the extra CSV columns every tile's `fields` fill.
+    pub fields: Vec<String>,
+    /// What a marked tile means, for the legend ("framed: wrong").
+    pub marked_label: String,
+}
+
 /// Everything one plot shows.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Figure {
@@ -203,6 +262,8 @@ pub struct Figure {
     pub series: Vec<Series>,
     pub markers: Vec<Marker>,
     pub heatmap: Option<Heatmap>,
+    /// Small pictures instead of axes (image grids).
+    pub tiles: Option<Tiles>,
     /// Short notes drawn in a corner ("23% saturated").
     pub notes: Vec<String>,
 }
@@ -218,6 +279,7 @@ impl Figure {
             series: Vec::new(),
             markers: Vec::new(),
             heatmap: None,
+            tiles: None,
             notes: Vec::new(),
         }
     }

@@ -32,13 +32,17 @@ const OWN_FILES: [&str; 5] = [
 ];
 
 /// The figures `run` and `sweep` write, each as PNG, SVG and CSV.
-const OWN_FIGURES: [&str; 6] = [
+const OWN_FIGURES: [&str; 10] = [
     "loss",
     "gradients_initial",
     "gradients",
     "gradient_heatmap",
     "activation",
     "depth_sweep",
+    "confusion",
+    "predictions",
+    "first_layer_weights",
+    "decision_boundary",
 ];
 
 /// The files that say a run is complete: moved in last.

@@ -3,8 +3,9 @@
 //!
 //! Read it in this order: `activation` (g and g'), `init`, `mlp` (forward
 //! and backward with residual blocks), `loss`, `optim`, `stats` (what a step
-//! measures), `data`, `config`, `run` (one training step end to end), and
-//! `textbook` (the slide's 2-2-2 example in f64).
+//! measures), `data`, `config`, `run` (one training step end to end),
+//! `test_view` (what the network makes of the test split: confusion,
+//! predictions), and `textbook` (the slide's 2-2-2 example in f64).
 
 pub mod activation;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod optim;
 pub mod run;
 pub mod stats;
 pub mod table;
+pub mod test_view;
 pub mod textbook;
 
 pub use activation::Activation;
@@ -35,3 +37,4 @@ pub use optim::{Moments, Optimizer, OptimizerKind};
 pub use run::{DecisionGrid, Evaluation, Run, batch_gradients, predict_in_chunks};
 pub use stats::{Histogram, LayerStats, NonFinite, Phase, StepStats};
 pub use table::{Table, TableError};
+pub use test_view::{MAX_WEIGHT_UNITS, TestView, predicted_classes};

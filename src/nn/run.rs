@@ -305,6 +305,7 @@ impl Run {
             y_range,
             resolution,
             classes: self.data.classes,
+            class_names: self.data.class_names.clone(),
             class,
             confidence,
             points: first_points(&self.data.train, max_points),
@@ -444,6 +445,8 @@ pub struct DecisionGrid {
     /// Cells per side.
     pub resolution: usize,
     pub classes: usize,
+    /// One name per class (a table's labels, or "0", "1", ...).
+    pub class_names: Vec<String>,
     /// Row-major, rows from the lowest y: the predicted class of each cell's
     /// centre, and its softmax probability (1/classes .. 1; NaN when the
     /// network's output is not finite).

@@ -8,7 +8,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::nn::{Config, ConfigError, DecisionGrid, Histogram, Run, SkipStyle, StepStats};
+use crate::nn::{
+    Config, ConfigError, DecisionGrid, Histogram, Run, SkipStyle, StepStats, TestView,
+};
 
 use super::command::{
     Command, Edit, HistogramRequest, Mode, Playback, RunState, Speed, Twin, Watch,
@@ -45,6 +47,9 @@ pub struct RunUpdate {
     pub histogram: Option<Histogram>,
     /// The class predicted over the input plane, a few times a second.
     pub grid: Option<DecisionGrid>,
+    /// The test split's confusion matrix and first predictions (and an
+    /// image network's first-layer weights), with the grid.
+    pub view: Option<TestView>,
     /// The skip state after the last command.
     pub skips: Vec<bool>,
     pub style: SkipStyle,
@@ -59,6 +64,7 @@ impl RunUpdate {
             latest: None,
             histogram: None,
             grid: None,
+            view: None,
             skips: Vec::new(),
             style: SkipStyle::default(),
         }
@@ -76,6 +82,9 @@ impl RunUpdate {
         }
         if later.grid.is_some() {
             self.grid = later.grid;
+        }
+        if later.view.is_some() {
+            self.view = later.view;
         }
         self.skips = later.skips;
         self.style = later.style;
@@ -123,6 +132,8 @@ const GRID_RESOLUTION: usize = 50;
 const GRID_INTERVAL: Duration = Duration::from_millis(250);
 /// Training points sent with a grid (the plot draws at most this many).
 const GRID_POINTS: usize = 1000;
+/// Test points whose predictions are sent with a grid (the image grid).
+pub const VIEW_SAMPLES: usize = 24;
 
 /// (epoch, steps, changes): the network a decision grid was computed from.
 type GridKey = (u64, u64, u64);
@@ -235,6 +246,10 @@ struct Worker {
     last_send: Instant,
     /// What the last decision grid showed and when.
     last_grid: Option<(GridKey, Instant)>,
+    /// What the last grids and test views took to compute: the next wait
+    /// at least four times as long, so a large test split costs the
+    /// training at most a fifth of its time.
+    grid_cost: Duration,
     /// Counts the commands that changed a network between steps (skips,
     /// style, a zeroed branch): a decision grid is stale after one.
     changes: u64,
@@ -272,6 +287,7 @@ impl Worker {
             held: None,
             last_send: Instant::now(),
             last_grid: None,
+            grid_cost: Duration::ZERO,
             changes: 0,
             dirty: true,
             wake,
@@ -568,7 +584,7 @@ impl Worker {
         }
     }
 
-    /// Whether the decision grids are due: the network changed since the
+    /// Whether the decision grids (and test views) are due: the network changed since the
     /// last ones, and they are at least `GRID_INTERVAL` old while playing
     /// (a grid costs about a forward pass over 2 500 points).
     fn grid_due(&mut self) -> bool {
@@ -579,7 +595,9 @@ impl Worker {
         let due = match &self.last_grid {
             None => true,
             Some((last, at)) => {
-                *last != key && (self.state != State::Playing || at.elapsed() >= GRID_INTERVAL)
+                *last != key
+                    && (self.state != State::Playing
+                        || at.elapsed() >= GRID_INTERVAL.max(self.grid_cost * 4))
             }
         };
         if due {
@@ -591,7 +609,8 @@ impl Worker {
     fn snapshot(&mut self) -> Update {
         let histogram = self.histogram;
         let grid_due = self.grid_due();
-        let runs = self
+        let started = Instant::now();
+        let runs: Vec<RunUpdate> = self
             .runs
             .iter()
             .zip(&mut self.pending)
@@ -605,10 +624,14 @@ impl Worker {
                 grid: grid_due
                     .then(|| run.decision_grid(GRID_RESOLUTION, GRID_POINTS))
                     .flatten(),
+                view: grid_due.then(|| run.test_view(VIEW_SAMPLES)),
                 skips: run.mlp.skips().to_vec(),
                 style: run.mlp.style(),
             })
             .collect();
+        if grid_due {
+            self.grid_cost = started.elapsed();
+        }
         Update {
             epoch: self.epoch,
             state: self.state.clone(),

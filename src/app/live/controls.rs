@@ -151,9 +151,10 @@ fn divergence_banner_ui(ui: &mut egui::Ui, live: &mut LiveView, event: NonFinite
         });
 }
 
-/// Every plot, the configuration and a summary, into a new folder.
+/// Every plot (and the confusion matrix, which 2-D data have off
+/// screen), the configuration and a summary, into a new folder.
 pub fn export_all(live: &LiveView, shared: &mut Shared) {
-    let figures = live.figures(shared.lang);
+    let figures = super::plots::export_figures(live, shared.lang);
     let summary = serde_json::json!({
         "lesson": live.current().id,
         "mode": live.mode,

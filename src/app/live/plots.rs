@@ -8,9 +8,10 @@ use std::rc::Rc;
 
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
-use crate::lang::Lang;
-use crate::nn::StepStats;
-use crate::train::{Edit, History, Twin};
+use crate::figures::data_views;
+use crate::lang::{Lang, say};
+use crate::nn::{StepStats, TestView};
+use crate::train::{Edit, History, Twin, run_code};
 
 use super::LiveView;
 use crate::app::plot::{self, PlotAction};
@@ -93,6 +94,11 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
         }
         figures.extend([heatmap, inputs]);
     }
+    if live.config.inputs() != 2 {
+        // A plane shows two inputs only: real data get views of their own.
+        figures.extend(data_figures(live, lang));
+        return figures;
+    }
     let shown = live.runs.get(boundary_run(live));
     if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid.as_ref()?))) {
         let mut figure = build::decision_boundary(grid, lang);
@@ -100,6 +106,43 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
             figure.title = format!("{}: {}", figure.title, build::twin_label(run.twin, lang));
         }
         figures.push(figure);
+    }
+    figures
+}
+
+/// What Export all writes: every plot on screen, and for 2-D data (whose
+/// decision boundary takes the confusion matrix's slot) the confusion
+/// matrix too, which every data set has.
+pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
+    let mut figures = figures(live, lang);
+    if live.config.inputs() == 2 {
+        figures.extend(data_figures(live, lang));
+    }
+    figures
+}
+
+/// For data that are not two points on a plane: each run's confusion
+/// matrix, and for images its predicted test images and first-layer
+/// weights; in compare mode both twins' of each, side by side.
+fn data_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
+    let twins = live.runs.len() > 1;
+    let builders: [fn(&TestView, Lang) -> Option<Figure>; 3] = [
+        |view, lang| Some(data_views::confusion_matrix(view, lang)),
+        data_views::predictions,
+        data_views::first_layer_weights,
+    ];
+    let mut figures = Vec::new();
+    for build_one in builders {
+        for run in &live.runs {
+            let Some(mut figure) = run.view.as_ref().and_then(|v| build_one(v, lang)) else {
+                continue;
+            };
+            if twins {
+                figure.title = format!("{}: {}", figure.title, build::twin_label(run.twin, lang));
+                figure.id = format!("{}_{}", figure.id, run_code(run.twin));
+            }
+            figures.push(figure);
+        }
     }
     figures
 }
@@ -149,8 +192,30 @@ fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
             build::twin_label(run.twin, lang)
         ));
     }
+    if live.config.inputs() != 2 {
+        // The diagram draws weight layers; many inputs are said, not drawn.
+        ui.weak(inputs_line(live, lang));
+    }
     if let Some(block) = diagram::diagram_ui(ui, layers, norms.as_deref(), &run.skips, lang) {
         live.trainer.send(Edit::ToggleSkip(block));
+    }
+}
+
+/// "input: 64 values (8×8 image) · output: 10 classes".
+fn inputs_line(live: &LiveView, lang: Lang) -> String {
+    let (inputs, classes) = (live.config.inputs(), live.config.outputs());
+    let image = live.runs.iter().find_map(|r| r.view.as_ref()?.image);
+    match image {
+        Some([rows, columns]) => say!(
+            lang,
+            "input: {inputs} values ({rows}×{columns} image) · output: {classes} classes",
+            "ingresso: {inputs} valori (immagine {rows}×{columns}) · uscita: {classes} classi"
+        ),
+        None => say!(
+            lang,
+            "input: {inputs} values · output: {classes} classes",
+            "ingresso: {inputs} valori · uscita: {classes} classi"
+        ),
     }
 }
 
@@ -163,9 +228,10 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
     // never shrink below readable: then the rows scroll (a projector's
     // 1280×800 in presentation mode), so no plot is ever out of reach.
     let per_row = if ui.available_width() >= 1000.0 { 3 } else { 2 };
-    let rows = 6usize.div_ceil(per_row);
-    let height = (ui.available_height() / rows as f32 - 50.0).max(MIN_PLOT_HEIGHT);
     let figures = live_figures(live, lang);
+    // The plots and the readout; the views of real data add rows.
+    let rows = (figures.len() + 1).max(6).div_ceil(per_row);
+    let height = (ui.available_height() / rows as f32 - 50.0).max(MIN_PLOT_HEIGHT);
     let mut request = None;
     let mut slots: Vec<Option<&Figure>> = figures.iter().map(Some).collect();
     slots.resize(rows * per_row, None);

@@ -7,7 +7,7 @@ use super::canvas::Canvas;
 use super::scene::{Anchor, Builder, FRAME, Frame, INK, Label, Rgba, Shape};
 use super::sizes::{Sizes, fit_text, reserve};
 use crate::figures::axis_space::Span;
-use crate::figures::colour::viridis;
+use crate::figures::colour::{text_on, viridis};
 use crate::figures::model::Heatmap;
 use crate::figures::tick_labels::format_number;
 use crate::figures::ticks::{Tick, linear_ticks, nice_step};
@@ -28,6 +28,62 @@ impl Canvas<'_> {
             };
             let (y0, y1) = (ya.min(yb) as f32, ya.max(yb) as f32);
             self.heatmap_row(b, hm, row, &columns, (y0, y1));
+        }
+        self.cell_text(b, hm, &columns);
+    }
+
+    /// The text of every cell, centred, in ink or white (whichever reads
+    /// on the cell's colour), when the cells are big enough for all of it.
+    fn cell_text(&self, b: &mut Builder, hm: &Heatmap, columns: &[Option<f32>]) {
+        let Some(cells) = &hm.cell_text else {
+            return;
+        };
+        let rows: Vec<Option<f32>> = hm
+            .y_edges
+            .iter()
+            .map(|&v| self.tf.y.px(v).map(|p| p as f32))
+            .collect();
+        let cell_h = (self.plot.height() / hm.rows().max(1) as f32).abs();
+        let cell_w = (self.plot.width() / hm.columns().max(1) as f32).abs();
+        let widest = cells
+            .text
+            .iter()
+            .map(|t| reserve(t, 1.0))
+            .fold(0.0, f32::max);
+        let size = self
+            .sz
+            .tick
+            .min(0.5 * cell_h)
+            .min(0.85 * cell_w / widest.max(0.01));
+        // Smaller than about two thirds of the tick labels, a grid of
+        // numbers only clutters: the colours say it.
+        if size < (0.65 * self.sz.tick).max(9.0) {
+            return;
+        }
+        for row in 0..hm.rows() {
+            let (Some(ya), Some(yb)) = (rows[row], rows[row + 1]) else {
+                continue;
+            };
+            for column in 0..hm.columns() {
+                let (Some(xa), Some(xb)) = (columns[column], columns[column + 1]) else {
+                    continue;
+                };
+                let cell = row * hm.columns() + column;
+                let Some(text) = cells.text.get(cell) else {
+                    continue;
+                };
+                let value = hm.values.get(cell).copied().unwrap_or(f64::NAN);
+                b.push_clipped(Shape::Text(Label {
+                    x: (xa + xb) / 2.0,
+                    y: (ya + yb) / 2.0 + 0.35 * size,
+                    text: text.clone(),
+                    size,
+                    color: Rgba::solid(text_on(hm.cell_color(value))),
+                    anchor: Anchor::Middle,
+                    vertical: false,
+                    bold: false,
+                }));
+            }
         }
     }
 
@@ -232,6 +288,7 @@ mod tests {
             min: 0.0,
             max: 10.0,
             classes: Vec::new(),
+            cell_text: None,
         });
         let scene = layout(&f, 800, 500);
         let cells: Vec<Rgba> = scene

@@ -5,7 +5,8 @@
 //! This file puts the parts together: title and subtitle, the room the
 //! axes take, the axis ranges, then each part drawn in order by its own
 //! file: `axes`, `heatmap`, `series`, `markers`, `legend` (with the
-//! notes). They share the plot's state (`canvas`), the sizes of text and
+//! notes); a figure of tiles (image grids) is laid out by `tiles`
+//! instead. They share the plot's state (`canvas`), the sizes of text and
 //! lines (`sizes`) and what text should avoid (`obstacles`).
 
 mod axes;
@@ -17,6 +18,7 @@ mod obstacles;
 mod scene;
 mod series;
 mod sizes;
+mod tiles;
 
 pub(super) use scene::{Anchor, Frame, Item, Label, Rgba, Scene, Shape};
 
@@ -33,6 +35,9 @@ use super::model::{Figure, Orientation, Scale, SeriesKind};
 
 /// Lays out `figure` on a `width` x `height` image.
 pub(super) fn layout(figure: &Figure, width: u32, height: u32) -> Scene {
+    if let Some(t) = &figure.tiles {
+        return tiles::layout(figure, t, width, height);
+    }
     let (scene, crowded) = build(figure, width, height, Placement::default());
     // A legend or notes box that would hide data moves above the plot,
     // which then gets a little shorter. Heatmaps are all data: moving
