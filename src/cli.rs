@@ -25,6 +25,7 @@ use crate::train::sweep::{SweepPlan, seed_range};
 mod data;
 mod flags;
 mod grads;
+mod landscape;
 use data::DataFlags;
 pub use flags::NotAllowed;
 use flags::{allowed, integers, number, number64, value_error, whole};
@@ -156,6 +157,13 @@ pub enum Command {
         /// The first seed.
         #[arg(long, default_value_t = 1, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
         seed: u64,
+    },
+    /// The loss landscape of a saved model (Li et al., 2018): the loss on
+    /// a grid around its weights along two filter-normalised random
+    /// directions, as CSV, JSON, the directions (safetensors) and a figure.
+    Landscape {
+        #[command(flatten)]
+        flags: landscape::LandscapeFlags,
     },
     /// Trains on one thread with full per-layer telemetry; prints steps/s.
     Bench {
@@ -405,6 +413,7 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
         } => backprop_example(steps, lr, update_biases, json),
         Command::Grads { model, data, json } => grads::grads(&model, &data, json),
         Command::Lessons { lang } => list_lessons(lang),
+        Command::Landscape { flags } => landscape::landscape(&flags),
         Command::Run {
             flags,
             skip,

@@ -20,6 +20,7 @@ use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::{VIEW_SAMPLES, evaluate};
 use crate::train::{Event, EventKind, History};
 
+pub mod landscape;
 mod output_folder;
 pub use output_folder::OutputFolder;
 

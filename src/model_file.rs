@@ -24,6 +24,7 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::nn::config::{Config, ConfigJsonError, MAX_DEPTH, MAX_WIDTH};
+use crate::nn::landscape::Directions;
 use crate::nn::mlp::{Dense, Mlp, Shape, ShapeError, Skip, SkipStyle, block_count};
 use crate::nn::table::{MAX_INPUTS, MAX_TABLE_CLASSES};
 use crate::nn::{Dataset, Table};
@@ -271,26 +272,67 @@ fn bytes_of(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-/// The file's bytes for `mlp` trained under `config`.
-pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
-    let mut buffers: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
-    for (i, layer) in mlp.layers.iter().enumerate() {
+/// A tensor to write: name, shape, little-endian f32 bytes.
+type Buffer = (String, Vec<usize>, Vec<u8>);
+
+/// Every layer's weight and bias, named `{prefix}layers.{i}.weight` and
+/// `{prefix}layers.{i}.bias`, shaped [out, in] and [out].
+fn layer_buffers(prefix: &str, layers: &[Dense]) -> Vec<Buffer> {
+    let mut buffers = Vec::with_capacity(2 * layers.len());
+    for (i, layer) in layers.iter().enumerate() {
         let weight = layer.weight.as_standard_layout();
-        let weight = weight.as_slice().expect("standard layout");
+        let weight: Vec<f32> = weight.iter().copied().collect();
         buffers.push((
-            weight_name(i),
+            format!("{prefix}{}", weight_name(i)),
             vec![layer.fan_out(), layer.fan_in()],
-            bytes_of(weight),
+            bytes_of(&weight),
         ));
         let bias = layer.bias.to_vec();
-        buffers.push((bias_name(i), vec![layer.fan_out()], bytes_of(&bias)));
+        buffers.push((
+            format!("{prefix}{}", bias_name(i)),
+            vec![layer.fan_out()],
+            bytes_of(&bias),
+        ));
     }
+    buffers
+}
+
+fn serialize(
+    buffers: &[Buffer],
+    metadata: HashMap<String, String>,
+) -> Result<Vec<u8>, EncodeError> {
     let views = buffers
         .iter()
         .map(|(name, shape, data)| {
             TensorView::new(Dtype::F32, shape.clone(), data).map(|view| (name.clone(), view))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    Ok(safetensors::serialize(views, Some(metadata))?)
+}
+
+/// A landscape's two directions, in the layout of the model's tensors:
+/// `d1.layers.{i}.weight`, `d1.layers.{i}.bias`, `d2...`, so that another
+/// framework can recompute the same slice.
+pub fn directions_to_bytes(directions: &Directions) -> Result<Vec<u8>, EncodeError> {
+    let mut buffers = layer_buffers("d1.", &directions.d1);
+    buffers.extend(layer_buffers("d2.", &directions.d2));
+    let metadata = HashMap::from([
+        (
+            "format".to_string(),
+            "gradscope landscape directions".to_string(),
+        ),
+        (
+            "normalisation".to_string(),
+            "filter: each weight row scaled to the norm of the model's row; biases zero"
+                .to_string(),
+        ),
+    ]);
+    serialize(&buffers, metadata)
+}
+
+/// The file's bytes for `mlp` trained under `config`.
+pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
+    let buffers = layer_buffers("", &mlp.layers);
     let mut metadata = HashMap::from([
         ("format".to_string(), "gradscope".to_string()),
         ("config".to_string(), serde_json::to_string(config)?),
@@ -303,7 +345,7 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
         metadata.insert("data".into(), table.name.clone());
         metadata.insert("classes".into(), serde_json::to_string(&table.class_names)?);
     }
-    Ok(safetensors::serialize(views, Some(metadata))?)
+    serialize(&buffers, metadata)
 }
 
 /// Saves `mlp` and its configuration, atomically.

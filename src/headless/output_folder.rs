@@ -22,17 +22,19 @@ use super::HeadlessError;
 /// The staging folder's name before the process id.
 const STAGING_PREFIX: &str = ".gradscope-staging-";
 
-/// The files `run` and `sweep` write, besides figures.
-const OWN_FILES: [&str; 5] = [
+/// The files `run`, `sweep` and `landscape` write, besides figures.
+const OWN_FILES: [&str; 7] = [
     "model_initial.safetensors",
     "model.safetensors",
     "metrics.csv",
     "summary.json",
     "sweep.json",
+    "landscape.json",
+    "directions.safetensors",
 ];
 
 /// The figures `run` and `sweep` write, each as PNG, SVG and CSV.
-const OWN_FIGURES: [&str; 10] = [
+const OWN_FIGURES: [&str; 11] = [
     "loss",
     "gradients_initial",
     "gradients",
@@ -43,10 +45,11 @@ const OWN_FIGURES: [&str; 10] = [
     "predictions",
     "first_layer_weights",
     "decision_boundary",
+    "landscape",
 ];
 
 /// The files that say a run is complete: moved in last.
-const SUMMARIES: [&str; 2] = ["summary.json", "sweep.json"];
+const SUMMARIES: [&str; 3] = ["summary.json", "sweep.json", "landscape.json"];
 
 /// How many names a refusal lists.
 const NAMES_SHOWN: usize = 3;
