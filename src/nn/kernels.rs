@@ -93,6 +93,22 @@ multiversion! {
 }
 
 multiversion! {
+    /// out = g(pre) alone, for passes that need no backward (evaluation,
+    /// the landscape): the same values as `activate`, bit for bit.
+    pub fn activate_values(act: Activation, pre: &[f32], out: &mut [f32]) {
+        let lanes = pre.iter().zip(out.iter_mut());
+        match act {
+            Activation::Sigmoid => lanes.for_each(|(&z, o)| *o = sigmoid_f32(z)),
+            Activation::Tanh => lanes.for_each(|(&z, o)| *o = tanh_f32(z)),
+            Activation::Relu => lanes.for_each(|(&z, o)| *o = if z > 0.0 { z } else { 0.0 }),
+            Activation::LeakyRelu => {
+                lanes.for_each(|(&z, o)| *o = if z > 0.0 { z } else { LEAKY_SLOPE * z });
+            }
+        }
+    }
+}
+
+multiversion! {
     /// grad *= slope (dL/da into delta = dL/dz), subnormals flushed to zero.
     pub fn multiply_slope(grad: &mut [f32], slope: &[f32]) {
         for (g, &s) in grad.iter_mut().zip(slope) {

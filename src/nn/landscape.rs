@@ -220,7 +220,7 @@ impl ChunkedForward {
                 Some(tail) if end - start == tail.batch => tail,
                 _ => &mut self.full,
             };
-            mlp.forward(x.slice(s![start..end, ..]), ws);
+            mlp.forward_values(x.slice(s![start..end, ..]), ws);
             self.output.slice_mut(s![start..end, ..]).assign(&ws.output);
         }
         &self.output

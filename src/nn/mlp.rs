@@ -412,6 +412,16 @@ impl Mlp {
     /// Forward pass over `x` ([batch, inputs]); leaves every intermediate the
     /// backward pass needs in `ws` and the outputs in `ws.output`.
     pub fn forward(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace) {
+        self.forward_pass(x, ws, true);
+    }
+
+    /// The forward pass without the slopes g'(pre) the backward pass needs:
+    /// the same outputs, bit for bit, for evaluation and the landscape.
+    pub fn forward_values(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace) {
+        self.forward_pass(x, ws, false);
+    }
+
+    fn forward_pass(&self, x: ArrayView2<'_, f32>, ws: &mut Workspace, slopes: bool) {
         let depth = self.depth();
         for i in 0..=depth {
             let layer = &self.layers[i];
@@ -433,12 +443,16 @@ impl Mlp {
                 *pre += &done[i - 2];
             }
             let act = &mut rest[0];
-            kernels::activate(
-                self.activation,
-                flat(pre),
-                flat_mut(act),
-                flat_mut(&mut ws.slope[i]),
-            );
+            if slopes {
+                kernels::activate(
+                    self.activation,
+                    flat(pre),
+                    flat_mut(act),
+                    flat_mut(&mut ws.slope[i]),
+                );
+            } else {
+                kernels::activate_values(self.activation, flat(pre), flat_mut(act));
+            }
             if lands && self.style == SkipStyle::Identity {
                 *act += &done[i - 2];
             }

@@ -380,7 +380,7 @@ pub fn predict_in_chunks(mlp: &Mlp, x: ArrayView2<'_, f32>, chunk: usize) -> Arr
         if end - start != ws.batch {
             ws = Workspace::new(&shape, end - start);
         }
-        mlp.forward(x.slice(s![start..end, ..]), &mut ws);
+        mlp.forward_values(x.slice(s![start..end, ..]), &mut ws);
         output.slice_mut(s![start..end, ..]).assign(&ws.output);
     }
     output
