@@ -104,7 +104,8 @@ fn the_language_switch_changes_the_labels() {
     h.run_steps(2);
     assert!(h.query_by_label("Ricomincia").is_some());
     assert!(
-        h.query_by_label_contains("Grandezza del gradiente per livello")
+        // The vanishing lesson's bars: RMS dL/dz.
+        h.query_by_label_contains("Segnale d'errore per livello")
             .is_some()
     );
 }
@@ -154,7 +155,7 @@ fn export_all_writes_every_plot_that_decodes() {
     let message = h.state().message().unwrap().to_string();
     assert!(message.starts_with("Exported to "), "{message}");
     let dir = std::path::PathBuf::from(message.trim_start_matches("Exported to "));
-    for id in ["loss", "gradients", "gradient_heatmap", "activation"] {
+    for id in ["loss", "deltas", "gradient_heatmap", "activation"] {
         let file = std::fs::File::open(dir.join(format!("{id}.png"))).unwrap();
         let reader = png::Decoder::new(std::io::BufReader::new(file))
             .read_info()
@@ -226,7 +227,8 @@ fn a_paused_network_shows_its_gradients_and_a_skip_switch_changes_them_at_once()
     let bars = |app: &GradscopeApp| {
         app.figures()
             .into_iter()
-            .find(|f| f.id == "gradients" && !f.series.is_empty())
+            // The lesson's bars: RMS dL/dz.
+            .find(|f| f.id == "deltas" && !f.series.is_empty())
     };
     until(&mut h, |app| bars(app).is_some());
     let before = bars(h.state()).unwrap();
