@@ -7,7 +7,7 @@ use crate::figures::build::GradientMeasure;
 use serde::Deserialize;
 
 use crate::lang::Text;
-use crate::nn::{Config, ConfigError};
+use crate::nn::{Allowed, Config, ConfigError};
 use crate::train::Mode;
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -32,6 +32,10 @@ pub struct Lesson {
     /// What the gradient bars show first (default ||dL/dW||).
     #[serde(default)]
     pub bars: GradientMeasure,
+    /// Steps per second the window trains the lesson at, slow enough to
+    /// watch every step (default: as fast as the CPU gives).
+    #[serde(default)]
+    pub pace: Option<f64>,
     pub config: Config,
 }
 
@@ -105,6 +109,17 @@ pub fn all() -> Result<Vec<Lesson>, LessonError> {
                 .config
                 .validate()
                 .map_err(|source| LessonError::Invalid { file, source })?;
+            if let Some(pace) = lesson.pace {
+                // The range the settings panel's slow-down offers.
+                let allowed = Allowed::Numbers {
+                    lo: 0.5,
+                    hi: 10_000.0,
+                };
+                if !allowed.admits(pace) {
+                    let source = ConfigError::new("pace", pace, allowed);
+                    return Err(LessonError::Invalid { file, source });
+                }
+            }
             Ok(lesson)
         })
         .collect()

@@ -72,7 +72,7 @@ impl LiveView {
     pub fn new(lessons: Vec<Lesson>, index: usize, trainer: Trainer) -> LiveView {
         let first = &lessons[index];
         let config = first.config.clone();
-        let (measure, mode) = (first.bars, first.mode);
+        let (measure, mode, speed) = (first.bars, first.mode, lesson_speed(first));
         let live = LiveView {
             trainer,
             lesson: index,
@@ -83,7 +83,7 @@ impl LiveView {
             draft_mode: mode,
             mode,
             histogram_choice: None,
-            speed: Speed::Max,
+            speed,
             measure,
             show_settings: true,
             boundary_run: None,
@@ -96,6 +96,7 @@ impl LiveView {
             lessons,
         };
         live.request_histogram(&live.config);
+        live.trainer.send(Playback::SetSpeed(speed));
         live
     }
 
@@ -212,6 +213,8 @@ impl LiveView {
         self.lesson = index.min(self.lessons.len() - 1);
         let lesson = self.current().clone();
         self.measure = lesson.bars;
+        self.speed = lesson_speed(&lesson);
+        self.trainer.send(Playback::SetSpeed(self.speed));
         self.request_histogram(&lesson.config);
         self.trainer.send(Command::Reset {
             config: lesson.config,
@@ -281,6 +284,11 @@ impl LiveView {
     pub fn figures(&self, lang: crate::lang::Lang) -> Vec<Figure> {
         plots::figures(self, lang)
     }
+}
+
+/// The pace a lesson trains at in the window.
+fn lesson_speed(lesson: &Lesson) -> Speed {
+    lesson.pace.map_or(Speed::Max, Speed::PerSecond)
 }
 
 impl Tab for LiveView {
