@@ -45,6 +45,20 @@ pub struct LayerSummary {
     pub grad_norm_initial: f32,
     /// ||dL/dW|| at the last step.
     pub grad_norm_final: f32,
+    /// ||update|| / ||W|| of the last step (about 1e-3 is healthy).
+    pub update_ratio_final: f32,
+}
+
+/// One residual block in `summary.json`: the gradient highway at the last
+/// step, the norms of the two terms of dL/da at the block's input.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockSummary {
+    /// 0 at the input side.
+    pub block: usize,
+    /// Through the skip (0 when the skip is off).
+    pub skip: f32,
+    /// Back through the block's two layers.
+    pub branch: f32,
 }
 
 /// The table a run trained on, in `summary.json` and `sweep.json` (the
@@ -96,6 +110,9 @@ pub struct Summary {
     pub note: Option<String>,
     pub steps_per_second: f64,
     pub layers: Vec<LayerSummary>,
+    /// Per residual block, the gradient highway at the last step (empty
+    /// for a network too shallow for a block).
+    pub highway: Vec<BlockSummary>,
     /// The files written, relative to the folder.
     pub files: Vec<String>,
 }
@@ -264,6 +281,17 @@ pub fn run_to_folder(
             name: format!("layers.{i}"),
             grad_norm_initial: a.grad_weight_norm,
             grad_norm_final: b.grad_weight_norm,
+            update_ratio_final: b.update_ratio,
+        })
+        .collect();
+    let highway = last
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(block, flow)| BlockSummary {
+            block,
+            skip: flow.skip,
+            branch: flow.branch,
         })
         .collect();
     files.push("summary.json".into());
@@ -289,6 +317,7 @@ pub fn run_to_folder(
             0.0
         },
         layers,
+        highway,
         files,
     };
     let text = serde_json::to_string_pretty(&summary)?;
@@ -337,6 +366,8 @@ fn run_figures(
         initial,
         final_bars,
         build::gradient_heatmap(history, lang),
+        figures::flow::update_ratio(&[(None, history)], lang),
+        figures::flow::gradient_highway(&[(None, last)], lang),
         build::activation(
             activation,
             histogram.as_ref().map(|h| (h, histogram_layer)),

@@ -4,13 +4,16 @@
 //! (||update|| / ||W|| per layer over time, on a log scale, with the
 //! practitioners' guide at 1e-3).
 
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 use crate::nn::StepStats;
 use crate::train::{History, Twin};
 
 use super::build::{layer_categories, twin_label};
 use super::colour::{PALETTE, viridis};
 use super::model::{Axis, Figure, Marker, Orientation, Rgb, Series};
+
+/// The grey of the guide at 1e-3.
+const GUIDE: Rgb = Rgb(90, 90, 90);
 
 /// The rule of thumb for a healthy learning rate: each step moves a
 /// layer's weights by about a thousandth of their size.
@@ -40,12 +43,12 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
             "||dL/da|| all'ingresso del blocco",
         )),
     );
-    figure.subtitle = lang
-        .pick(
-            "dL/da_in = skip term + branch term; a_out = g(z2) + a_in passes dL/da_out unchanged, a_out = g(z2 + a_in) multiplies it by g'",
-            "dL/da_in = termine della skip + termine del ramo; a_out = g(z2) + a_in passa dL/da_out invariato, a_out = g(z2 + a_in) lo moltiplica per g'",
-        )
-        .into();
+    let step = runs.first().map_or(0, |(_, s)| s.step);
+    figure.subtitle = say!(
+        lang,
+        "step {step} · dL/da_in = skip + branch; g(z2) + a_in passes dL/da_out unchanged, g(z2 + a_in) multiplies it by g'",
+        "passo {step} · dL/da_in = skip + ramo; g(z2) + a_in passa dL/da_out invariato, g(z2 + a_in) lo moltiplica per g'"
+    );
     let width = 0.8 / (2 * runs.len().max(1)) as f64;
     for (index, &(twin, stats)) in runs.iter().enumerate() {
         let bars = |pick: fn(&crate::nn::BlockFlow) -> f32| -> Vec<[f64; 2]> {
@@ -77,7 +80,15 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
             bars(|f| f.branch),
         ));
     }
-    if blocks == 0 {
+    if runs.is_empty() {
+        figure.notes.push(
+            lang.pick(
+                "no step yet: the first step measures the gradients",
+                "nessun passo ancora: il primo passo misura i gradienti",
+            )
+            .into(),
+        );
+    } else if blocks == 0 {
         figure.notes.push(
             lang.pick(
                 "no residual block: a network needs 3 hidden layers for one",
@@ -100,6 +111,33 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
     figure
 }
 
+/// The guide at 1e-3 on a figure of update ratios.
+fn healthy_guide(lang: Lang) -> Marker {
+    Marker {
+        label: lang
+            .pick("1e-3: a healthy step", "1e-3: un passo sano")
+            .into(),
+        color: GUIDE,
+        orientation: Orientation::Horizontal,
+        value: HEALTHY_UPDATE_RATIO,
+        dashed: true,
+    }
+}
+
+/// The gradient bars' frame when they show ||update|| / ||W|| (the bars
+/// are `build::gradient_bars` with `GradientMeasure::UpdateRatio`): their
+/// id, title and the guide at 1e-3.
+pub fn update_ratio_frame(figure: &mut Figure, lang: Lang) {
+    figure.id = "update_ratio_bars".into();
+    figure.title = lang
+        .pick(
+            "Update ratio per layer",
+            "Rapporto di aggiornamento per livello",
+        )
+        .into();
+    figure.markers.push(healthy_guide(lang));
+}
+
 /// ||update|| / ||W|| of every layer over the steps (bucket means), input
 /// layer darkest, with the guide at 1e-3. In compare mode the plain twin's
 /// lines are dashed.
@@ -107,21 +145,13 @@ pub fn update_ratio(runs: &[(Option<Twin>, &History)], lang: Lang) -> Figure {
     let mut figure = Figure::new(
         "update_ratio",
         lang.pick(
-            "Update ratio per layer",
-            "Rapporto di aggiornamento per livello",
+            "Update ratio over time",
+            "Rapporto di aggiornamento nel tempo",
         ),
         Axis::integer(lang.pick("step", "passo")),
-        Axis::log("||ΔW|| / ||W||"),
+        Axis::log("||ΔW||/||W||"),
     );
-    figure.markers.push(Marker {
-        label: lang
-            .pick("1e-3: a healthy step", "1e-3: un passo sano")
-            .into(),
-        color: Rgb(90, 90, 90),
-        orientation: Orientation::Horizontal,
-        value: HEALTHY_UPDATE_RATIO,
-        dashed: true,
-    });
+    figure.markers.push(healthy_guide(lang));
     for &(twin, history) in runs {
         let layers = history
             .buckets()

@@ -32,11 +32,13 @@ const OWN_FILES: [&str; 5] = [
 ];
 
 /// The figures `run` and `sweep` write, each as PNG, SVG and CSV.
-const OWN_FIGURES: [&str; 10] = [
+const OWN_FIGURES: [&str; 12] = [
     "loss",
     "gradients_initial",
     "gradients",
     "gradient_heatmap",
+    "update_ratio",
+    "gradient_highway",
     "activation",
     "depth_sweep",
     "confusion",
