@@ -252,3 +252,52 @@ fn the_update_ratio_over_time_and_export_all() {
     h.run_steps(2);
     figure(h.state(), "gradient_heatmap");
 }
+
+#[test]
+fn a_session_keeps_the_update_ratios_and_older_ones_open_without() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, older) = (dir.path().join("now.json"), dir.path().join("older.json"));
+    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    step(&mut h, 15);
+    h.get_by_label("update ratio").click();
+    h.run_steps(2);
+    let saved = figure(h.state(), "update_ratio");
+    assert!(saved.notes.is_empty() && !saved.series[0].points.is_empty());
+    h.state_mut().save_session(&path).unwrap();
+    // A session from before update ratios were kept: the same without them.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut removed = 0;
+    for run in json["runs"].as_array_mut().unwrap() {
+        for bucket in run["buckets"].as_array_mut().unwrap() {
+            removed += usize::from(
+                bucket
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("update_ratios")
+                    .is_some(),
+            );
+        }
+    }
+    assert_eq!(removed, 15, "a bucket a step, each with its ratios");
+    std::fs::write(&older, serde_json::to_string(&json).unwrap()).unwrap();
+
+    step(&mut h, 5);
+    h.state_mut().open_session(&path).unwrap();
+    until(&mut h, |app| app.steps() == 15);
+    h.run_steps(3);
+    let reopened = figure(h.state(), "update_ratio");
+    assert_eq!(reopened.series, saved.series, "the same lines, to the bit");
+
+    step(&mut h, 5);
+    h.state_mut().open_session(&older).unwrap();
+    until(&mut h, |app| app.steps() == 15);
+    h.run_steps(3);
+    let older = figure(h.state(), "update_ratio");
+    assert!(older.series.iter().all(|s| s.points.is_empty()));
+    assert_eq!(older.notes.len(), 1, "{:?}", older.notes);
+    // It trains on, and measures again.
+    step(&mut h, 3);
+    let on = figure(h.state(), "update_ratio");
+    assert_eq!(on.series[0].points.len(), 3);
+}

@@ -278,6 +278,7 @@ mod tests {
     fn own_names_are_known() {
         assert!(is_own_name("loss.png") && is_own_name("summary.json"));
         assert!(is_own_name("depth_sweep.csv"));
+        assert!(is_own_name("update_ratio.svg") && is_own_name("gradient_highway.csv"));
         assert!(!is_own_name("notes.txt") && !is_own_name("loss.pdf"));
     }
 }
