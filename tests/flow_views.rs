@@ -220,14 +220,22 @@ fn the_update_ratio_over_time_and_export_all() {
     let lines = figure(h.state(), "update_ratio");
     assert_eq!(lines.title, "Update ratio over time");
     assert_eq!(lines.markers[0].value, 1e-3);
-    assert_eq!(lines.series.len(), h.state().config().depth + 1);
+    // 17 layers: five lines, the input layer's first and the output's last.
+    assert_eq!(lines.series.len(), 5);
+    assert_eq!(lines.series[0].name, "layer 1");
+    assert_eq!(lines.series[4].name, "layer out");
     // The last point of each line is the ratio of the last step of a run
     // stepped the same way.
     let mut run = gradscope::nn::Run::new(h.state().config().clone()).unwrap();
     for _ in 0..12 {
         run.step();
     }
-    for (series, layer) in lines.series.iter().zip(&run.last_stats().layers) {
+    let layers = &run.last_stats().layers;
+    for (series, layer) in lines
+        .series
+        .iter()
+        .zip([0, 4, 8, 12, 16].map(|l| &layers[l]))
+    {
         let plotted = series.points.last().unwrap();
         assert_eq!(plotted[0], 11.0);
         assert!(close(plotted[1], f64::from(layer.update_ratio), 1e-9));

@@ -49,6 +49,8 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
         "step {step} · dL/da_in = skip + branch; g(z2) + a_in passes dL/da_out unchanged, g(z2 + a_in) multiplies it by g'",
         "passo {step} · dL/da_in = skip + ramo; g(z2) + a_in passa dL/da_out invariato, g(z2 + a_in) lo moltiplica per g'"
     );
+    // The branch in the run's colour (plain blue, residual orange, as in
+    // the other plots), the skip in a colour of its own.
     let width = 0.8 / (2 * runs.len().max(1)) as f64;
     for (index, &(twin, stats)) in runs.iter().enumerate() {
         let bars = |pick: fn(&crate::nn::BlockFlow) -> f32| -> Vec<[f64; 2]> {
@@ -65,7 +67,7 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
                 twin,
                 lang,
             ),
-            PALETTE[(2 * index) % PALETTE.len()],
+            PALETTE[(2 + index) % PALETTE.len()],
             width,
             bars(|f| f.skip),
         ));
@@ -75,7 +77,7 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
                 twin,
                 lang,
             ),
-            PALETTE[(2 * index + 1) % PALETTE.len()],
+            PALETTE[index % PALETTE.len()],
             width,
             bars(|f| f.branch),
         ));
@@ -109,6 +111,17 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
         );
     }
     figure
+}
+
+/// At most `most` of `layers` layers, evenly spread, the input layer and
+/// the output layer always: a legend of 17 lines would hide the plot.
+fn shown_layers(layers: usize, most: usize) -> Vec<usize> {
+    if layers <= most || most < 2 {
+        return (0..layers).collect();
+    }
+    let mut shown: Vec<usize> = (0..most).map(|k| k * (layers - 1) / (most - 1)).collect();
+    shown.dedup();
+    shown
 }
 
 /// The guide at 1e-3 on a figure of update ratios.
@@ -160,7 +173,17 @@ pub fn update_ratio(runs: &[(Option<Twin>, &History)], lang: Lang) -> Figure {
             .max()
             .unwrap_or(0);
         let names = layer_categories(layers, lang);
-        for (layer, name) in names.iter().enumerate() {
+        let shown = shown_layers(layers, if runs.len() > 1 { 3 } else { 5 });
+        if shown.len() < layers {
+            let list: Vec<&str> = shown.iter().map(|&l| names[l].as_str()).collect();
+            let list = list.join(", ");
+            figure.subtitle = say!(
+                lang,
+                "layers {list} of {layers}, the input layer darkest",
+                "livelli {list} su {layers}, quello d'ingresso più scuro"
+            );
+        }
+        for (layer, name) in shown.into_iter().map(|l| (l, &names[l])) {
             let points: Vec<[f64; 2]> = history
                 .buckets()
                 .iter()
@@ -251,5 +274,13 @@ mod tests {
         let plotted = figure.series[0].points.last().unwrap()[1];
         assert!((plotted - f64::from(last)).abs() <= 1e-6 * f64::from(last));
         assert!(figure.notes.is_empty());
+    }
+
+    #[test]
+    fn a_deep_network_shows_a_few_layers_input_and_output_always() {
+        assert_eq!(shown_layers(4, 5), [0, 1, 2, 3]);
+        assert_eq!(shown_layers(17, 5), [0, 4, 8, 12, 16]);
+        assert_eq!(shown_layers(17, 3), [0, 8, 16]);
+        assert_eq!(shown_layers(6, 5), [0, 1, 2, 3, 5]);
     }
 }

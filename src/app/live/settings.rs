@@ -52,9 +52,9 @@ pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
 
 /// Learning rate, optimiser, clipping, skips: sent to the trainer now.
 fn live_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
-    // Four choices: they wrap rather than widen the panel.
+    // Four choices under their label: they wrap rather than widen the panel.
+    ui.label(l.pick("bars show", "le barre mostrano"));
     ui.horizontal_wrapped(|ui| {
-        ui.label(l.pick("bars show", "le barre mostrano"));
         for measure in GradientMeasure::ALL {
             ui.radio_value(&mut live.measure, measure, measure.symbol())
                 .on_hover_text(match measure {
