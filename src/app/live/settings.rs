@@ -148,7 +148,8 @@ fn live_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
     if live.runs.last().is_some_and(|r| r.style != style) {
         live.trainer.send(Edit::SetSkipStyle(style));
     }
-    ui.label(egui::RichText::new(style.formula()).monospace());
+    // Formulas on one line: they set the panel's width.
+    ui.add(egui::Label::new(egui::RichText::new(style.formula()).monospace()).extend());
     view_settings_ui(ui, live, l);
 }
 
@@ -232,7 +233,7 @@ fn reset_settings_ui(
     });
     // The formula's "gain" is the setting above it, named in the window's language.
     let formula = d.init.formula().replace("gain", l.pick("gain", "guadagno"));
-    ui.label(egui::RichText::new(formula).monospace());
+    ui.add(egui::Label::new(egui::RichText::new(formula).monospace()).extend());
     row(ui, l.pick("skips at start", "skip all'inizio"), |ui| {
         choice(ui, "skip", &mut d.skip, &Skip::ALL, Skip::name)
     });
