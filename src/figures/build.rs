@@ -247,7 +247,7 @@ fn gradient_bars_frame(layers: usize, measure: GradientMeasure, lang: Lang) -> F
                 )
                 .into();
         }
-        GradientMeasure::UpdateRatio => super::flow::update_ratio_frame(&mut figure, lang),
+        GradientMeasure::UpdateRatio => super::update_guide::update_ratio_frame(&mut figure, lang),
     }
     figure
 }

@@ -10,14 +10,10 @@ use crate::train::{History, Twin};
 
 use super::build::{layer_categories, twin_label};
 use super::colour::{PALETTE, viridis};
-use super::model::{Axis, Figure, Marker, Orientation, Rgb, Series};
+use super::model::{Axis, Figure, Series};
+use super::update_guide::healthy_guide;
 
-/// The grey of the guide at 1e-3.
-const GUIDE: Rgb = Rgb(90, 90, 90);
-
-/// The rule of thumb for a healthy learning rate: each step moves a
-/// layer's weights by about a thousandth of their size.
-pub const HEALTHY_UPDATE_RATIO: f64 = 1e-3;
+pub use super::update_guide::HEALTHY_UPDATE_RATIO;
 
 fn named(base: &str, twin: Option<Twin>, lang: Lang) -> String {
     match twin_label(twin, lang) {
@@ -122,33 +118,6 @@ fn shown_layers(layers: usize, most: usize) -> Vec<usize> {
     let mut shown: Vec<usize> = (0..most).map(|k| k * (layers - 1) / (most - 1)).collect();
     shown.dedup();
     shown
-}
-
-/// The guide at 1e-3 on a figure of update ratios.
-fn healthy_guide(lang: Lang) -> Marker {
-    Marker {
-        label: lang
-            .pick("1e-3: a healthy step", "1e-3: un passo sano")
-            .into(),
-        color: GUIDE,
-        orientation: Orientation::Horizontal,
-        value: HEALTHY_UPDATE_RATIO,
-        dashed: true,
-    }
-}
-
-/// The gradient bars' frame when they show ||update|| / ||W|| (the bars
-/// are `build::gradient_bars` with `GradientMeasure::UpdateRatio`): their
-/// id, title and the guide at 1e-3.
-pub fn update_ratio_frame(figure: &mut Figure, lang: Lang) {
-    figure.id = "update_ratio_bars".into();
-    figure.title = lang
-        .pick(
-            "Update ratio per layer",
-            "Rapporto di aggiornamento per livello",
-        )
-        .into();
-    figure.markers.push(healthy_guide(lang));
 }
 
 /// ||update|| / ||W|| of every layer over the steps (bucket means), input
