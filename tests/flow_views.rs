@@ -309,3 +309,17 @@ fn a_session_keeps_the_update_ratios_and_older_ones_open_without() {
     let on = figure(h.state(), "update_ratio");
     assert_eq!(on.series[0].points.len(), 3);
 }
+
+#[test]
+fn the_slot_choice_works_in_presentation_mode() {
+    let mut h = harness("residual-rescue", Mode::Twins, Lang::En);
+    step(&mut h, 2);
+    h.get_by_label("Presentation").click();
+    h.run_steps(3);
+    assert!(h.state().presentation());
+    assert!(h.query_by_label("bars show").is_none(), "the settings hide");
+    h.get_by_label("gradient highway").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("The gradient highway").is_some());
+    figure(h.state(), "gradient_highway");
+}
