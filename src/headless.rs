@@ -394,6 +394,9 @@ pub fn metrics_csv(history: &History) -> String {
     for i in 0..layers {
         out.push_str(&format!(",grad_norm_layer_{i}"));
     }
+    for i in 0..layers {
+        out.push_str(&format!(",update_ratio_layer_{i}"));
+    }
     out.push('\n');
     let evals = history.evals();
     for bucket in history.buckets() {
@@ -417,6 +420,11 @@ pub fn metrics_csv(history: &History) -> String {
         for agg in &bucket.grad_norms {
             out.push(',');
             out.push_str(&cell(Some(agg.mean())));
+        }
+        // A history without update ratios (none kept) leaves them empty.
+        for i in 0..layers {
+            out.push(',');
+            out.push_str(&cell(bucket.update_ratios.get(i).map(|a| a.mean())));
         }
         out.push('\n');
     }

@@ -182,6 +182,16 @@ fn run_writes_the_highway_and_the_update_ratios() {
         assert_eq!(saved["branch"].as_f64().unwrap() as f32, block.branch);
         assert!(block.skip > 0.0 && block.branch > 0.0);
     }
+    // metrics.csv: the last row's update ratios are the last step's.
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    let header: Vec<&str> = metrics.lines().next().unwrap().split(',').collect();
+    let last_row: Vec<&str> = metrics.lines().last().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|&c| c == "update_ratio_layer_0")
+        .unwrap();
+    let cell: f32 = last_row[column].parse().unwrap();
+    assert!((cell - last.layers[0].update_ratio).abs() <= 1e-6 * cell);
     let layers = summary["layers"].as_array().unwrap();
     for (saved, layer) in layers.iter().zip(&last.layers) {
         let ratio = saved["update_ratio_final"].as_f64().unwrap() as f32;
