@@ -309,6 +309,9 @@ impl Tab for LiveView {
         if pressed(Key::E) {
             controls::export_all(self, shared);
         }
+        if pressed(Key::G) {
+            self.slot = self.slot.next();
+        }
     }
 
     fn has_top(&self) -> bool {

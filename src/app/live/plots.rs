@@ -33,7 +33,7 @@ pub struct FiguresKey {
     slot: GradientSlot,
 }
 
-/// What the first row's third plot shows, chosen above it: the gradient
+/// What the first row's third plot shows, chosen under it: the gradient
 /// over time (the heatmap), the update ratio over time, or the gradient
 /// highway. One slot for the three keeps every other plot in place, in
 /// presentation mode too; Export all writes all three.
@@ -51,6 +51,15 @@ impl GradientSlot {
         GradientSlot::UpdateRatio,
         GradientSlot::Highway,
     ];
+
+    /// The next choice, round: the G key.
+    pub fn next(self) -> GradientSlot {
+        let at = GradientSlot::ALL
+            .iter()
+            .position(|&s| s == self)
+            .unwrap_or(0);
+        GradientSlot::ALL[(at + 1) % GradientSlot::ALL.len()]
+    }
 
     fn name(self, lang: Lang) -> &'static str {
         match self {
@@ -335,10 +344,13 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                     for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
                         match slot {
                             Some(figure) => {
-                                // The gradient slot's choice, above its plot.
+                                // The gradient slot's choice goes under its plot (the
+                                // titles and Export buttons of a row stay level).
+                                let slot_here = GradientSlot::shows(&figure.id);
                                 let mut plot_height = height;
-                                if GradientSlot::shows(&figure.id) {
-                                    plot_height -= slot_choice_ui(column, &mut chosen_slot, lang);
+                                if slot_here {
+                                    let spacing = column.spacing();
+                                    plot_height -= spacing.interact_size.y + spacing.item_spacing.y;
                                 }
                                 // Each plot's widgets (its export menu) get ids of their own.
                                 let (chosen, rect) = column
@@ -353,6 +365,9 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                         )
                                     })
                                     .inner;
+                                if slot_here {
+                                    slot_choice_ui(column, &mut chosen_slot, lang);
+                                }
                                 let visible = column.clip_rect().contains_rect(rect);
                                 let plot_request = |action| PlotRequest {
                                     action,
@@ -397,13 +412,12 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
     request
 }
 
-/// The gradient slot's three choices in a row; returns the height it took.
-fn slot_choice_ui(ui: &mut egui::Ui, slot: &mut GradientSlot, lang: Lang) -> f32 {
-    let row = ui.horizontal_wrapped(|ui| {
+/// The gradient slot's three choices in a row.
+fn slot_choice_ui(ui: &mut egui::Ui, slot: &mut GradientSlot, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
         for choice in GradientSlot::ALL {
             ui.selectable_value(slot, choice, choice.name(lang))
                 .on_hover_text(choice.hint(lang));
         }
     });
-    row.response.rect.height() + ui.spacing().item_spacing.y
 }
