@@ -46,6 +46,20 @@ pub struct LayerSummary {
     pub grad_norm_initial: f32,
     /// ||dL/dW|| at the last step.
     pub grad_norm_final: f32,
+    /// ||update|| / ||W|| of the last step (about 1e-3 is healthy).
+    pub update_ratio_final: f32,
+}
+
+/// One residual block in `summary.json`: the gradient highway at the last
+/// step, the norms of the two terms of dL/da at the block's input.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockSummary {
+    /// 0 at the input side.
+    pub block: usize,
+    /// Through the skip (0 when the skip is off).
+    pub skip: f32,
+    /// Back through the block's two layers.
+    pub branch: f32,
 }
 
 /// The table a run trained on, in `summary.json` and `sweep.json` (the
@@ -97,6 +111,9 @@ pub struct Summary {
     pub note: Option<String>,
     pub steps_per_second: f64,
     pub layers: Vec<LayerSummary>,
+    /// Per residual block, the gradient highway at the last step (empty
+    /// for a network too shallow for a block).
+    pub highway: Vec<BlockSummary>,
     /// The files written, relative to the folder.
     pub files: Vec<String>,
 }
@@ -265,6 +282,17 @@ pub fn run_to_folder(
             name: format!("layers.{i}"),
             grad_norm_initial: a.grad_weight_norm,
             grad_norm_final: b.grad_weight_norm,
+            update_ratio_final: b.update_ratio,
+        })
+        .collect();
+    let highway = last
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(block, flow)| BlockSummary {
+            block,
+            skip: flow.skip,
+            branch: flow.branch,
         })
         .collect();
     files.push("summary.json".into());
@@ -290,6 +318,7 @@ pub fn run_to_folder(
             0.0
         },
         layers,
+        highway,
         files,
     };
     let text = serde_json::to_string_pretty(&summary)?;
@@ -338,6 +367,8 @@ fn run_figures(
         initial,
         final_bars,
         build::gradient_heatmap(history, lang),
+        figures::flow::update_ratio(&[(None, history)], lang),
+        figures::flow::gradient_highway(&[(None, last)], lang),
         build::activation(
             activation,
             histogram.as_ref().map(|h| (h, histogram_layer)),
@@ -364,6 +395,9 @@ pub fn metrics_csv(history: &History) -> String {
     for i in 0..layers {
         out.push_str(&format!(",grad_norm_layer_{i}"));
     }
+    for i in 0..layers {
+        out.push_str(&format!(",update_ratio_layer_{i}"));
+    }
     out.push('\n');
     let evals = history.evals();
     for bucket in history.buckets() {
@@ -387,6 +421,11 @@ pub fn metrics_csv(history: &History) -> String {
         for agg in &bucket.grad_norms {
             out.push(',');
             out.push_str(&cell(Some(agg.mean())));
+        }
+        // A history without update ratios (none kept) leaves them empty.
+        for i in 0..layers {
+            out.push(',');
+            out.push_str(&cell(bucket.update_ratios.get(i).map(|a| a.mean())));
         }
         out.push('\n');
     }

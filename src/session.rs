@@ -110,6 +110,10 @@ pub struct SavedBucket {
     pub last_step: u64,
     pub loss: SavedAgg,
     pub grad_norms: Vec<SavedAgg>,
+    /// ||update|| / ||W|| per layer (absent in files from before it was
+    /// kept: such buckets restore with none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub update_ratios: Vec<SavedAgg>,
 }
 
 /// [sum, min, max, finite values, non-finite values].
@@ -210,6 +214,7 @@ fn save_run(run: &RunState) -> SavedRun {
                 last_step: b.last_step,
                 loss: saved_agg(&b.loss),
                 grad_norms: b.grad_norms.iter().map(saved_agg).collect(),
+                update_ratios: b.update_ratios.iter().map(saved_agg).collect(),
             })
             .collect(),
         evals: run
@@ -401,7 +406,8 @@ fn restore_history(run: &SavedRun, depth: usize) -> Result<History, RestoreError
         {
             return Err(RestoreError::HistoryOrder { run: name() });
         }
-        if saved.grad_norms.len() != depth + 1 {
+        let ratios = saved.update_ratios.len();
+        if saved.grad_norms.len() != depth + 1 || (ratios != 0 && ratios != depth + 1) {
             return Err(RestoreError::HistoryLayers { run: name() });
         }
         next_step = saved.last_step + 1;
@@ -415,7 +421,11 @@ fn restore_history(run: &SavedRun, depth: usize) -> Result<History, RestoreError
                 .iter()
                 .map(|a| restore_agg(a, steps))
                 .collect::<Result<_, _>>()?,
-            update_ratios: Vec::new(),
+            update_ratios: saved
+                .update_ratios
+                .iter()
+                .map(|a| restore_agg(a, steps))
+                .collect::<Result<_, _>>()?,
         });
     }
     if next_step != 0 && next_step != run.steps {

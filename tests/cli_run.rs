@@ -142,6 +142,64 @@ fn run_writes_every_file() {
     );
 }
 
+/// `run` writes the update ratio and the gradient highway (figures and
+/// summary), and their numbers are those of a run stepped the same way.
+#[test]
+fn run_writes_the_highway_and_the_update_ratios() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    ok(&[
+        "run",
+        "--lesson",
+        "residual-rescue",
+        "--depth",
+        "6",
+        "--steps",
+        "7",
+        "--size",
+        "640x400",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    for figure in ["update_ratio", "gradient_highway"] {
+        assert_eq!(png_size(&out.join(format!("{figure}.png"))), (640, 400));
+        svg_is_well_formed(&out.join(format!("{figure}.svg")));
+        assert!(csv_rows(&out.join(format!("{figure}.csv"))) > 1, "{figure}");
+    }
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let config: gradscope::nn::Config = serde_json::from_value(summary["config"].clone()).unwrap();
+    let mut run = gradscope::nn::Run::new(config).unwrap();
+    for _ in 0..7 {
+        run.step();
+    }
+    let last = run.last_stats();
+    let highway = summary["highway"].as_array().unwrap();
+    assert_eq!(highway.len(), last.blocks.len());
+    assert_eq!(highway.len(), 2, "depth 6: two blocks");
+    for (saved, block) in highway.iter().zip(&last.blocks) {
+        assert_eq!(saved["skip"].as_f64().unwrap() as f32, block.skip);
+        assert_eq!(saved["branch"].as_f64().unwrap() as f32, block.branch);
+        assert!(block.skip > 0.0 && block.branch > 0.0);
+    }
+    // metrics.csv: the last row's update ratios are the last step's.
+    let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+    let header: Vec<&str> = metrics.lines().next().unwrap().split(',').collect();
+    let last_row: Vec<&str> = metrics.lines().last().unwrap().split(',').collect();
+    let column = header
+        .iter()
+        .position(|&c| c == "update_ratio_layer_0")
+        .unwrap();
+    let cell: f32 = last_row[column].parse().unwrap();
+    assert!((cell - last.layers[0].update_ratio).abs() <= 1e-6 * cell);
+    let layers = summary["layers"].as_array().unwrap();
+    for (saved, layer) in layers.iter().zip(&last.layers) {
+        let ratio = saved["update_ratio_final"].as_f64().unwrap() as f32;
+        assert_eq!(ratio, layer.update_ratio);
+        assert!(ratio > 0.0);
+    }
+}
+
 #[test]
 fn a_diverging_run_reports_step_layer_and_phase() {
     let dir = tempfile::tempdir().unwrap();

@@ -189,3 +189,50 @@ fn live_digits_twins_it() {
         "live_digits_twins_it",
     );
 }
+
+/// The live tab with the update ratio as bars and the gradient slot on
+/// `slot` (its label in `lang`), the residual-rescue lesson in `mode`.
+fn flow_looks_as_recorded(mode: gradscope::train::Mode, lang: Lang, slot: &str, name: &str) {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(&cc.egui_ctx, lang, Some("residual-rescue")).unwrap()
+        });
+    h.state_mut().set_export_root("/exports".into());
+    let lesson = lessons::find("residual-rescue").unwrap();
+    h.state().send(Playback::Pause);
+    h.state().send(Command::Reset {
+        config: lesson.config,
+        mode,
+    });
+    h.state().send(Playback::Step(60));
+    until(&mut h, |app| {
+        app.steps() == 60 && *app.training_state() == State::Paused
+    });
+    h.run_steps(2);
+    h.get_by_label("||ΔW||/||W||").click();
+    h.run_steps(1);
+    h.get_by_label(slot).click();
+    h.run_steps(4);
+    h.snapshot(name);
+}
+
+#[test]
+fn live_highway_twins_en() {
+    flow_looks_as_recorded(
+        gradscope::train::Mode::Twins,
+        Lang::En,
+        "gradient highway",
+        "live_highway_twins_en",
+    );
+}
+
+#[test]
+fn live_update_ratio_it() {
+    flow_looks_as_recorded(
+        gradscope::train::Mode::Single,
+        Lang::It,
+        "rapporto di aggiornamento",
+        "live_update_ratio_it",
+    );
+}

@@ -224,7 +224,9 @@ fn opened_texts(mut h: Harness<'static, GradscopeApp>, opener: &str) -> BTreeSet
     h.get_all_by_label(opener).next().unwrap().click();
     h.run_steps(3);
     // A loaded machine may need a few more frames (a tab switch, the
-    // trainer's first update) before what opened is all on screen.
+    // trainer's first update) before what opened is all on screen. New
+    // texts, not more: the guided lesson opens on the backprop tab, which
+    // has fewer texts than the live tab it replaces.
     let mut opened = visible_texts(&h);
     // Something new: a menu adds texts, a tab switch (the guided lesson)
     // replaces them, perhaps with fewer.

@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use super::tab::View;
 
 /// (key, what it does), in the overlay's order.
-fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
+fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 11] {
     [
         (
             lang.pick("Space", "Spazio"),
@@ -36,6 +36,13 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 10] {
             lang.pick(
                 "export all plots (live training)",
                 "esporta tutti i grafici (addestramento)",
+            ),
+        ),
+        (
+            "G",
+            lang.pick(
+                "gradient over time / update ratio / gradient highway (live training)",
+                "gradiente nel tempo / rapporto di aggiornamento / autostrada del gradiente (addestramento)",
             ),
         ),
         ("1 2 3 4", lang.pick("switch tab", "cambia scheda")),

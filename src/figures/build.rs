@@ -159,13 +159,17 @@ pub enum GradientMeasure {
     /// learning" of a layer (the batch mean of dL/dz, so it is free of the
     /// size of the layer's inputs).
     Biases,
+    /// ||update|| / ||W||: how far the optimiser moved each layer this
+    /// step. SGD's follows the gradient; Adam's does not.
+    UpdateRatio,
 }
 
 impl GradientMeasure {
-    pub const ALL: [GradientMeasure; 3] = [
+    pub const ALL: [GradientMeasure; 4] = [
         GradientMeasure::Weights,
         GradientMeasure::Biases,
         GradientMeasure::Deltas,
+        GradientMeasure::UpdateRatio,
     ];
 
     /// The measure's symbol: the y axis and the legend.
@@ -174,6 +178,7 @@ impl GradientMeasure {
             GradientMeasure::Weights => "||dL/dW||",
             GradientMeasure::Deltas => "RMS dL/dz",
             GradientMeasure::Biases => "||dL/db||",
+            GradientMeasure::UpdateRatio => "||ΔW||/||W||",
         }
     }
 
@@ -182,6 +187,7 @@ impl GradientMeasure {
             GradientMeasure::Weights => layer.grad_weight_norm,
             GradientMeasure::Deltas => layer.delta_rms,
             GradientMeasure::Biases => layer.grad_bias_norm,
+            GradientMeasure::UpdateRatio => layer.update_ratio,
         }
     }
 }
@@ -241,6 +247,7 @@ fn gradient_bars_frame(layers: usize, measure: GradientMeasure, lang: Lang) -> F
                 )
                 .into();
         }
+        GradientMeasure::UpdateRatio => super::update_guide::update_ratio_frame(&mut figure, lang),
     }
     figure
 }
@@ -271,7 +278,9 @@ pub fn gradient_bars(
             points,
         ));
     }
+    // The bound is on gradients: an update ratio is the optimiser's.
     if activation == Activation::Sigmoid
+        && measure != GradientMeasure::UpdateRatio
         && let Some((_, stats)) = runs.first()
     {
         let out = stats

@@ -4,17 +4,16 @@
 //! (||update|| / ||W|| per layer over time, on a log scale, with the
 //! practitioners' guide at 1e-3).
 
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 use crate::nn::StepStats;
 use crate::train::{History, Twin};
 
 use super::build::{layer_categories, twin_label};
 use super::colour::{PALETTE, viridis};
-use super::model::{Axis, Figure, Marker, Orientation, Rgb, Series};
+use super::model::{Axis, Figure, Series};
+use super::update_guide::healthy_guide;
 
-/// The rule of thumb for a healthy learning rate: each step moves a
-/// layer's weights by about a thousandth of their size.
-pub const HEALTHY_UPDATE_RATIO: f64 = 1e-3;
+pub use super::update_guide::HEALTHY_UPDATE_RATIO;
 
 fn named(base: &str, twin: Option<Twin>, lang: Lang) -> String {
     match twin_label(twin, lang) {
@@ -40,12 +39,14 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
             "||dL/da|| all'ingresso del blocco",
         )),
     );
-    figure.subtitle = lang
-        .pick(
-            "dL/da_in = skip term + branch term; a_out = g(z2) + a_in passes dL/da_out unchanged, a_out = g(z2 + a_in) multiplies it by g'",
-            "dL/da_in = termine della skip + termine del ramo; a_out = g(z2) + a_in passa dL/da_out invariato, a_out = g(z2 + a_in) lo moltiplica per g'",
-        )
-        .into();
+    let step = runs.first().map_or(0, |(_, s)| s.step);
+    figure.subtitle = say!(
+        lang,
+        "step {step} · dL/da_in = skip + branch; g(z2) + a_in passes dL/da_out unchanged, g(z2 + a_in) multiplies it by g'",
+        "passo {step} · dL/da_in = skip + ramo; g(z2) + a_in passa dL/da_out invariato, g(z2 + a_in) lo moltiplica per g'"
+    );
+    // The branch in the run's colour (plain blue, residual orange, as in
+    // the other plots), the skip in a colour of its own.
     let width = 0.8 / (2 * runs.len().max(1)) as f64;
     for (index, &(twin, stats)) in runs.iter().enumerate() {
         let bars = |pick: fn(&crate::nn::BlockFlow) -> f32| -> Vec<[f64; 2]> {
@@ -62,7 +63,7 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
                 twin,
                 lang,
             ),
-            PALETTE[(2 * index) % PALETTE.len()],
+            PALETTE[(2 + index) % PALETTE.len()],
             width,
             bars(|f| f.skip),
         ));
@@ -72,12 +73,20 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
                 twin,
                 lang,
             ),
-            PALETTE[(2 * index + 1) % PALETTE.len()],
+            PALETTE[index % PALETTE.len()],
             width,
             bars(|f| f.branch),
         ));
     }
-    if blocks == 0 {
+    if runs.is_empty() {
+        figure.notes.push(
+            lang.pick(
+                "no step yet: the first step measures the gradients",
+                "nessun passo ancora: il primo passo misura i gradienti",
+            )
+            .into(),
+        );
+    } else if blocks == 0 {
         figure.notes.push(
             lang.pick(
                 "no residual block: a network needs 3 hidden layers for one",
@@ -100,6 +109,17 @@ pub fn gradient_highway(runs: &[(Option<Twin>, &StepStats)], lang: Lang) -> Figu
     figure
 }
 
+/// At most `most` of `layers` layers, evenly spread, the input layer and
+/// the output layer always: a legend of 17 lines would hide the plot.
+fn shown_layers(layers: usize, most: usize) -> Vec<usize> {
+    if layers <= most || most < 2 {
+        return (0..layers).collect();
+    }
+    let mut shown: Vec<usize> = (0..most).map(|k| k * (layers - 1) / (most - 1)).collect();
+    shown.dedup();
+    shown
+}
+
 /// ||update|| / ||W|| of every layer over the steps (bucket means), input
 /// layer darkest, with the guide at 1e-3. In compare mode the plain twin's
 /// lines are dashed.
@@ -107,21 +127,13 @@ pub fn update_ratio(runs: &[(Option<Twin>, &History)], lang: Lang) -> Figure {
     let mut figure = Figure::new(
         "update_ratio",
         lang.pick(
-            "Update ratio per layer",
-            "Rapporto di aggiornamento per livello",
+            "Update ratio over time",
+            "Rapporto di aggiornamento nel tempo",
         ),
         Axis::integer(lang.pick("step", "passo")),
-        Axis::log("||ΔW|| / ||W||"),
+        Axis::log("||ΔW||/||W||"),
     );
-    figure.markers.push(Marker {
-        label: lang
-            .pick("1e-3: a healthy step", "1e-3: un passo sano")
-            .into(),
-        color: Rgb(90, 90, 90),
-        orientation: Orientation::Horizontal,
-        value: HEALTHY_UPDATE_RATIO,
-        dashed: true,
-    });
+    figure.markers.push(healthy_guide(lang));
     for &(twin, history) in runs {
         let layers = history
             .buckets()
@@ -130,7 +142,17 @@ pub fn update_ratio(runs: &[(Option<Twin>, &History)], lang: Lang) -> Figure {
             .max()
             .unwrap_or(0);
         let names = layer_categories(layers, lang);
-        for (layer, name) in names.iter().enumerate() {
+        let shown = shown_layers(layers, if runs.len() > 1 { 3 } else { 5 });
+        if shown.len() < layers {
+            let list: Vec<&str> = shown.iter().map(|&l| names[l].as_str()).collect();
+            let list = list.join(", ");
+            figure.subtitle = say!(
+                lang,
+                "layers {list} of {layers}, the input layer darkest",
+                "livelli {list} su {layers}, quello d'ingresso più scuro"
+            );
+        }
+        for (layer, name) in shown.into_iter().map(|l| (l, &names[l])) {
             let points: Vec<[f64; 2]> = history
                 .buckets()
                 .iter()
@@ -221,5 +243,13 @@ mod tests {
         let plotted = figure.series[0].points.last().unwrap()[1];
         assert!((plotted - f64::from(last)).abs() <= 1e-6 * f64::from(last));
         assert!(figure.notes.is_empty());
+    }
+
+    #[test]
+    fn a_deep_network_shows_a_few_layers_input_and_output_always() {
+        assert_eq!(shown_layers(4, 5), [0, 1, 2, 3]);
+        assert_eq!(shown_layers(17, 5), [0, 4, 8, 12, 16]);
+        assert_eq!(shown_layers(17, 3), [0, 8, 16]);
+        assert_eq!(shown_layers(6, 5), [0, 1, 2, 3, 5]);
     }
 }

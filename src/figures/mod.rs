@@ -17,7 +17,8 @@
 //! - `geometry`: the rectangle type both measure with.
 //! - `landscape`: the loss landscape slice with its contour lines.
 //! - `flow`: the gradient highway of the residual blocks and the update
-//!   ratio per layer over time.
+//!   ratio per layer over time; `update_guide`: the update ratio's guide
+//!   at 1e-3 and the gradient bars' frame when they show it.
 //! - `layout`: an exported figure as shapes in pixels, painted alike by
 //!   `png` and `svg` (text measured with the embedded `font`); `csv`
 //!   writes the data; `write_all` writes all three files of a figure.
@@ -40,6 +41,7 @@ pub mod screen;
 pub mod svg;
 pub mod tick_labels;
 mod ticks;
+pub mod update_guide;
 
 pub use colour::{PALETTE, region_color};
 pub use export::write_all;

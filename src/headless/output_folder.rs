@@ -34,11 +34,13 @@ const OWN_FILES: [&str; 7] = [
 ];
 
 /// The figures `run` and `sweep` write, each as PNG, SVG and CSV.
-const OWN_FIGURES: [&str; 11] = [
+const OWN_FIGURES: [&str; 13] = [
     "loss",
     "gradients_initial",
     "gradients",
     "gradient_heatmap",
+    "update_ratio",
+    "gradient_highway",
     "activation",
     "depth_sweep",
     "confusion",
@@ -279,6 +281,7 @@ mod tests {
     fn own_names_are_known() {
         assert!(is_own_name("loss.png") && is_own_name("summary.json"));
         assert!(is_own_name("depth_sweep.csv"));
+        assert!(is_own_name("update_ratio.svg") && is_own_name("gradient_highway.csv"));
         assert!(!is_own_name("notes.txt") && !is_own_name("loss.pdf"));
     }
 }

@@ -28,7 +28,8 @@ struct Head {
 /// Most numbers (counted as the commas between them, an upper bound for
 /// any JSON layout) a session of `config` in `mode` can hold: per run the
 /// weights and two optimiser moments, the skips, and a full history
-/// (buckets with one aggregate per layer, evaluations, events), and a
+/// (buckets with two aggregates per layer, the gradient's and the update
+/// ratio's, evaluations, events), and a
 /// carried CSV table (`TABLE_NUMBERS`).
 pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
     let runs: u64 = match mode {
@@ -40,7 +41,7 @@ pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
     let per_run = 3 * crate::nn::memory::parameters(&config.shape())
         + 16 * layers
         + block_count(config.depth) as u64
-        + 2 * history * (6 * (layers + 1) + 8)
+        + 2 * history * (6 * (2 * layers + 1) + 8)
         + 2 * history * 8
         + 64;
     let table = if config.dataset == crate::nn::Dataset::Csv {

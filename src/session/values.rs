@@ -66,7 +66,13 @@ pub(super) fn check_values(run: &SavedRun) -> Result<(), RestoreError> {
             b.grad_norms
                 .iter()
                 .enumerate()
-                .map(|(i, a)| (format!("gradient norm of layers.{i}"), a)),
+                .map(|(i, a)| (format!("gradient norm of layers.{i}"), a))
+                .chain(
+                    b.update_ratios
+                        .iter()
+                        .enumerate()
+                        .map(|(i, a)| (format!("update ratio of layers.{i}"), a)),
+                ),
         );
         for (field, agg) in aggs {
             if let Some((value, range)) = agg_problem(agg) {

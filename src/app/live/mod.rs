@@ -24,7 +24,7 @@ use crate::train::{
 };
 
 use super::tab::{PlotRequest, Shared, Tab};
-use plots::{FiguresKey, ScrollCapture};
+use plots::{FiguresKey, GradientSlot, ScrollCapture};
 
 pub struct LiveView {
     trainer: Trainer,
@@ -50,6 +50,8 @@ pub struct LiveView {
     speed: Speed,
     /// What the gradient bars show.
     measure: build::GradientMeasure,
+    /// What the first row's third plot shows.
+    slot: GradientSlot,
     /// The settings panel (hidden in presentation mode, to give the plots room).
     pub show_settings: bool,
     /// Whose decision boundary shows in compare mode (`None`: the
@@ -85,6 +87,7 @@ impl LiveView {
             histogram_choice: None,
             speed,
             measure,
+            slot: GradientSlot::default(),
             show_settings: true,
             boundary_run: None,
             generation: 0,
@@ -313,6 +316,9 @@ impl Tab for LiveView {
         }
         if pressed(Key::E) {
             controls::export_all(self, shared);
+        }
+        if pressed(Key::G) {
+            self.slot = self.slot.next();
         }
     }
 

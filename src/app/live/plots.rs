@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use crate::figures::Figure;
 use crate::figures::build::{self, activation_range};
-use crate::figures::data_views;
+use crate::figures::{data_views, flow};
 use crate::lang::{Lang, say};
 use crate::nn::{StepStats, TestView};
 use crate::train::{Edit, History, Twin, run_code};
@@ -30,6 +30,95 @@ pub struct FiguresKey {
     measure: build::GradientMeasure,
     histogram_layer: usize,
     boundary_run: usize,
+    slot: GradientSlot,
+}
+
+/// What the first row's third plot shows, chosen under it: the gradient
+/// over time (the heatmap), the update ratio over time, or the gradient
+/// highway. One slot for the three keeps every other plot in place, in
+/// presentation mode too; Export all writes all three.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GradientSlot {
+    #[default]
+    OverTime,
+    UpdateRatio,
+    Highway,
+}
+
+impl GradientSlot {
+    pub const ALL: [GradientSlot; 3] = [
+        GradientSlot::OverTime,
+        GradientSlot::UpdateRatio,
+        GradientSlot::Highway,
+    ];
+
+    /// The next choice, round: the G key.
+    pub fn next(self) -> GradientSlot {
+        let at = GradientSlot::ALL
+            .iter()
+            .position(|&s| s == self)
+            .unwrap_or(0);
+        GradientSlot::ALL[(at + 1) % GradientSlot::ALL.len()]
+    }
+
+    fn name(self, lang: Lang) -> &'static str {
+        match self {
+            GradientSlot::OverTime => lang.pick("gradient over time", "gradiente nel tempo"),
+            GradientSlot::UpdateRatio => lang.pick("update ratio", "rapporto di aggiornamento"),
+            GradientSlot::Highway => lang.pick("gradient highway", "autostrada del gradiente"),
+        }
+    }
+
+    fn hint(self, lang: Lang) -> &'static str {
+        match self {
+            GradientSlot::OverTime => lang.pick(
+                "||dL/dW|| of every layer over the steps",
+                "||dL/dW|| di ogni livello nel corso dei passi",
+            ),
+            GradientSlot::UpdateRatio => lang.pick(
+                "||ΔW||/||W|| of every layer over the steps, with the healthy 1e-3",
+                "||ΔW||/||W|| di ogni livello nel corso dei passi, con il valore sano 1e-3",
+            ),
+            GradientSlot::Highway => lang.pick(
+                "Per residual block, the gradient that came through the skip and through the branch",
+                "Per blocco residuo, il gradiente arrivato attraverso la skip e attraverso il ramo",
+            ),
+        }
+    }
+
+    /// The ids of the figures the slot can show.
+    fn shows(id: &str) -> bool {
+        ["gradient_heatmap", "update_ratio", "gradient_highway"].contains(&id)
+    }
+}
+
+/// The figure `slot` shows. In compare mode the heatmap shows the first
+/// twin (its title says which); the other two show both.
+fn slot_figure(live: &LiveView, slot: GradientSlot, lang: Lang) -> Option<Figure> {
+    match slot {
+        GradientSlot::OverTime => {
+            let first = live.runs.first()?;
+            let mut heatmap = build::gradient_heatmap(&first.history, lang);
+            if live.runs.len() > 1 {
+                let twin = build::twin_label(first.twin, lang);
+                heatmap.title = format!("{}: {twin}", heatmap.title);
+            }
+            Some(heatmap)
+        }
+        GradientSlot::UpdateRatio => {
+            let histories: Vec<(Option<Twin>, &History)> =
+                live.runs.iter().map(|r| (r.twin, &r.history)).collect();
+            Some(flow::update_ratio(&histories, lang))
+        }
+        GradientSlot::Highway => {
+            let latest: Vec<(Option<Twin>, &StepStats)> = live
+                .runs
+                .iter()
+                .filter_map(|r| r.latest.as_ref().map(|s| (r.twin, s)))
+                .collect();
+            Some(flow::gradient_highway(&latest, lang))
+        }
+    }
 }
 
 /// A screen capture of a plot that was partly scrolled out of view: the
@@ -78,21 +167,19 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
         ));
     }
     if let Some(first) = live.runs.first() {
-        let mut heatmap = build::gradient_heatmap(&first.history, lang);
         let (lo, hi) = activation_range(activation);
         let histogram = first
             .histogram
             .as_ref()
             .map(|h| (h, live.histogram_layer()));
         let mut inputs = build::activation(activation, histogram, lo, hi, lang);
-        // In compare mode these show the first twin: say which.
+        // In compare mode it shows the first twin: say which.
         if live.runs.len() > 1 {
-            for figure in [&mut heatmap, &mut inputs] {
-                let twin = build::twin_label(first.twin, lang);
-                figure.title = format!("{}: {twin}", figure.title);
-            }
+            let twin = build::twin_label(first.twin, lang);
+            inputs.title = format!("{}: {twin}", inputs.title);
         }
-        figures.extend([heatmap, inputs]);
+        figures.extend(slot_figure(live, live.slot, lang));
+        figures.push(inputs);
     }
     if live.config.inputs() != 2 {
         // A plane shows two inputs only: real data get views of their own.
@@ -110,11 +197,18 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
     figures
 }
 
-/// What Export all writes: every plot on screen, and for 2-D data (whose
+/// What Export all writes: every plot on screen, the gradient slot's
+/// other two figures, and for 2-D data (whose
 /// decision boundary takes the confusion matrix's slot) the confusion
 /// matrix too, which every data set has.
 pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
     let mut figures = figures(live, lang);
+    // The gradient slot's other two figures.
+    for slot in GradientSlot::ALL {
+        if slot != live.slot {
+            figures.extend(slot_figure(live, slot, lang));
+        }
+    }
     if live.config.inputs() == 2 {
         figures.extend(data_figures(live, lang));
     }
@@ -156,6 +250,7 @@ fn live_figures(live: &mut LiveView, lang: Lang) -> Rc<Vec<Figure>> {
         measure: live.measure,
         histogram_layer: live.histogram_layer(),
         boundary_run: boundary_run(live),
+        slot: live.slot,
     };
     match &live.figures_cache {
         Some((built, figures)) if *built == key => figures.clone(),
@@ -240,6 +335,7 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
     // (its plot no longer drawn) is dropped.
     let mut scrolled = live.capture_after_scroll.take();
     let mut waiting = None;
+    let mut chosen_slot = live.slot;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
@@ -248,6 +344,14 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                     for (index, (column, slot)) in columns.iter_mut().zip(group).enumerate() {
                         match slot {
                             Some(figure) => {
+                                // The gradient slot's choice goes under its plot (the
+                                // titles and Export buttons of a row stay level).
+                                let slot_here = GradientSlot::shows(&figure.id);
+                                let mut plot_height = height;
+                                if slot_here {
+                                    let spacing = column.spacing();
+                                    plot_height -= spacing.interact_size.y + spacing.item_spacing.y;
+                                }
                                 // Each plot's widgets (its export menu) get ids of their own.
                                 let (chosen, rect) = column
                                     .push_id(&figure.id, |ui| {
@@ -255,12 +359,15 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                             ui,
                                             &figure.id,
                                             figure,
-                                            height,
+                                            plot_height.max(MIN_PLOT_HEIGHT),
                                             lang,
                                             shared.line_scale,
                                         )
                                     })
                                     .inner;
+                                if slot_here {
+                                    slot_choice_ui(column, &mut chosen_slot, lang);
+                                }
                                 let visible = column.clip_rect().contains_rect(rect);
                                 let plot_request = |action| PlotRequest {
                                     action,
@@ -298,5 +405,19 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
             }
         });
     live.capture_after_scroll = waiting;
+    if chosen_slot != live.slot {
+        live.slot = chosen_slot;
+        ui.ctx().request_repaint();
+    }
     request
+}
+
+/// The gradient slot's three choices in a row.
+fn slot_choice_ui(ui: &mut egui::Ui, slot: &mut GradientSlot, lang: Lang) {
+    ui.horizontal_wrapped(|ui| {
+        for choice in GradientSlot::ALL {
+            ui.selectable_value(slot, choice, choice.name(lang))
+                .on_hover_text(choice.hint(lang));
+        }
+    });
 }

@@ -4,6 +4,7 @@
 //! part (and the teacher's CSV table) is in `data`.
 
 use crate::explain::Explain;
+use crate::figures::build::GradientMeasure;
 
 use crate::lang::Lang;
 use crate::nn::{Activation, BranchInit, Init, OptimizerKind, Skip, SkipStyle};
@@ -51,22 +52,27 @@ pub fn settings_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
 
 /// Learning rate, optimiser, clipping, skips: sent to the trainer now.
 fn live_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
-    ui.horizontal(|ui| {
-        ui.label(l.pick("bars show", "le barre mostrano"));
-        for measure in crate::figures::build::GradientMeasure::ALL {
+    // Four choices under their label: they wrap rather than widen the panel.
+    ui.label(l.pick("bars show", "le barre mostrano"));
+    ui.horizontal_wrapped(|ui| {
+        for measure in GradientMeasure::ALL {
             ui.radio_value(&mut live.measure, measure, measure.symbol())
                 .on_hover_text(match measure {
-                    crate::figures::build::GradientMeasure::Weights => l.pick(
+                    GradientMeasure::Weights => l.pick(
                         "The gradient of each layer's weights: what the optimiser gets",
                         "Il gradiente dei pesi di ogni livello: ciò che riceve l'ottimizzatore",
                     ),
-                    crate::figures::build::GradientMeasure::Biases => l.pick(
+                    GradientMeasure::Biases => l.pick(
                         "The gradient of each layer's biases: how fast the layer learns",
                         "Il gradiente dei bias di ogni livello: quanto velocemente impara il livello",
                     ),
-                    crate::figures::build::GradientMeasure::Deltas => l.pick(
+                    GradientMeasure::Deltas => l.pick(
                         "The error signal dL/dz the backward pass carries through each layer",
                         "Il segnale d'errore dL/dz che la backpropagation porta attraverso ogni livello",
+                    ),
+                    GradientMeasure::UpdateRatio => l.pick(
+                        "How far this step moved each layer's weights, relative to their size (about 1e-3 is healthy). SGD's follows the gradient; Adam moves even a layer whose gradient has vanished",
+                        "Di quanto questo passo ha spostato i pesi di ogni livello, rispetto alla loro grandezza (circa 1e-3 è sano). Quello di SGD segue il gradiente; Adam sposta anche un livello il cui gradiente è svanito",
                     ),
                 });
         }
@@ -142,7 +148,8 @@ fn live_settings_ui(ui: &mut egui::Ui, live: &mut LiveView, l: Lang) {
     if live.runs.last().is_some_and(|r| r.style != style) {
         live.trainer.send(Edit::SetSkipStyle(style));
     }
-    ui.label(egui::RichText::new(style.formula()).monospace());
+    // Formulas on one line: they set the panel's width.
+    ui.add(egui::Label::new(egui::RichText::new(style.formula()).monospace()).extend());
     view_settings_ui(ui, live, l);
 }
 
@@ -226,7 +233,7 @@ fn reset_settings_ui(
     });
     // The formula's "gain" is the setting above it, named in the window's language.
     let formula = d.init.formula().replace("gain", l.pick("gain", "guadagno"));
-    ui.label(egui::RichText::new(formula).monospace());
+    ui.add(egui::Label::new(egui::RichText::new(formula).monospace()).extend());
     row(ui, l.pick("skips at start", "skip all'inizio"), |ui| {
         choice(ui, "skip", &mut d.skip, &Skip::ALL, Skip::name)
     });
