@@ -536,6 +536,24 @@ fn the_landscape_tab_slices_the_live_networks_around_their_weights() {
         let trained = gradscope::nn::Run::with_network(config, run.mlp);
         assert_eq!(slice.centre(), trained.evaluate(&trained.data.train).loss);
     }
+    // Export all (on the live tab) writes both twins' landscapes.
+    let root = tempfile::tempdir().unwrap();
+    h.state_mut().set_export_root(root.path().to_path_buf());
+    h.get_by_label("Live training").click();
+    h.run_steps(2);
+    h.get_by_label("Export all").click();
+    h.run_steps(2);
+    let message = h.state().message().unwrap().to_string();
+    assert!(message.starts_with("Exported to "), "{message}");
+    let dir = std::path::PathBuf::from(message.trim_start_matches("Exported to "));
+    for id in ["landscape_plain", "landscape_residual"] {
+        for extension in ["png", "svg", "csv"] {
+            let file = dir.join(format!("{id}.{extension}"));
+            assert!(file.is_file(), "{}", file.display());
+        }
+    }
+    h.get_by_label("Loss landscape").click();
+    h.run_steps(2);
     // Computing again can be cancelled.
     h.get_by_label_contains("Compute the landscape").click();
     until(&mut h, |app| app.landscape_progress().0);

@@ -9,8 +9,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 use egui::Key;
 
 use crate::figures::Figure;
-use crate::figures::build::twin_label;
-use crate::figures::landscape::{LogScale, landscape};
+use crate::figures::landscape::landscapes;
 use crate::lang::Lang;
 use crate::nn::Config;
 use crate::nn::landscape::{MAX_GRID, MAX_SPAN};
@@ -108,7 +107,7 @@ impl LandscapeView {
     /// Moves the work on: asks `live` for its networks when Compute was
     /// pressed, starts the job when they come, and collects its result.
     /// Called every frame by the window, whichever tab is open.
-    pub fn serve(&mut self, ctx: &egui::Context, live: &LiveView, lang: Lang) {
+    pub fn serve(&mut self, ctx: &egui::Context, live: &mut LiveView, lang: Lang) {
         self.live_step = live.steps();
         if std::mem::take(&mut self.wants_networks) {
             let (reply, answer) = mpsc::channel();
@@ -119,7 +118,10 @@ impl LandscapeView {
             }
         }
         self.receive_networks(ctx, lang);
-        self.poll_job();
+        if let Some(finished) = self.poll_job() {
+            // Export all writes it with the live tab's plots.
+            live.landscape = Some(finished);
+        }
     }
 
     fn receive_networks(&mut self, ctx: &egui::Context, lang: Lang) {
@@ -164,19 +166,20 @@ impl LandscapeView {
         }
     }
 
-    fn poll_job(&mut self) {
-        let Some(job) = self.running.as_mut() else {
-            return;
-        };
+    /// Collects the job's news; returns a result that just finished.
+    fn poll_job(&mut self) -> Option<LandscapeResult> {
+        let job = self.running.as_mut()?;
         match job.poll() {
             LandscapeNews::Running { done, total } => self.progress = (done, total),
             LandscapeNews::Finished(result) => {
-                self.result = Some(result);
+                self.result = Some(result.clone());
                 self.figures = None;
                 self.running = None;
+                return Some(result);
             }
             LandscapeNews::Stopped => self.running = None,
         }
+        None
     }
 
     fn controls_ui(&mut self, ui: &mut egui::Ui, live_step: u64, lang: Lang) {
@@ -258,12 +261,7 @@ fn no_trainer(lang: Lang) -> &'static str {
 
 /// One figure per slice, on a colour scale they share.
 fn build(result: &LandscapeResult, lang: Lang) -> Vec<Figure> {
-    let scale = LogScale::covering(result.slices.iter().map(|(_, s)| s));
-    result
-        .slices
-        .iter()
-        .map(|(twin, slice)| landscape(slice, scale, twin_label(*twin, lang), result.step, lang))
-        .collect()
+    landscapes(&result.slices, result.step, lang)
 }
 
 /// What the tab says before anything is computed.

@@ -530,7 +530,9 @@ impl eframe::App for GradscopeApp {
         // so the live trainer pauses when one starts.
         let was_running = self.sweep_running;
         self.tabs.deeper.poll(self.lang);
-        self.tabs.landscape.serve(ctx, &self.tabs.live, self.lang);
+        self.tabs
+            .landscape
+            .serve(ctx, &mut self.tabs.live, self.lang);
         self.sweep_running = self.tabs.deeper.is_running();
         if self.sweep_running && !was_running {
             self.tabs.live.pause();

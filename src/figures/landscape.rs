@@ -6,6 +6,9 @@
 
 use crate::lang::Lang;
 use crate::nn::landscape::Landscape;
+use crate::train::Twin;
+
+use super::build::twin_label;
 
 use super::model::{Axis, Figure, Heatmap, Rgb, Series};
 
@@ -155,6 +158,16 @@ pub fn landscape(
         },
     ));
     figure
+}
+
+/// One figure per slice of the live networks at `step`, on a colour
+/// scale they share (the landscape tab and Export all).
+pub fn landscapes(slices: &[(Option<Twin>, Landscape)], step: u64, lang: Lang) -> Vec<Figure> {
+    let scale = LogScale::covering(slices.iter().map(|(_, s)| s));
+    slices
+        .iter()
+        .map(|(twin, slice)| landscape(slice, scale, twin_label(*twin, lang), step, lang))
+        .collect()
 }
 
 /// A twin's label as a file name part ("plain", "residual").

@@ -66,6 +66,9 @@ pub struct LiveView {
     capture_after_scroll: Option<ScrollCapture>,
     /// The settings panel's CSV file and label column.
     pub table_choice: TableChoice,
+    /// The last loss landscape of these runs (the landscape tab's), for
+    /// Export all; a reset forgets it.
+    pub landscape: Option<crate::train::landscape::LandscapeResult>,
 }
 
 impl LiveView {
@@ -94,6 +97,7 @@ impl LiveView {
             figures_cache: None,
             capture_after_scroll: None,
             table_choice: TableChoice::default(),
+            landscape: None,
             config,
             diverged: None,
             lessons,
@@ -258,6 +262,7 @@ impl LiveView {
         if update.epoch != self.epoch || update.runs.len() != self.runs.len() {
             self.epoch = update.epoch;
             self.diverged = None;
+            self.landscape = None;
             *message = None;
             self.draft = update.config.clone();
             self.mode = update.mode;

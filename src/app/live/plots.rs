@@ -212,6 +212,13 @@ pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
     if live.config.inputs() == 2 {
         figures.extend(data_figures(live, lang));
     }
+    if let Some(result) = &live.landscape {
+        figures.extend(crate::figures::landscape::landscapes(
+            &result.slices,
+            result.step,
+            lang,
+        ));
+    }
     figures
 }
 
