@@ -119,6 +119,10 @@ fn the_update_ratio_shows_adam_moving_a_vanished_layer_and_sgd_not() {
     // output layer's. With Adam its update is far larger than that
     // relative to the output layer's; with SGD it follows the gradient.
     let mut h = harness("vanishing", Mode::Single, Lang::En);
+    // The lesson trains with momentum; this is about Adam (at its usual
+    // learning rate) against plain SGD.
+    h.state().send(Edit::SetOptimizer(OptimizerKind::Adam));
+    h.state().send(Edit::SetLearningRate(1e-3));
     h.get_by_label("||ΔW||/||W||").click();
     step(&mut h, 100);
     // Layer 1 over the output layer, in the bars of `measure`.
