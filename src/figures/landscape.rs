@@ -56,7 +56,7 @@ pub fn landscape(
     slice: &Landscape,
     scale: LogScale,
     twin_label: &str,
-    step: u64,
+    step: Option<u64>,
     lang: Lang,
 ) -> Figure {
     let span = f64::from(slice.span);
@@ -77,13 +77,16 @@ pub fn landscape(
         Axis::linear(lang.pick("b (direction 2)", "b (direzione 2)")).with_range(-span, span),
     );
     figure.subtitle = format!(
-        "L(θ + a·d1 + b·d2), {}; {} {step}",
+        "L(θ + a·d1 + b·d2), {}",
         lang.pick(
             "random directions normalised filter by filter, bias directions zero",
             "direzioni casuali normalizzate filtro per filtro, direzioni dei bias nulle"
         ),
-        lang.pick("step", "passo"),
     );
+    // A saved model's file does not record its step.
+    if let Some(step) = step {
+        figure.subtitle += &format!("; {} {step}", lang.pick("step", "passo"));
+    }
     let n = slice.grid;
     let half = if n > 1 { span / (n - 1) as f64 } else { span };
     let edges: Vec<f64> = (0..=n)
@@ -166,7 +169,7 @@ pub fn landscapes(slices: &[(Option<Twin>, Landscape)], step: u64, lang: Lang) -
     let scale = LogScale::covering(slices.iter().map(|(_, s)| s));
     slices
         .iter()
-        .map(|(twin, slice)| landscape(slice, scale, twin_label(*twin, lang), step, lang))
+        .map(|(twin, slice)| landscape(slice, scale, twin_label(*twin, lang), Some(step), lang))
         .collect()
 }
 
@@ -349,7 +352,7 @@ mod tests {
         let scale = LogScale::covering([&slice, &steeper]);
         assert!((scale.min - 0.1f64.log10()).abs() < 1e-12);
         assert!((scale.max - 21.0f64.log10()).abs() < 1e-12);
-        let figure = landscape(&slice, scale, "", 7, Lang::En);
+        let figure = landscape(&slice, scale, "", Some(7), Lang::En);
         let heatmap = figure.heatmap.as_ref().unwrap();
         assert_eq!((heatmap.rows(), heatmap.columns()), (21, 21));
         assert_eq!((heatmap.min, heatmap.max), (scale.min, scale.max));
@@ -357,7 +360,7 @@ mod tests {
         assert_eq!(figure.series[1].points, vec![[0.0, 0.0]]);
         assert!(figure.series[0].points.len() > 50, "contours drawn");
         assert!(figure.subtitle.contains("step 7"));
-        let it = landscape(&slice, scale, "", 7, Lang::It);
+        let it = landscape(&slice, scale, "", Some(7), Lang::It);
         assert_ne!(it.title, figure.title);
     }
 }

@@ -82,15 +82,7 @@ pub fn landscape_to_folder(
     )?;
     let bytes = model_file::directions_to_bytes(&directions)?;
     write(&folder, "directions.safetensors", &bytes, &mut files)?;
-    let figure = landscape(&slice, LogScale::covering([&slice]), "", 0, output.lang);
-    let figure = crate::figures::Figure {
-        // The step is the model file's, which it does not record.
-        subtitle: figure
-            .subtitle
-            .rsplit_once(';')
-            .map_or(figure.subtitle.clone(), |(head, _)| head.to_string()),
-        ..figure
-    };
+    let figure = landscape(&slice, LogScale::covering([&slice]), "", None, output.lang);
     let png = png::to_png(&figure, output.png_width, output.png_height).map_err(|source| {
         crate::figures::png::FigureFilesError::Draw {
             id: figure.id.clone(),
