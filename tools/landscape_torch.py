@@ -14,7 +14,7 @@ Two ways of loading, both timed:
 - "load_state_dict": the model as an `nn.Module` of `nn.Linear` layers and
   each point's shifted weights loaded with `load_state_dict`, the way most
   landscape code (e.g. loss-landscapes, Li et al.'s own) is written.
-One CPU thread. Prints the seconds each took and the largest difference
+One CPU thread. Prints the seconds each took (wall and CPU) and the largest difference
 from gradscope's landscape.csv if OUT.csv is given.
 """
 import json
@@ -116,12 +116,12 @@ def state_dict_grid():
 
 results = {}
 for name, compute in [("copy", copy_grid), ("load_state_dict", state_dict_grid)]:
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     with torch.no_grad():
         losses = compute()
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     results[name] = losses
-    print(f"pytorch eager ({name}): {grid}x{grid} grid over {len(y)} points in {seconds:.2f} s")
+    print(f"pytorch eager ({name}): {grid}x{grid} grid over {len(y)} points in {seconds:.2f} s ({cpu:.2f} s of CPU)")
 if theirs:
     gs = np.loadtxt(theirs, delimiter=",", skiprows=1)[:, 2]
     for name, losses in results.items():
