@@ -33,6 +33,10 @@ use flags::{allowed, integers, number, number64, value_error, whole};
 /// Exit code for anything the user can fix: a flag, a value, a file.
 pub const USAGE_ERROR: i32 = 2;
 
+/// Said by `grads` and `landscape --data` when a table model's rows were
+/// rescaled before the network saw them.
+const RESCALED: &str = "the rows' features were rescaled with the mean and deviation of the training split the model learned from (stored in the model file), as its inputs were in training";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gradscope",

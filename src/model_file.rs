@@ -24,8 +24,10 @@ use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 
 use crate::files::{FileKind, NotRegularFile, ReadError, read_limited, write_atomically};
 use crate::nn::config::{Config, ConfigJsonError, MAX_DEPTH, MAX_WIDTH};
+use crate::nn::data::Standardisation;
 use crate::nn::landscape::Directions;
 use crate::nn::mlp::{Dense, Mlp, Shape, ShapeError, Skip, SkipStyle, block_count};
+use crate::nn::run::data_of;
 use crate::nn::table::{MAX_INPUTS, MAX_TABLE_CLASSES};
 use crate::nn::{Dataset, Table};
 
@@ -136,6 +138,12 @@ pub enum ModelError {
         "the metadata does not give the input width (1 to {MAX_INPUTS}) and the classes (2 to {MAX_TABLE_CLASSES}) of the CSV table the model was trained on"
     )]
     TableShape,
+    /// `input_mean` / `input_deviation` are not one finite number per input
+    /// (deviations positive).
+    #[error(
+        "\"input_mean\" and \"input_deviation\" in the metadata must be lists of {inputs} finite numbers (deviations above 0), one per input"
+    )]
+    Standardisation { inputs: usize },
     /// The metadata's `inputs` or `outputs` disagree with the configuration.
     #[error("\"{name}\" in the metadata is \"{found}\"; the configuration has {expected}")]
     Width {
@@ -345,7 +353,47 @@ pub fn to_bytes(mlp: &Mlp, config: &Config) -> Result<Vec<u8>, EncodeError> {
         metadata.insert("data".into(), table.name.clone());
         metadata.insert("classes".into(), serde_json::to_string(&table.class_names)?);
     }
+    // The rescaling the network's inputs had in training (the same split
+    // `run` makes from the configuration), so rows given later get it too.
+    if let Some(fitted) = config
+        .table()
+        .filter(|t| t.rows() > 0)
+        .and_then(|_| data_of(config).standardisation)
+    {
+        metadata.insert("input_mean".into(), serde_json::to_string(&fitted.mean)?);
+        metadata.insert(
+            "input_deviation".into(),
+            serde_json::to_string(&fitted.deviation)?,
+        );
+    }
     serialize(&buffers, metadata)
+}
+
+/// A model file's contents.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The configuration it was trained under (a CSV model's with a table
+    /// of the stored shape and no rows).
+    pub config: Config,
+    pub mlp: Mlp,
+    /// How a table's features were rescaled in training; rows given to the
+    /// model must be rescaled alike (`Model::prepare`).
+    pub standardisation: Option<Standardisation>,
+}
+
+impl Model {
+    /// Rescales rows in the data's own units as the network's inputs were
+    /// in training (nothing for data sets that were not rescaled). True if
+    /// it rescaled them.
+    pub fn prepare(&self, x: &mut Array2<f32>) -> bool {
+        match &self.standardisation {
+            Some(fitted) if fitted.features() == x.ncols() => {
+                fitted.apply(x);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Saves `mlp` and its configuration, atomically.
@@ -363,7 +411,7 @@ pub fn save(path: &Path, mlp: &Mlp, config: &Config) -> Result<(), ModelFileErro
 
 /// Loads a model saved by `save` (or any file with the same names, shapes
 /// and metadata).
-pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
+pub fn load(path: &Path) -> Result<Model, ModelFileError> {
     let path_buf = || path.to_path_buf();
     let content = read_limited(path, MAX_FILE_BYTES).map_err(|e| match e {
         ReadError::NotRegular(NotRegularFile { kind, .. }) => ModelFileError::NotAFile {
@@ -386,7 +434,7 @@ pub fn load(path: &Path) -> Result<(Config, Mlp), ModelFileError> {
 }
 
 /// Parses a model file's bytes.
-pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
+pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
     let header = read_header(bytes)?;
     let metadata = header.metadata.as_ref().ok_or(ModelError::NoMetadata)?;
     let config = stored_config(metadata)?;
@@ -413,7 +461,36 @@ pub fn from_bytes(bytes: &[u8]) -> Result<(Config, Mlp), ModelError> {
     };
     shape.check_skips_fit(&skips)?;
     let mlp = Mlp::from_parts(layers, config.activation, style, skips);
-    Ok((config, mlp))
+    let standardisation = stored_standardisation(metadata, config.inputs())?;
+    Ok(Model {
+        config,
+        mlp,
+        standardisation,
+    })
+}
+
+/// The training split's rescaling of the inputs, if the file has one.
+fn stored_standardisation(
+    metadata: &HashMap<String, String>,
+    inputs: usize,
+) -> Result<Option<Standardisation>, ModelError> {
+    let list = |name: &str| {
+        metadata
+            .get(name)
+            .map(|text| serde_json::from_str::<Vec<f64>>(text).ok())
+    };
+    match (list("input_mean"), list("input_deviation")) {
+        (None, None) => Ok(None),
+        (Some(Some(mean)), Some(Some(deviation)))
+            if mean.len() == inputs
+                && deviation.len() == inputs
+                && mean.iter().all(|m| m.is_finite())
+                && deviation.iter().all(|d| d.is_finite() && *d > 0.0) =>
+        {
+            Ok(Some(Standardisation { mean, deviation }))
+        }
+        _ => Err(ModelError::Standardisation { inputs }),
+    }
 }
 
 /// The configuration in the metadata, validated; a CSV model's with a

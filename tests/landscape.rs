@@ -129,7 +129,8 @@ fn the_landscape_of_a_trained_model_is_centred_on_its_loss() {
         .collect();
     assert_eq!(rows.len(), 81);
     // A corner and an inner point, recomputed from the written directions.
-    let (config, mlp) = model_file::load(&run.join("model.safetensors")).unwrap();
+    let gradscope::model_file::Model { config, mlp, .. } =
+        model_file::load(&run.join("model.safetensors")).unwrap();
     let directions = read_directions(&out.join("directions.safetensors"), &mlp);
     let train = data_of(&config).train;
     for row in [&rows[0], &rows[30]] {
@@ -149,6 +150,121 @@ fn the_landscape_of_a_trained_model_is_centred_on_its_loss() {
             .d1
             .iter()
             .all(|d| d.bias.iter().all(|&v| v == 0.0))
+    );
+}
+
+/// A model trained on a CSV table saw its features rescaled by the training
+/// split's mean and deviation; `landscape --data` and `grads` rescale the
+/// same rows alike (the model file stores the statistics), so the centre is
+/// the loss of the rows as the network saw them, not of the raw numbers.
+#[test]
+fn a_table_models_rows_are_rescaled_as_in_training() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("far.csv");
+    // Features far from 0 and on different scales: raw, they saturate tanh.
+    let mut text = String::from("length,weight,class\n");
+    for i in 0..90 {
+        let class = i % 3;
+        let wobble = ((i * 37) % 11) as f32 / 11.0;
+        let length = 1000.0 + class as f32 * 4.0 + wobble * 3.0;
+        let weight = -50.0 + (2 - class) as f32 * 0.2 + wobble * 0.3;
+        text.push_str(&format!("{length},{weight},{class}\n"));
+    }
+    std::fs::write(&table, text).unwrap();
+    let run = dir.path().join("run");
+    ok(&[
+        "run",
+        "--data",
+        table.to_str().unwrap(),
+        "--depth",
+        "2",
+        "--width",
+        "8",
+        "--activation",
+        "tanh",
+        "--steps",
+        "200",
+        "--size",
+        "400x300",
+        "--out",
+        run.to_str().unwrap(),
+    ]);
+    let model = model_file::load(&run.join("model.safetensors")).unwrap();
+    let fitted = model
+        .standardisation
+        .clone()
+        .expect("a table model stores its rescaling");
+    assert_eq!(fitted.features(), 2);
+    assert!(
+        (999.0..1012.0).contains(&fitted.mean[0]),
+        "{:?}",
+        fitted.mean
+    );
+
+    let out = dir.path().join("out");
+    let said = ok(&[
+        "landscape",
+        "--model",
+        run.join("model.safetensors").to_str().unwrap(),
+        "--data",
+        table.to_str().unwrap(),
+        "--grid",
+        "3",
+        "--span",
+        "0.1",
+        "--size",
+        "400x300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(said.contains("rescaled"), "{said}");
+    let centre = json(&out.join("landscape.json"))["loss_at_centre"]
+        .as_f64()
+        .unwrap();
+
+    // The same loss, computed here from the rows rescaled by hand.
+    let rows: Vec<Vec<f32>> = std::fs::read_to_string(&table)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
+        .collect();
+    let raw = Array2::from_shape_fn((rows.len(), 2), |(i, j)| rows[i][j]);
+    let split = |x: Array2<f32>| gradscope::nn::data::Split {
+        x,
+        y: rows.iter().map(|r| r[2] as usize).collect(),
+    };
+    let mut rescaled = raw.clone();
+    fitted.apply(&mut rescaled);
+    let directions = Directions::filter_normalised(&model.mlp, 1);
+    let loss = |points| {
+        loss_at_point(
+            &model.mlp,
+            &directions,
+            &points,
+            model.config.loss,
+            0.0,
+            0.0,
+        )
+    };
+    assert_eq!(loss(split(rescaled)), centre);
+    // Raw, the rows give another loss: the rescaling is what matters.
+    assert!((loss(split(raw)) - centre).abs() > 1e-3 * centre);
+
+    let grads: Value = serde_json::from_str(&ok(&[
+        "grads",
+        "--model",
+        run.join("model.safetensors").to_str().unwrap(),
+        "--data",
+        table.to_str().unwrap(),
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(grads["inputs_rescaled"], true);
+    let grads_loss = grads["loss"].as_f64().unwrap();
+    assert!(
+        (grads_loss - centre).abs() <= 1e-6 * centre,
+        "{grads_loss} vs {centre}"
     );
 }
 

@@ -30,7 +30,7 @@ fn save_then_load_gives_identical_outputs() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.safetensors");
     model_file::save(&path, &run.mlp, &run.current_config()).unwrap();
-    let (config, mlp) = model_file::load(&path).unwrap();
+    let gradscope::model_file::Model { config, mlp, .. } = model_file::load(&path).unwrap();
     assert_eq!(config, run.current_config());
     assert_eq!(mlp, run.mlp);
     let x = run.data.test.x.view();
@@ -197,7 +197,7 @@ fn a_digits_model_of_64_inputs_round_trips() {
     .unwrap();
     run.step();
     let bytes = to_bytes(&run.mlp, &run.current_config()).unwrap();
-    let (config, mlp) = from_bytes(&bytes).unwrap();
+    let gradscope::model_file::Model { config, mlp, .. } = from_bytes(&bytes).unwrap();
     assert_eq!((config.inputs(), config.outputs()), (64, 10));
     assert_eq!(mlp, run.mlp);
     assert_eq!(mlp.layers[0].weight.dim(), (16, 64));
@@ -228,13 +228,18 @@ fn a_csv_model_carries_its_width_and_classes() {
     })
     .unwrap();
     let bytes = to_bytes(&run.mlp, run.config()).unwrap();
-    let (config, mlp) = from_bytes(&bytes).unwrap();
+    let gradscope::model_file::Model { config, mlp, .. } = from_bytes(&bytes).unwrap();
     assert_eq!(mlp, run.mlp);
     assert_eq!((config.inputs(), config.outputs()), (3, 2));
     let shape = config.table().unwrap();
     assert_eq!(shape.class_names, ["ant", "bee"]);
     assert_eq!(shape.name, "bugs.csv");
     assert_eq!(shape.rows(), 0, "the shape, not the rows");
+    // The training split's rescaling, as `run` made it.
+    let fitted = from_bytes(&bytes).unwrap().standardisation.unwrap();
+    let data = gradscope::nn::run::data_of(run.config());
+    assert_eq!(data.standardisation.as_ref(), Some(&fitted));
+    assert_eq!(fitted.features(), 3);
 
     // The metadata's width against the weights'.
     let (_, header) = safetensors::SafeTensors::read_metadata(&bytes).unwrap();
@@ -245,6 +250,9 @@ fn a_csv_model_carries_its_width_and_classes() {
         ("inputs", "5", "shape"),
         ("inputs", "many", "input width"),
         ("classes", "[\"one\"]", "classes"),
+        ("input_mean", "[1.0, 2.0]", "input_mean"),
+        ("input_deviation", "[1.0, 0.0, 2.0]", "input_deviation"),
+        ("input_deviation", "nope", "input_deviation"),
     ] {
         let kept = metadata.insert(key.into(), value.into()).unwrap();
         let spoiled = safetensors::serialize(views.clone(), Some(metadata.clone())).unwrap();

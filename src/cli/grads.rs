@@ -6,10 +6,10 @@ use serde_json::json;
 
 use crate::batch_file;
 use crate::files::StandardOutput;
-use crate::model_file;
+use crate::model_file::{self, Model};
 use crate::nn::{Targets, batch_gradients, memory};
 
-use super::{UsageError, said};
+use super::{RESCALED, UsageError, said};
 
 pub(super) fn grads(
     model: &std::path::Path,
@@ -17,15 +17,18 @@ pub(super) fn grads(
     json: bool,
 ) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
-    let (config, mlp) = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
+    let model = model_file::load(model).map_err(|e| said(Some("--model"), &e))?;
+    let config = &model.config;
     // A model trained on a table also takes its class names as labels.
     let names = config
         .table()
         .map(|t| t.class_names.clone())
         .unwrap_or_default();
-    let batch =
+    let mut batch =
         batch_file::load_named(data, config.inputs(), config.outputs(), config.loss, &names)
             .map_err(|e| said(Some("--data"), &e))?;
+    let rescaled = model.prepare(&mut batch.x);
+    let Model { config, mlp, .. } = model;
     let targets = match (&batch.labels, &batch.targets) {
         (Some(labels), _) => Targets::Classes(labels),
         (None, Some(t)) => Targets::Values(t.view()),
@@ -58,6 +61,7 @@ pub(super) fn grads(
             "loss_name": config.loss.name(),
             "loss": loss,
             "examples": batch.x.nrows(),
+            "inputs_rescaled": rescaled,
             "layers": layers,
         });
         stdout.line(format_args!(
@@ -75,6 +79,9 @@ pub(super) fn grads(
         config.activation,
         mlp.skip()
     ))?;
+    if rescaled {
+        stdout.line(format_args!("{RESCALED}"))?;
+    }
     stdout.line(format_args!(
         "\n{:<16} {:>14} {:>14}",
         "layer", "||dL/dW||", "||dL/db||"

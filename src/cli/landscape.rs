@@ -9,14 +9,14 @@ use crate::files::StandardOutput;
 use crate::headless::Output;
 use crate::headless::landscape::{LandscapeSpec, landscape_to_folder};
 use crate::lang::Lang;
-use crate::model_file;
+use crate::model_file::{self, Model};
 use crate::nn::data::Split;
 use crate::nn::landscape::{MAX_GRID, MAX_SPAN};
 use crate::nn::run::data_of;
-use crate::nn::{Allowed, Config, Dataset};
+use crate::nn::{Allowed, Dataset};
 
 use super::flags::{allowed, integers, number, whole};
-use super::{UsageError, named, parse_size, said};
+use super::{RESCALED, UsageError, named, parse_size, said};
 
 #[derive(Debug, clap::Args)]
 pub struct LandscapeFlags {
@@ -57,8 +57,10 @@ pub struct LandscapeFlags {
     size: (u32, u32),
 }
 
-/// The points the loss is averaged over, as the flags ask.
-fn points(flags: &LandscapeFlags, config: &Config) -> Result<Split, UsageError> {
+/// The points the loss is averaged over, as the flags ask, and whether
+/// `--data`'s rows were rescaled as the model's inputs were in training.
+fn points(flags: &LandscapeFlags, model: &Model) -> Result<(Split, bool), UsageError> {
+    let config = &model.config;
     // The model's own shape, before any flag changes the data set.
     let shape = (config.inputs(), config.outputs());
     if let Some(path) = &flags.data {
@@ -75,10 +77,9 @@ fn points(flags: &LandscapeFlags, config: &Config) -> Result<Split, UsageError> 
                 path.display()
             )));
         };
-        return Ok(Split {
-            x: batch.x,
-            y: labels,
-        });
+        let mut x = batch.x;
+        let rescaled = model.prepare(&mut x);
+        return Ok((Split { x, y: labels }, rescaled));
     }
     let mut config = config.clone();
     if let Some(dataset) = flags.dataset {
@@ -110,13 +111,14 @@ fn points(flags: &LandscapeFlags, config: &Config) -> Result<Split, UsageError> 
             shape.1
         )));
     }
-    Ok(data.train)
+    Ok((data.train, false))
 }
 
 pub(super) fn landscape(flags: &LandscapeFlags) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
-    let (config, mlp) = model_file::load(&flags.model).map_err(|e| said(Some("--model"), &e))?;
-    let points = points(flags, &config)?;
+    let model = model_file::load(&flags.model).map_err(|e| said(Some("--model"), &e))?;
+    let (points, rescaled) = points(flags, &model)?;
+    let Model { config, mlp, .. } = model;
     let spec = LandscapeSpec {
         grid: flags.grid,
         span: flags.span,
@@ -142,5 +144,8 @@ pub(super) fn landscape(flags: &LandscapeFlags) -> Result<(), UsageError> {
         summary.files.len(),
         flags.out.display()
     ))?;
+    if rescaled {
+        stdout.line(format_args!("{RESCALED}"))?;
+    }
     Ok(stdout.finish()?)
 }

@@ -421,6 +421,11 @@ impl Explain for ModelError {
                     "i metadati non danno la larghezza d'ingresso (da 1 a {MAX_INPUTS}) e le classi (da 2 a {MAX_TABLE_CLASSES}) della tabella CSV su cui il modello è stato addestrato"
                 )
             }
+            ModelError::Standardisation { inputs } => say!(
+                lang,
+                "\"input_mean\" and \"input_deviation\" in the metadata must be lists of {inputs} finite numbers (deviations above 0), one per input",
+                "\"input_mean\" e \"input_deviation\" nei metadati devono essere liste di {inputs} numeri finiti (deviazioni maggiori di 0), uno per ingresso"
+            ),
             ModelError::Width {
                 name,
                 found,

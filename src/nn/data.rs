@@ -172,6 +172,56 @@ pub struct Data {
     pub image: Option<[usize; 2]>,
     pub train: Split,
     pub test: Split,
+    /// How a table's features were rescaled before the network saw them
+    /// (None: as read). Saved with a model, so rows given to it later
+    /// (`grads`, `landscape --data`) get the same rescaling.
+    pub standardisation: Option<Standardisation>,
+}
+
+/// Each feature's mean and deviation over a training split: the network
+/// sees (x - mean) / deviation. A constant column has deviation 1.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardisation {
+    pub mean: Vec<f64>,
+    pub deviation: Vec<f64>,
+}
+
+impl Standardisation {
+    /// The training split's statistics, per column, in f64 (a column of
+    /// large values keeps its digits).
+    pub fn fit(x: &Array2<f32>) -> Standardisation {
+        let (mut mean, mut deviation) = (Vec::new(), Vec::new());
+        for column in x.columns() {
+            let n = column.len().max(1) as f64;
+            let m = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+            let variance = column
+                .iter()
+                .map(|&v| (f64::from(v) - m).powi(2))
+                .sum::<f64>()
+                / n;
+            mean.push(m);
+            deviation.push(if variance > 0.0 { variance.sqrt() } else { 1.0 });
+        }
+        Standardisation { mean, deviation }
+    }
+
+    /// Rescales the columns of `x` in place. `x` must have one column per
+    /// feature the statistics were fitted on.
+    pub fn apply(&self, x: &mut Array2<f32>) {
+        for ((mut column, &mean), &deviation) in x
+            .columns_mut()
+            .into_iter()
+            .zip(&self.mean)
+            .zip(&self.deviation)
+        {
+            column.mapv_inplace(|v| ((f64::from(v) - mean) / deviation) as f32);
+        }
+    }
+
+    /// Features the statistics cover.
+    pub fn features(&self) -> usize {
+        self.mean.len()
+    }
 }
 
 impl Data {
@@ -193,9 +243,12 @@ impl Data {
             y: rows.iter().map(|&r| table.labels[r]).collect(),
         };
         let (mut train, mut test) = (split(train), split(test));
-        if table.standardise {
-            standardise(&mut train, &mut test);
-        }
+        let standardisation = table.standardise.then(|| {
+            let fitted = Standardisation::fit(&train.x);
+            fitted.apply(&mut train.x);
+            fitted.apply(&mut test.x);
+            fitted
+        });
         Data {
             dataset,
             classes: table.classes(),
@@ -203,6 +256,7 @@ impl Data {
             image: table.image,
             train,
             test,
+            standardisation,
         }
     }
 
@@ -236,28 +290,7 @@ impl Data {
             image: None,
             train: to_split(train),
             test: to_split(test),
-        }
-    }
-}
-
-/// Rescales every column to the training split's mean 0 and deviation 1
-/// (in f64, so a column of large values keeps its digits).
-fn standardise(train: &mut Split, test: &mut Split) {
-    for j in 0..train.x.ncols() {
-        let column = train.x.column(j);
-        let n = column.len().max(1) as f64;
-        let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
-        let variance = column
-            .iter()
-            .map(|&v| (f64::from(v) - mean).powi(2))
-            .sum::<f64>()
-            / n;
-        let deviation = if variance > 0.0 { variance.sqrt() } else { 1.0 };
-        for split in [&mut *train, &mut *test] {
-            split
-                .x
-                .column_mut(j)
-                .mapv_inplace(|v| ((f64::from(v) - mean) / deviation) as f32);
+            standardisation: None,
         }
     }
 }
