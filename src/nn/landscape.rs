@@ -11,7 +11,7 @@
 //! grid: no allocation per point, and the centre's loss is `evaluate`'s to
 //! the bit.
 
-use ndarray::{Array1, Array2, ArrayView2, Zip, s};
+use ndarray::{Array1, Array2, Zip};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
@@ -19,7 +19,8 @@ use rand_distr::{Distribution, StandardNormal};
 use super::data::Split;
 use super::loss::{Loss, Targets};
 use super::memory;
-use super::mlp::{Dense, Mlp, Workspace};
+use super::mlp::{Dense, Mlp};
+use super::run::ChunkedForward;
 
 /// Largest grid side: 201 × 201 points (a few minutes for a large net).
 pub const MAX_GRID: usize = 201;
@@ -137,7 +138,7 @@ pub fn compute(
 ) -> Option<Landscape> {
     let grid = grid.clamp(2, MAX_GRID);
     let mut shifted = mlp.clone();
-    let mut forward = ChunkedForward::new(mlp, points.len());
+    let mut forward = chunked_forward(mlp, points.len());
     let mut losses = Vec::with_capacity(grid * grid);
     for row in 0..grid {
         let b = coordinate(grid, span, row);
@@ -165,10 +166,17 @@ pub fn loss_at_point(
 ) -> f64 {
     let mut shifted = mlp.clone();
     shift(&mut shifted, mlp, directions, a, b);
-    let output = ChunkedForward::new(mlp, points.len())
+    let output = chunked_forward(mlp, points.len())
         .run(&shifted, points.x.view())
         .clone();
     loss.value(&output, Targets::Classes(&points.y))
+}
+
+/// Forward buffers for the grid's points, chunked as evaluation chunks them
+/// (so the centre is the training loss to the bit).
+fn chunked_forward(mlp: &Mlp, rows: usize) -> ChunkedForward {
+    let shape = mlp.shape();
+    ChunkedForward::new(&shape, rows, memory::chunk_rows(&shape))
 }
 
 /// Writes θ + a·d1 + b·d2 into `shifted` (the biases have zero directions
@@ -186,44 +194,6 @@ fn shift(shifted: &mut Mlp, mlp: &Mlp, directions: &Directions, a: f32, b: f32) 
             .and(&d1.weight)
             .and(&d2.weight)
             .for_each(|o, &t, &x, &y| *o = t + a * x + b * y);
-    }
-}
-
-/// `run::predict_in_chunks` with its buffers kept between calls: the same
-/// chunks, so the same outputs to the bit.
-struct ChunkedForward {
-    chunk: usize,
-    full: Workspace,
-    /// The last, shorter chunk's workspace, if the rows leave one.
-    tail: Option<Workspace>,
-    output: Array2<f32>,
-}
-
-impl ChunkedForward {
-    fn new(mlp: &Mlp, rows: usize) -> ChunkedForward {
-        let shape = mlp.shape();
-        let chunk = memory::chunk_rows(&shape).clamp(1, rows.max(1));
-        let rest = rows % chunk;
-        ChunkedForward {
-            chunk,
-            full: Workspace::new(&shape, chunk),
-            tail: (rest != 0 && rows > chunk).then(|| Workspace::new(&shape, rest)),
-            output: Array2::zeros((rows, shape.outputs)),
-        }
-    }
-
-    fn run(&mut self, mlp: &Mlp, x: ArrayView2<'_, f32>) -> &Array2<f32> {
-        let rows = x.nrows();
-        for start in (0..rows).step_by(self.chunk) {
-            let end = (start + self.chunk).min(rows);
-            let ws = match self.tail.as_mut() {
-                Some(tail) if end - start == tail.batch => tail,
-                _ => &mut self.full,
-            };
-            mlp.forward_values(x.slice(s![start..end, ..]), ws);
-            self.output.slice_mut(s![start..end, ..]).assign(&ws.output);
-        }
-        &self.output
     }
 }
 

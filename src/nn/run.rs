@@ -14,7 +14,7 @@ use super::config::{Config, ConfigError};
 use super::data::{Batcher, Data, Split};
 use super::loss::{Loss, Targets, accuracy};
 use super::memory::{self, MAX_GRID_RESOLUTION};
-use super::mlp::{BlockFlow, Dense, Mlp, SkipStyle, Workspace, block_count, block_layers};
+use super::mlp::{BlockFlow, Dense, Mlp, Shape, SkipStyle, Workspace, block_count, block_layers};
 use super::optim::{Moments, Optimizer, OptimizerKind};
 use super::stats::{self, Histogram, LayerStats, NonFinite, Phase, StepStats};
 
@@ -370,20 +370,50 @@ impl Run {
 /// the hidden layers of every point. Each row is what `Mlp::predict`
 /// gives, up to the rounding of the matrix products.
 pub fn predict_in_chunks(mlp: &Mlp, x: ArrayView2<'_, f32>, chunk: usize) -> Array2<f32> {
-    let rows = x.nrows();
-    let chunk = chunk.clamp(1, rows.max(1));
-    let shape = mlp.shape();
-    let mut output = Array2::zeros((rows, shape.outputs));
-    let mut ws = Workspace::new(&shape, chunk);
-    for start in (0..rows).step_by(chunk) {
-        let end = (start + chunk).min(rows);
-        if end - start != ws.batch {
-            ws = Workspace::new(&shape, end - start);
+    let mut forward = ChunkedForward::new(&mlp.shape(), x.nrows(), chunk);
+    forward.run(mlp, x);
+    forward.output
+}
+
+/// `predict_in_chunks` for many networks of one shape over the same number
+/// of rows (the landscape's grid points): the workspaces and the output are
+/// made once and reused, so the same chunks give the same outputs to the
+/// bit, with nothing allocated per call.
+pub struct ChunkedForward {
+    chunk: usize,
+    full: Workspace,
+    /// The last, shorter chunk's workspace, if the rows leave one.
+    tail: Option<Workspace>,
+    output: Array2<f32>,
+}
+
+impl ChunkedForward {
+    /// Buffers for `rows` points of networks shaped `shape`, `chunk` at a time.
+    pub fn new(shape: &Shape, rows: usize, chunk: usize) -> ChunkedForward {
+        let chunk = chunk.clamp(1, rows.max(1));
+        let rest = rows % chunk;
+        ChunkedForward {
+            chunk,
+            full: Workspace::new(shape, chunk),
+            tail: (rest != 0 && rows > chunk).then(|| Workspace::new(shape, rest)),
+            output: Array2::zeros((rows, shape.outputs)),
         }
-        mlp.forward_values(x.slice(s![start..end, ..]), &mut ws);
-        output.slice_mut(s![start..end, ..]).assign(&ws.output);
     }
-    output
+
+    /// The outputs of `mlp` for `x` (as many rows as `new` was given).
+    pub fn run(&mut self, mlp: &Mlp, x: ArrayView2<'_, f32>) -> &Array2<f32> {
+        let rows = x.nrows();
+        for start in (0..rows).step_by(self.chunk) {
+            let end = (start + self.chunk).min(rows);
+            let ws = match self.tail.as_mut() {
+                Some(tail) if end - start == tail.batch => tail,
+                _ => &mut self.full,
+            };
+            mlp.forward_values(x.slice(s![start..end, ..]), ws);
+            self.output.slice_mut(s![start..end, ..]).assign(&ws.output);
+        }
+        &self.output
+    }
 }
 
 /// The mean loss over a batch and the gradient of every parameter, as one
