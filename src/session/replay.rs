@@ -143,7 +143,9 @@ pub fn restore(
     for moment in &saved.moments {
         let bad = || RestoreError::Replay { step: moment.step };
         let in_order = previous.is_none_or(|p| moment.step > p);
-        if !in_order || moment.step >= steps.max(1) || moment.runs.len() != runs {
+        // The last moment may be of the step to come (the network measured
+        // before it, paused).
+        if !in_order || moment.step > steps || moment.runs.len() != runs {
             return Err(bad());
         }
         previous = Some(moment.step);
