@@ -313,3 +313,27 @@ fn a_damaged_replay_in_a_session_is_refused_and_named() {
     let message = h.state_mut().open_session(&damaged).unwrap_err();
     assert!(message.contains("replay moment at step 0"), "{message}");
 }
+
+#[test]
+fn a_long_run_is_thinned_and_the_time_line_says_so() {
+    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    h.state()
+        .send(Playback::SetSpeed(gradscope::train::Speed::Max));
+    h.state().send(Playback::Play);
+    until(&mut h, |app| app.live().replay().stride() > 1);
+    h.state().send(Playback::Pause);
+    until(&mut h, |app| *app.training_state() == State::Paused);
+    h.run_steps(2);
+    let replay = h.state().live().replay().clone();
+    let (first, last) = replay.range().unwrap();
+    // The moments still span the run, from near its start.
+    assert!(first * 20 < last, "{first}..{last}");
+    assert!(last + 1 >= h.state().steps() - 1, "{last}");
+    assert!(replay.moments().len() <= gradscope::train::replay::SLOTS);
+    let said = format!(
+        "To keep memory bounded, {} moments are kept: one every {} steps or more",
+        replay.moments().len(),
+        replay.stride()
+    );
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+}
