@@ -1,0 +1,320 @@
+//! The key numbers of a run, as the handout shows them: the gradient of the
+//! first and the last weight layer at the start and at the end, the losses
+//! and the accuracy, whether it diverged. `gradscope run` fills them from
+//! its `Summary`, the window from what it knows of each run (`of_live`).
+
+use crate::lang::{Lang, say};
+use crate::nn::{Config, Loss, NonFinite, Phase};
+use crate::train::{EvalPoint, EventKind, RunUpdate, Twin};
+
+use super::page::{row, text};
+
+/// ||dL/dW|| of the first weight layer (input side) and of the last (the
+/// output layer).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GradientEnds {
+    pub first: f64,
+    pub last: f64,
+}
+
+impl GradientEnds {
+    /// The first and last of per-layer norms (none for no layers).
+    pub fn of(norms: impl IntoIterator<Item = f64>) -> Option<GradientEnds> {
+        let mut norms = norms.into_iter();
+        let first = norms.next()?;
+        Some(GradientEnds {
+            first,
+            last: norms.last().unwrap_or(first),
+        })
+    }
+}
+
+/// What one run measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunNumbers {
+    /// Which twin in compare mode; `None` for a single run.
+    pub twin: Option<Twin>,
+    pub steps: u64,
+    /// The gradients at the start, over the steps `start_steps` (step 0
+    /// alone, or the first steps a long run's history keeps merged).
+    pub start: Option<GradientEnds>,
+    pub start_steps: (u64, u64),
+    /// The gradients of the last step taken.
+    pub end: Option<GradientEnds>,
+    /// The last evaluation on the whole splits; `None` when the run
+    /// diverged (a loss from weights that are not finite means nothing).
+    pub eval: Option<EvalPoint>,
+    pub diverged: Option<NonFinite>,
+}
+
+impl RunNumbers {
+    /// What the window knows of a run: its history's first bucket, its
+    /// last step, its last evaluation, its divergence.
+    pub fn of_live(run: &RunUpdate) -> RunNumbers {
+        let first = run.history.buckets().first();
+        let diverged = run.history.events().iter().find_map(|e| match e.kind {
+            EventKind::Diverged(nonfinite) => Some(nonfinite),
+            _ => None,
+        });
+        RunNumbers {
+            twin: run.twin,
+            steps: run.history.steps(),
+            start: first.and_then(|b| GradientEnds::of(b.grad_norms.iter().map(|a| a.mean()))),
+            start_steps: first.map_or((0, 0), |b| (b.first_step, b.last_step)),
+            end: run.latest.as_ref().and_then(|s| {
+                GradientEnds::of(s.layers.iter().map(|l| f64::from(l.grad_weight_norm)))
+            }),
+            eval: run
+                .history
+                .evals()
+                .last()
+                .copied()
+                .filter(|_| diverged.is_none()),
+            diverged,
+        }
+    }
+}
+
+/// A gradient or a ratio of them: two significant decimals, powers of ten.
+fn sci(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.2e}")
+    } else {
+        "NaN".into()
+    }
+}
+
+/// The table of the runs' numbers (one column per run), and what chance
+/// would score.
+pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> String {
+    let l = lang;
+    let Some(lead) = runs.first() else {
+        return super::page::element(
+            "p",
+            l.pick(
+                "Nothing was measured yet.",
+                "Non è stato misurato ancora nulla.",
+            ),
+        );
+    };
+    let mut out = String::from("<table>\n<thead><tr><th scope=\"col\"></th>");
+    for run in runs {
+        let name = match run.twin {
+            None => l.pick("this run", "questo addestramento"),
+            Some(Twin::Plain) => l.pick("plain network", "rete senza skip"),
+            Some(Twin::Residual) => l.pick("residual network", "rete residua"),
+        };
+        out.push_str(&format!("<th scope=\"col\">{}</th>", text(name)));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let line = |out: &mut String, label: &str, cell: &dyn Fn(&RunNumbers) -> String| {
+        out.push_str(&format!("<tr><th scope=\"row\">{}</th>", text(label)));
+        for run in runs {
+            out.push_str(&format!("<td class=\"num\">{}</td>", text(&cell(run))));
+        }
+        out.push_str("</tr>\n");
+    };
+    let none = "—".to_string();
+    line(
+        &mut out,
+        l.pick("steps trained", "passi di addestramento"),
+        &|r| r.steps.to_string(),
+    );
+    let (a, b) = lead.start_steps;
+    let start = if a == b {
+        say!(l, "at step {a}", "al passo {a}")
+    } else {
+        say!(l, "mean of steps {a}–{b}", "media dei passi {a}–{b}")
+    };
+    let at_end = l.pick("at the last step", "all'ultimo passo");
+    for (when, pick) in [
+        (
+            start.as_str(),
+            (|r: &RunNumbers| r.start) as fn(&RunNumbers) -> _,
+        ),
+        (at_end, |r: &RunNumbers| r.end),
+    ] {
+        line(
+            &mut out,
+            &say!(
+                l,
+                "‖dL/dW‖ of the first layer, {when}",
+                "‖dL/dW‖ del primo livello, {when}"
+            ),
+            &|r| pick(r).map_or(none.clone(), |g| sci(g.first)),
+        );
+        line(
+            &mut out,
+            &say!(
+                l,
+                "‖dL/dW‖ of the output layer, {when}",
+                "‖dL/dW‖ del livello d'uscita, {when}"
+            ),
+            &|r| pick(r).map_or(none.clone(), |g| sci(g.last)),
+        );
+        line(
+            &mut out,
+            &say!(l, "first ÷ output, {when}", "primo ÷ uscita, {when}"),
+            &|r| pick(r).map_or(none.clone(), |g| sci(g.first / g.last)),
+        );
+    }
+    let diverged_cell = l.pick("— (diverged)", "— (divergito)");
+    let eval_cell =
+        |r: &RunNumbers, value: &dyn Fn(&EvalPoint) -> String| match (&r.eval, r.diverged) {
+            (_, Some(_)) => diverged_cell.to_string(),
+            (Some(e), None) => say!(l, "{} (step {})", "{} (passo {})", value(e), e.step),
+            (None, None) => none.clone(),
+        };
+    line(
+        &mut out,
+        l.pick(
+            "training loss (whole training split)",
+            "loss di addestramento (tutto l'insieme di addestramento)",
+        ),
+        &|r| eval_cell(r, &|e| format!("{:.4}", e.train_loss)),
+    );
+    line(&mut out, l.pick("test loss", "loss di test"), &|r| {
+        eval_cell(r, &|e| format!("{:.4}", e.test_loss))
+    });
+    line(
+        &mut out,
+        l.pick("test accuracy", "accuratezza di test"),
+        &|r| eval_cell(r, &|e| format!("{:.1}%", 100.0 * e.test_accuracy)),
+    );
+    line(
+        &mut out,
+        l.pick("diverged", "divergenza"),
+        &|r| match r.diverged {
+            None => l.pick("no", "no").to_string(),
+            Some(d) => divergence(d, l),
+        },
+    );
+    out.push_str("</tbody>\n</table>\n");
+    let classes = config.outputs();
+    if config.loss == Loss::CrossEntropy && classes > 1 {
+        let k = classes as f64;
+        out.push_str(&super::page::element(
+            "p",
+            &say!(
+                l,
+                "Chance level with {classes} classes: loss ln {classes} ≈ {:.3}, accuracy {:.1}%. A loss that stays there means the network has not learned.",
+                "Livello del caso con {classes} classi: loss ln {classes} ≈ {:.3}, accuratezza {:.1}%. Una loss che resta lì vuol dire che la rete non ha imparato.",
+                k.ln(),
+                100.0 / k
+            ),
+        ));
+    }
+    out
+}
+
+/// Where a run diverged.
+pub(super) fn divergence(d: NonFinite, l: Lang) -> String {
+    let phase = match d.phase {
+        Phase::Forward => l.pick("forward pass", "passo in avanti"),
+        Phase::Backward => l.pick("backward pass", "backpropagation"),
+    };
+    say!(
+        l,
+        "at step {} in layer {} ({phase})",
+        "al passo {} nel livello {} ({phase})",
+        d.step,
+        d.layer + 1
+    )
+}
+
+/// The configuration as a table of settings.
+pub(super) fn config_html(config: &Config, lang: Lang) -> String {
+    let l = lang;
+    let mut out = String::from("<table>\n<tbody>\n");
+    let mut add = |label: &str, value: String| out.push_str(&row(label, &value));
+    add(
+        l.pick("hidden layers × units", "livelli nascosti × unità"),
+        format!("{} × {}", config.depth, config.width),
+    );
+    add(
+        l.pick("activation", "attivazione"),
+        config.activation.name().into(),
+    );
+    add(
+        l.pick("initialisation", "inizializzazione"),
+        say!(
+            l,
+            "{}, gain {}",
+            "{}, guadagno {}",
+            config.init.name(),
+            config.init_gain
+        ),
+    );
+    let skips = match config.skip {
+        crate::nn::Skip::Off => l.pick("off", "spente").to_string(),
+        skip => say!(
+            l,
+            "{} (second layer of each block: {})",
+            "{} (secondo livello di ogni blocco: {})",
+            skip.name(),
+            match config.branch_init {
+                crate::nn::BranchInit::Normal => l.pick("like the others", "come gli altri"),
+                crate::nn::BranchInit::Zero => l.pick("zero", "zero"),
+            }
+        ),
+    };
+    add(l.pick("skip connections", "connessioni skip"), skips);
+    add("loss", config.loss.name().into());
+    add(
+        l.pick("optimiser", "ottimizzatore"),
+        say!(
+            l,
+            "{}, learning rate {}",
+            "{}, learning rate {}",
+            config.optimizer.name(),
+            config.learning_rate
+        ),
+    );
+    add(
+        l.pick("gradient clipping", "gradient clipping"),
+        config
+            .clip
+            .map_or_else(|| l.pick("none", "nessuno").to_string(), |c| c.to_string()),
+    );
+    add(l.pick("batch", "batch"), config.batch.to_string());
+    match config.table() {
+        Some(table) => {
+            add(
+                l.pick("data", "dati"),
+                say!(
+                    l,
+                    "{}: {} rows, {} inputs{}",
+                    "{}: {} righe, {} ingressi{}",
+                    table.name,
+                    table.rows(),
+                    table.inputs,
+                    if table.standardise {
+                        l.pick(", standardised", ", standardizzati")
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            add(l.pick("classes", "classi"), table.class_names.join(", "));
+        }
+        None => add(
+            l.pick("data", "dati"),
+            say!(
+                l,
+                "{}: {} points, {} classes, noise {}",
+                "{}: {} punti, {} classi, rumore {}",
+                config.dataset.name(),
+                config.samples,
+                config.outputs(),
+                config.noise
+            ),
+        ),
+    }
+    add(
+        l.pick("held out for testing", "tenuti da parte per il test"),
+        format!("{:.0}%", 100.0 * config.test_fraction),
+    );
+    add("seed", config.seed.to_string());
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
