@@ -246,6 +246,28 @@ mod tests {
     }
 
     #[test]
+    fn an_inline_figure_clips_to_its_own_plot_area() {
+        let figure = crate::figures::build::depth_sweep(&[], 3, crate::lang::Lang::En);
+        let inline = to_inline_svg(&figure, 500, 300, "figure-2");
+        assert!(
+            inline.starts_with("<svg xmlns="),
+            "no XML declaration inside a page"
+        );
+        assert!(inline.contains("<clipPath id=\"figure-2-plot-area\">"));
+        assert!(!inline.contains("\"plot-area\"") && !inline.contains("url(#plot-area)"));
+        // The file is the same drawing with the standalone names.
+        let file = to_svg(&figure, 500, 300);
+        assert_eq!(
+            file.replace(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n",
+                ""
+            )
+            .replace("plot-area", "figure-2-plot-area"),
+            inline
+        );
+    }
+
+    #[test]
     fn numbers_are_short() {
         assert_eq!(num(1.0), "1");
         assert_eq!(num(1.256), "1.26");

@@ -318,3 +318,82 @@ pub(super) fn config_html(config: &Config, lang: Lang) -> String {
     out.push_str("</tbody>\n</table>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::nn::{LayerStats, StepStats};
+    use crate::train::{Event, History};
+
+    fn stats(step: u64, norms: &[f32]) -> StepStats {
+        StepStats {
+            step,
+            loss: 1.0,
+            layers: norms
+                .iter()
+                .map(|&n| LayerStats {
+                    grad_weight_norm: n,
+                    ..LayerStats::default()
+                })
+                .collect(),
+            ..StepStats::default()
+        }
+    }
+
+    #[test]
+    fn the_windows_numbers_are_its_first_and_last_steps() {
+        let mut run = RunUpdate::empty(Some(Twin::Residual));
+        run.history = History::new(2);
+        for (step, norms) in [
+            (0, [1e-10, 0.5, 2.0]),
+            (1, [3e-10, 0.5, 4.0]),
+            (2, [5e-3, 1.0, 0.25]),
+        ] {
+            run.history.push(&stats(step, &norms));
+        }
+        run.latest = Some(stats(2, &[5e-3, 1.0, 0.25]));
+        let eval = EvalPoint {
+            step: 3,
+            train_loss: 0.75,
+            test_loss: 0.8,
+            test_accuracy: 0.6,
+        };
+        run.history.push_eval(eval);
+        let numbers = RunNumbers::of_live(&run);
+        // Two buckets kept: the first merged steps 0 and 1, the mean.
+        assert_eq!(numbers.start_steps, (0, 1));
+        let start = numbers.start.unwrap();
+        assert!((start.first - 2e-10).abs() < 1e-15 && (start.last - 3.0).abs() < 1e-9);
+        let end = numbers.end.unwrap();
+        assert!((end.first - 5e-3).abs() < 1e-9 && (end.last - 0.25).abs() < 1e-9);
+        assert_eq!((numbers.steps, numbers.eval), (3, Some(eval)));
+        assert_eq!(numbers.twin, Some(Twin::Residual));
+        assert_eq!(numbers.diverged, None);
+        // A divergence: no losses from weights that are not finite.
+        let nonfinite = NonFinite {
+            step: 2,
+            layer: 1,
+            phase: Phase::Forward,
+        };
+        run.history.push_event(Event {
+            step: 2,
+            kind: EventKind::Diverged(nonfinite),
+        });
+        let numbers = RunNumbers::of_live(&run);
+        assert_eq!((numbers.eval, numbers.diverged), (None, Some(nonfinite)));
+        // Nothing measured yet.
+        let empty = RunNumbers::of_live(&RunUpdate::empty(None));
+        assert_eq!((empty.start, empty.end, empty.steps), (None, None, 0));
+    }
+
+    #[test]
+    fn gradient_ends_are_the_input_and_output_layers() {
+        let ends = GradientEnds::of([1.0, 2.0, 3.0]).unwrap();
+        assert_eq!((ends.first, ends.last), (1.0, 3.0));
+        let one = GradientEnds::of([4.0]).unwrap();
+        assert_eq!((one.first, one.last), (4.0, 4.0));
+        assert!(GradientEnds::of([]).is_none());
+        assert_eq!(sci(2.5e-11), "2.50e-11");
+        assert_eq!(sci(f64::NAN), "NaN");
+    }
+}
