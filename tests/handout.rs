@@ -21,7 +21,7 @@ use gradscope::app::GradscopeApp;
 use gradscope::handout::{self, GradientEnds, Handout, RunNumbers};
 use gradscope::lang::Lang;
 use gradscope::lessons;
-use gradscope::nn::{Config, NonFinite, Phase};
+use gradscope::nn::{Config, NonFinite, Phase, SkipStyle};
 use gradscope::train::{EvalPoint, Mode, Playback, State, Twin};
 
 const SVG: &str = "http://www.w3.org/2000/svg";
@@ -215,7 +215,7 @@ fn gradscope_run_writes_a_handout_with_every_figure_in_either_language() {
         assert!(listed.contains(&"handout.html"), "{listed:?}");
         // The key numbers are the summary's.
         let first = summary["layers"][0]["grad_norm_initial"].as_f64().unwrap();
-        assert!(words.contains(&format!("{first:.2e}")), "{first:.2e}");
+        assert!(words.contains(&handout::number(first)), "{first}");
     }
     // Without --handout there is none; --overwrite replaces it as its own.
     let plain = tmp.path().join("plain");
@@ -308,6 +308,7 @@ fn every_lesson_in_both_languages_and_a_divergence() {
         start_steps: (0, 0),
         end: GradientEnds::of([1e-12, 0.25]),
         eval: None,
+        skips: None,
         diverged: Some(NonFinite {
             step: 37,
             layer: 4,
@@ -323,6 +324,7 @@ fn every_lesson_in_both_languages_and_a_divergence() {
             test_accuracy: 0.875,
         }),
         diverged: None,
+        skips: Some((SkipStyle::Identity, 7, 7)),
         ..plain.clone()
     };
     let runs = [plain, residual];
@@ -346,6 +348,11 @@ fn every_lesson_in_both_languages_and_a_divergence() {
             assert!(words.contains(diverged) && words.contains(step), "{lang:?}");
             // first ÷ output at the start: 2.5e-11 / 0.5.
             assert!(words.contains("5.00e-11"));
+            // The residual twin's block, whatever the lesson configured.
+            assert!(
+                html.contains("Residual block (identity)")
+                    || html.contains("Blocco residuo (identity)")
+            );
             assert!(words.contains("0.5000") && words.contains("87.5%"));
         }
     }

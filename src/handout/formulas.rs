@@ -6,7 +6,7 @@
 //! from a user: the formulas are fixed per setting, numbers are formatted.
 
 use crate::lang::{Lang, say};
-use crate::nn::{Activation, BranchInit, Config, Init, OptimizerKind, Skip};
+use crate::nn::{Activation, BranchInit, Config, Init, OptimizerKind, Skip, SkipStyle};
 
 use super::page::element;
 
@@ -53,12 +53,14 @@ fn block(heading: &str, rows: &[String], meaning: &str) -> String {
 }
 
 /// Every formula of `config`, in `lang`.
-pub(super) fn formulas(config: &Config, lang: Lang) -> String {
+/// `styles`: the skip styles the runs ended with (none: the
+/// configuration's).
+pub(super) fn formulas(config: &Config, styles: &[SkipStyle], lang: Lang) -> String {
     let l = lang;
     let mut out = String::new();
     out.push_str(&activation(config.activation, config.depth, l));
     out.push_str(&init(config, l));
-    out.push_str(&layers(config, l));
+    out.push_str(&layers(config, styles, l));
     out.push_str(&optimiser(config, l));
     out
 }
@@ -94,10 +96,10 @@ fn activation(activation: Activation, depth: usize, l: Lang) -> String {
         Activation::Tanh => (
             vec![
                 format!(
-                    "{G}<mo>=</mo><mi>tanh</mi><mi>z</mi><mo>=</mo><mfrac><mrow>{E_Z}<mo>−</mo>{E_MINUS_Z}</mrow><mrow>{E_Z}<mo>+</mo>{E_MINUS_Z}</mrow></mfrac>"
+                    "{G}<mo>=</mo><mi>tanh</mi><mspace width=\"0.2em\"/><mi>z</mi><mo>=</mo><mfrac><mrow>{E_Z}<mo>−</mo>{E_MINUS_Z}</mrow><mrow>{E_Z}<mo>+</mo>{E_MINUS_Z}</mrow></mfrac>"
                 ),
                 format!(
-                    "{G_PRIME}<mo>=</mo><mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mi>z</mi><mo>≤</mo><mn>1</mn>"
+                    "{G_PRIME}<mo>=</mo><mn>1</mn><mo>−</mo><msup><mi>tanh</mi><mn>2</mn></msup><mspace width=\"0.2em\"/><mi>z</mi><mo>≤</mo><mn>1</mn>"
                 ),
             ],
             l.pick(
@@ -194,7 +196,7 @@ fn init(config: &Config, l: Lang) -> String {
     )
 }
 
-fn layers(config: &Config, l: Lang) -> String {
+fn layers(config: &Config, styles: &[SkipStyle], l: Lang) -> String {
     let (z, a, w, b) = (
         |i: &str| layer("z", i),
         |i: &str| layer("a", i),
@@ -222,46 +224,63 @@ fn layers(config: &Config, l: Lang) -> String {
         ),
     );
     let two = "<mi>l</mi><mo>+</mo><mn>2</mn>";
-    let (row, meaning) = match config.skip {
-        Skip::Off => return out,
-        Skip::Slides => (
-            format!(
-                "{}<mo>=</mo><mi>g</mi><mo>(</mo>{}<mo>+</mo>{}<mo>)</mo>",
-                a(two),
-                z(two),
-                a(this)
-            ),
-            l.pick(
-                "The slides' block: the skip joins before the activation, so on the way back its signal is still multiplied by g′.",
-                "Il blocco delle slide: la skip si somma prima dell'attivazione, quindi all'indietro il suo segnale è ancora moltiplicato per g′.",
-            ),
-        ),
-        Skip::Identity => (
-            format!(
-                "{}<mo>=</mo><mi>g</mi><mo>(</mo>{}<mo>)</mo><mo>+</mo>{}",
-                a(two),
-                z(two),
-                a(this)
-            ),
-            l.pick(
-                "The skip joins after the activation: the gradient has a path through every block with factor exactly 1.",
-                "La skip si somma dopo l'attivazione: il gradiente ha un percorso attraverso ogni blocco con fattore esattamente 1.",
-            ),
-        ),
+    let mut shown: Vec<SkipStyle> = Vec::new();
+    let configured = match config.skip {
+        Skip::Off => None,
+        Skip::Slides => Some(SkipStyle::Slides),
+        Skip::Identity => Some(SkipStyle::Identity),
     };
-    let mut meaning = meaning.to_string();
-    if config.branch_init == BranchInit::Zero {
-        meaning.push(' ');
-        meaning.push_str(l.pick(
-            "The second layer of every block starts at zero weights, so every block starts close to the identity.",
-            "Il secondo livello di ogni blocco parte da pesi nulli, quindi ogni blocco parte vicino all'identità.",
-        ));
+    for &style in styles
+        .iter()
+        .chain(configured.iter().filter(|_| styles.is_empty()))
+    {
+        if !shown.contains(&style) {
+            shown.push(style);
+        }
     }
-    out.push_str(&block(
-        l.pick("Residual block", "Blocco residuo"),
-        &[row],
-        &meaning,
-    ));
+    for style in shown {
+        let (row, meaning) = match style {
+            SkipStyle::Slides => (
+                format!(
+                    "{}<mo>=</mo><mi>g</mi><mo>(</mo>{}<mo>+</mo>{}<mo>)</mo>",
+                    a(two),
+                    z(two),
+                    a(this)
+                ),
+                l.pick(
+                    "The slides' block: the skip joins before the activation, so on the way back its signal is still multiplied by g′.",
+                    "Il blocco delle slide: la skip si somma prima dell'attivazione, quindi all'indietro il suo segnale è ancora moltiplicato per g′.",
+                ),
+            ),
+            SkipStyle::Identity => (
+                format!(
+                    "{}<mo>=</mo><mi>g</mi><mo>(</mo>{}<mo>)</mo><mo>+</mo>{}",
+                    a(two),
+                    z(two),
+                    a(this)
+                ),
+                l.pick(
+                    "The skip joins after the activation: the gradient has a path through every block with factor exactly 1.",
+                    "La skip si somma dopo l'attivazione: il gradiente ha un percorso attraverso ogni blocco con fattore esattamente 1.",
+                ),
+            ),
+        };
+        let mut meaning = meaning.to_string();
+        if config.branch_init == BranchInit::Zero {
+            meaning.push(' ');
+            meaning.push_str(l.pick(
+                "The second layer of every block starts at zero weights, so every block starts close to the identity.",
+                "Il secondo livello di ogni blocco parte da pesi nulli, quindi ogni blocco parte vicino all'identità.",
+            ));
+        }
+        let heading = say!(
+            l,
+            "Residual block ({})",
+            "Blocco residuo ({})",
+            style.name()
+        );
+        out.push_str(&block(&heading, &[row], &meaning));
+    }
     out
 }
 

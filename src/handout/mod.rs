@@ -19,7 +19,7 @@ mod formulas;
 mod numbers;
 mod page;
 
-pub use numbers::{GradientEnds, RunNumbers};
+pub use numbers::{GradientEnds, RunNumbers, number};
 
 use crate::figures::Figure;
 use crate::figures::svg::to_inline_svg;
@@ -95,17 +95,32 @@ pub fn to_html(handout: &Handout, lang: Lang) -> String {
     body.push_str(&element("h2", l.pick("Configuration", "Configurazione")));
     body.push_str(&numbers::config_html(handout.config, l));
     body.push_str(&element("h2", l.pick("Formulas", "Formule")));
-    body.push_str(&formulas::formulas(handout.config, l));
+    let styles: Vec<_> = handout
+        .runs
+        .iter()
+        .filter_map(|r| r.skips.map(|(style, _, _)| style))
+        .collect();
+    body.push_str(&formulas::formulas(handout.config, &styles, l));
     body.push_str("</section>\n<section class=\"numbers\">\n");
     body.push_str(&element("h2", l.pick("Key numbers", "Numeri chiave")));
     for run in handout.runs {
         if let Some(d) = run.diverged {
-            let said = say!(
+            let mut said = say!(
                 l,
                 "Training stopped: a value became NaN or infinite {}. The weights are not finite, so there are no final losses or accuracy.",
                 "Addestramento fermato: un valore è diventato NaN o infinito {}. I pesi non sono finiti, quindi non ci sono loss né accuratezza finali.",
                 numbers::divergence(d, l)
             );
+            if run.twin.is_some() {
+                let name = numbers::run_name(run.twin, l);
+                let mut chars = name.chars();
+                let capital: String = chars
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_uppercase)
+                    .collect();
+                said = format!("{capital}{}. {said}", chars.as_str());
+            }
             body.push_str(&format!("<p class=\"note\">{}</p>\n", text(&said)));
         }
     }

@@ -4,7 +4,7 @@
 //! its `Summary`, the window from what it knows of each run (`of_live`).
 
 use crate::lang::{Lang, say};
-use crate::nn::{Config, Loss, NonFinite, Phase};
+use crate::nn::{Config, Loss, NonFinite, Phase, SkipStyle};
 use crate::train::{EvalPoint, EventKind, RunUpdate, Twin};
 
 use super::page::{row, text};
@@ -44,6 +44,9 @@ pub struct RunNumbers {
     /// The last evaluation on the whole splits; `None` when the run
     /// diverged (a loss from weights that are not finite means nothing).
     pub eval: Option<EvalPoint>,
+    /// The style of the skips at the end, and how many blocks of how many
+    /// have theirs on (`None`: no skip on, a plain network).
+    pub skips: Option<(SkipStyle, usize, usize)>,
     pub diverged: Option<NonFinite>,
 }
 
@@ -64,6 +67,10 @@ impl RunNumbers {
             end: run.latest.as_ref().and_then(|s| {
                 GradientEnds::of(s.layers.iter().map(|l| f64::from(l.grad_weight_norm)))
             }),
+            skips: run.skips.iter().any(|&on| on).then(|| {
+                let on = run.skips.iter().filter(|&&on| on).count();
+                (run.style, on, run.skips.len())
+            }),
             eval: run
                 .history
                 .evals()
@@ -75,12 +82,20 @@ impl RunNumbers {
     }
 }
 
-/// A gradient or a ratio of them: two significant decimals, powers of ten.
-fn sci(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.2e}")
-    } else {
+/// A measured number as the handout writes it: three significant digits,
+/// as a plain decimal from 0.001 to 10 000 and in powers of ten beyond
+/// (a vanished gradient of 2.5e-11, an exploded loss of 3.3e37).
+pub fn number(v: f64) -> String {
+    let a = v.abs();
+    if !v.is_finite() {
         "NaN".into()
+    } else if a == 0.0 {
+        "0".into()
+    } else if (1e-3..1e4).contains(&a) {
+        let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+        format!("{v:.decimals$}")
+    } else {
+        format!("{v:.2e}")
     }
 }
 
@@ -97,13 +112,19 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
             ),
         );
     };
-    let mut out = String::from("<table>\n<thead><tr><th scope=\"col\"></th>");
+    let mut out = String::new();
+    if runs.len() > 1 {
+        out.push_str(&super::page::element(
+            "p",
+            l.pick(
+                "Two twins trained side by side: the same initial weights and the same mini-batches; only the skips differ.",
+                "Due gemelle addestrate fianco a fianco: stessi pesi iniziali e stessi mini-batch; cambiano solo le skip.",
+            ),
+        ));
+    }
+    out.push_str("<table>\n<thead><tr><th scope=\"col\"></th>");
     for run in runs {
-        let name = match run.twin {
-            None => l.pick("this run", "questo addestramento"),
-            Some(Twin::Plain) => l.pick("plain network", "rete senza skip"),
-            Some(Twin::Residual) => l.pick("residual network", "rete residua"),
-        };
+        let name = run_name(run.twin, l);
         out.push_str(&format!("<th scope=\"col\">{}</th>", text(name)));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
@@ -119,6 +140,19 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
         &mut out,
         l.pick("steps trained", "passi di addestramento"),
         &|r| r.steps.to_string(),
+    );
+    line(
+        &mut out,
+        l.pick("skips at the end", "skip alla fine"),
+        &|r| match r.skips {
+            None => l.pick("off", "spente").to_string(),
+            Some((style, on, blocks)) => say!(
+                l,
+                "{} ({on} of {blocks} blocks)",
+                "{} ({on} blocchi su {blocks})",
+                style.name()
+            ),
+        },
     );
     let (a, b) = lead.start_steps;
     let start = if a == b {
@@ -141,7 +175,7 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
                 "‖dL/dW‖ of the first layer, {when}",
                 "‖dL/dW‖ del primo livello, {when}"
             ),
-            &|r| pick(r).map_or(none.clone(), |g| sci(g.first)),
+            &|r| pick(r).map_or(none.clone(), |g| number(g.first)),
         );
         line(
             &mut out,
@@ -150,12 +184,12 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
                 "‖dL/dW‖ of the output layer, {when}",
                 "‖dL/dW‖ del livello d'uscita, {when}"
             ),
-            &|r| pick(r).map_or(none.clone(), |g| sci(g.last)),
+            &|r| pick(r).map_or(none.clone(), |g| number(g.last)),
         );
         line(
             &mut out,
             &say!(l, "first ÷ output, {when}", "primo ÷ uscita, {when}"),
-            &|r| pick(r).map_or(none.clone(), |g| sci(g.first / g.last)),
+            &|r| pick(r).map_or(none.clone(), |g| number(g.first / g.last)),
         );
     }
     let diverged_cell = l.pick("— (diverged)", "— (divergito)");
@@ -171,10 +205,10 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
             "training loss (whole training split)",
             "loss di addestramento (tutto l'insieme di addestramento)",
         ),
-        &|r| eval_cell(r, &|e| format!("{:.4}", e.train_loss)),
+        &|r| eval_cell(r, &|e| loss(e.train_loss)),
     );
     line(&mut out, l.pick("test loss", "loss di test"), &|r| {
-        eval_cell(r, &|e| format!("{:.4}", e.test_loss))
+        eval_cell(r, &|e| loss(e.test_loss))
     });
     line(
         &mut out,
@@ -205,6 +239,25 @@ pub(super) fn numbers_html(runs: &[RunNumbers], config: &Config, lang: Lang) -> 
         ));
     }
     out
+}
+
+/// A loss: four decimals, as the command line prints it, unless it
+/// exploded or nearly vanished.
+fn loss(v: f64) -> String {
+    if (1e-3..1e4).contains(&v.abs()) {
+        format!("{v:.4}")
+    } else {
+        number(v)
+    }
+}
+
+/// The name of a run in the handout.
+pub(super) fn run_name(twin: Option<Twin>, l: Lang) -> &'static str {
+    match twin {
+        None => l.pick("this run", "questo addestramento"),
+        Some(Twin::Plain) => l.pick("plain network", "rete senza skip"),
+        Some(Twin::Residual) => l.pick("residual network", "rete residua"),
+    }
 }
 
 /// Where a run diverged.
@@ -393,7 +446,14 @@ mod tests {
         let one = GradientEnds::of([4.0]).unwrap();
         assert_eq!((one.first, one.last), (4.0, 4.0));
         assert!(GradientEnds::of([]).is_none());
-        assert_eq!(sci(2.5e-11), "2.50e-11");
-        assert_eq!(sci(f64::NAN), "NaN");
+        assert_eq!(number(2.5e-11), "2.50e-11");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(number(1.774), "1.77");
+        assert_eq!(number(0.001234), "0.00123");
+        assert_eq!(number(-123.4), "-123");
+        assert_eq!(number(3.3e37), "3.30e37");
+        assert_eq!(loss(1.0986123), "1.0986");
+        assert_eq!(loss(3.3e37), "3.30e37");
     }
 }

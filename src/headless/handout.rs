@@ -5,6 +5,7 @@
 use crate::figures::Figure;
 use crate::handout::{GradientEnds, Handout, RunNumbers, to_html};
 use crate::lang::Lang;
+use crate::nn::{Skip, SkipStyle};
 use crate::train::EvalPoint;
 
 use super::{HandoutWish, Summary};
@@ -42,6 +43,14 @@ pub(super) fn html(
             _ => None,
         },
         diverged: summary.diverged,
+        // Every block's skip in the configuration's style, as it trained.
+        skips: match summary.config.skip {
+            Skip::Off => None,
+            Skip::Slides => Some(SkipStyle::Slides),
+            Skip::Identity => Some(SkipStyle::Identity),
+        }
+        .filter(|_| !summary.highway.is_empty())
+        .map(|style| (style, summary.highway.len(), summary.highway.len())),
     };
     let handout = Handout {
         lesson: wish.lesson.as_ref(),
