@@ -93,6 +93,8 @@ footer { margin-top: 2.5rem; color: #555555; font-size: 0.85rem; }
 @page { size: A4; margin: 14mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  table { font-size: 0.95em; }
+  th, td { padding: 0.05rem 0.5rem; line-height: 1.3; }
   h2 { margin-top: 1.2rem; }
   figure { margin: 0 0 1rem 0; }
 }
