@@ -310,7 +310,7 @@ fn optimiser(config: &Config, l: Lang) -> String {
         ),
         OptimizerKind::Adam => (
             vec![format!(
-                "{w_minus}<mfrac><mover><mi>m</mi><mo>^</mo></mover><mrow><msqrt><mover><mi>v</mi><mo>^</mo></mover></msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac>"
+                "{w_minus}<mfrac><mi>m̂</mi><mrow><msqrt><mi>v̂</mi></msqrt><mo>+</mo><mi>ε</mi></mrow></mfrac>"
             )],
             say!(
                 l,
