@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
-use crate::headless::{Output, run_to_folder, sweep_to_folder};
+use crate::headless::{HandoutWish, Output, run_to_folder, sweep_to_folder};
 use crate::lang::Lang;
 use crate::lessons;
 use crate::nn::config::MAX_DEPTH;
@@ -143,6 +143,11 @@ pub enum Command {
         /// to the input; default: the middle one).
         #[arg(long, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         histogram_layer: Option<u64>,
+        /// Also write handout.html: one page to print or read at home (the
+        /// lesson's texts, the configuration and its formulas, the key
+        /// numbers, every figure), in the language of --lang.
+        #[arg(long)]
+        handout: bool,
     },
     /// Trains plain and residual networks at several depths and plots the
     /// final training loss against depth.
@@ -312,6 +317,7 @@ impl RunFlags {
             png_width: self.size.0,
             png_height: self.size.1,
             overwrite: self.overwrite,
+            handout: None,
         }
     }
 }
@@ -423,7 +429,8 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
             skip,
             seed,
             histogram_layer,
-        } => run(&flags, skip, seed, histogram_layer),
+            handout,
+        } => run(&flags, skip, seed, histogram_layer, handout),
         Command::Sweep {
             flags,
             depths,
@@ -646,6 +653,7 @@ fn run(
     skip: Option<Skip>,
     seed: Option<u64>,
     histogram_layer: Option<u64>,
+    handout: bool,
 ) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
     let (config, steps) = flags.resolve(skip, seed)?;
@@ -659,8 +667,15 @@ fn run(
             )));
         }
     };
-    let summary = run_to_folder(&config, steps, &flags.out, layer, &flags.output())
-        .map_err(|e| said(None, &e))?;
+    let mut output = flags.output();
+    if handout {
+        let lesson = flags.lesson.as_deref().map(lessons::find).transpose();
+        output.handout = Some(HandoutWish {
+            lesson: lesson.map_err(|e| said(Some("--lesson:"), &e))?,
+        });
+    }
+    let summary =
+        run_to_folder(&config, steps, &flags.out, layer, &output).map_err(|e| said(None, &e))?;
     let outcome = match (summary.diverged, summary.final_train_loss) {
         (Some(d), _) => format!(
             "diverged at step {} in layer {} ({:?}): no final loss or accuracy, model.safetensors not written",

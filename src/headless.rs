@@ -20,12 +20,13 @@ use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::{VIEW_SAMPLES, evaluate};
 use crate::train::{Event, EventKind, History};
 
+mod handout;
 pub mod landscape;
 mod output_folder;
 pub use output_folder::OutputFolder;
 
 /// How the files are written.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Output {
     pub lang: Lang,
     pub png_width: u32,
@@ -33,6 +34,15 @@ pub struct Output {
     /// Write into a folder that is not empty, replacing gradscope's own
     /// files there (see `OutputFolder`).
     pub overwrite: bool,
+    /// `run` also writes `handout.html` (see `handout`).
+    pub handout: Option<HandoutWish>,
+}
+
+/// `handout.html` for a run: with this lesson's texts, or for a
+/// configuration of one's own (`None`).
+#[derive(Clone, Debug)]
+pub struct HandoutWish {
+    pub lesson: Option<crate::lessons::Lesson>,
 }
 
 /// One weight layer in `summary.json`.
@@ -268,8 +278,9 @@ pub fn run_to_folder(
         &mut files,
     )?;
     let first = first_stats.unwrap_or_else(|| last.clone());
-    for figure in run_figures(&run, &history, &first, &last, histogram_layer, output.lang) {
-        write_figure(&folder, &figure, output, &mut files)?;
+    let figures = run_figures(&run, &history, &first, &last, histogram_layer, output.lang);
+    for figure in &figures {
+        write_figure(&folder, figure, output, &mut files)?;
     }
 
     let layers = first
@@ -295,6 +306,9 @@ pub fn run_to_folder(
             branch: flow.branch,
         })
         .collect();
+    if output.handout.is_some() {
+        files.push(crate::handout::FILE_NAME.into());
+    }
     files.push("summary.json".into());
     let summary = Summary {
         config: run.current_config(),
@@ -321,6 +335,15 @@ pub fn run_to_folder(
         highway,
         files,
     };
+    if let Some(wish) = &output.handout {
+        let html = handout::html(&summary, wish, &figures, output.lang);
+        write(
+            &folder,
+            crate::handout::FILE_NAME,
+            html.as_bytes(),
+            &mut Vec::new(),
+        )?;
+    }
     let text = serde_json::to_string_pretty(&summary)?;
     write(&folder, "summary.json", text.as_bytes(), &mut Vec::new())?;
     folder.commit()?;

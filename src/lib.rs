@@ -12,6 +12,7 @@
 //!   (the edge: only the window and the command line use it).
 //! - [`lessons`]: the embedded lessons, one per claim of the slides.
 //! - [`train`]: the trainer thread, bounded history, depth sweeps.
+//! - [`handout`]: the lesson handout, one self-contained HTML page.
 //! - [`headless`]: `run` and `sweep` into a folder of files.
 //! - [`cli`]: the command line (headless commands).
 //! - [`app`]: the desktop window.
@@ -23,6 +24,7 @@ mod csv_records;
 pub mod explain;
 pub mod figures;
 pub mod files;
+pub mod handout;
 pub mod headless;
 pub mod lang;
 pub mod lessons;

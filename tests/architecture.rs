@@ -276,6 +276,39 @@ fn the_top_level_rooms_depend_one_way() {
     assert!(found.is_empty(), "top-level cycles: {found:?} in {top:?}");
 }
 
+/// The top-level rooms from the edge inwards (ARCHITECTURE.md): a room
+/// imports only rooms of its own rank or further in. Rooms not listed
+/// (`lang`, `files`, the file formats' helpers) serve every rank.
+const LAYERS: [&[&str]; 8] = [
+    &["cli"],
+    &["app"],
+    &["explain"],
+    &["headless"],
+    &["handout"],
+    &["figures", "session", "model_file", "lessons"],
+    &["train"],
+    &["nn"],
+];
+
+#[test]
+fn the_rooms_depend_from_the_edge_inwards() {
+    let rank = |room: &str| LAYERS.iter().position(|layer| layer.contains(&room));
+    let mut outward = Vec::new();
+    for (module, targets) in imports() {
+        let from = module.split("::").next().unwrap_or_default();
+        for target in targets {
+            let to = target.split("::").next().unwrap_or_default();
+            if let (Some(a), Some(b)) = (rank(from), rank(to))
+                && b < a
+            {
+                outward.push(format!("{module} -> {target}"));
+            }
+        }
+    }
+    assert!(outward.is_empty(), "imports towards the edge: {outward:?}");
+    assert!(rank("handout") > rank("headless") && rank("handout") < rank("figures"));
+}
+
 #[test]
 fn the_core_imports_nothing_outside_itself() {
     let graph = imports();

@@ -190,6 +190,7 @@ fn gradscope_run_writes_the_views_that_fit_its_data() {
         png_width: 800,
         png_height: 500,
         overwrite: false,
+        handout: None,
     };
     let digits = tempfile::tempdir().unwrap();
     let dir = digits.path().join("digits");

@@ -209,11 +209,14 @@ fn two_dimensional_data_keep_the_decision_boundary() {
     });
     h.state().send(Playback::Step(5));
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !h
-        .state()
-        .figures()
-        .iter()
-        .any(|f| f.id == "decision_boundary")
+    // The reset's five steps, not the lesson's own run before the reset
+    // (also 2-D): its boundary would be gone when the reset arrives.
+    while !(h.state().steps() == 5
+        && *h.state().training_state() == State::Paused
+        && h.state()
+            .figures()
+            .iter()
+            .any(|f| f.id == "decision_boundary"))
     {
         assert!(Instant::now() < deadline, "no decision boundary");
         std::thread::sleep(Duration::from_millis(10));

@@ -95,6 +95,14 @@ pub fn export_png(root: &Path, id: &str, bytes: &[u8], lang: Lang) -> Result<Pat
     Ok(path)
 }
 
+/// Writes the handout (`crate::handout`) as `handout.html` into a new
+/// folder; returns the file.
+pub fn export_handout(root: &Path, html: &str, lang: Lang) -> Result<PathBuf, String> {
+    let path = new_folder(root, lang)?.join(crate::handout::FILE_NAME);
+    write_atomically(&path, html.as_bytes()).map_err(|e| cannot_write(&path, &e, lang))?;
+    Ok(path)
+}
+
 fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
     say!(
         lang,

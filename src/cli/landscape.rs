@@ -129,6 +129,7 @@ pub(super) fn landscape(flags: &LandscapeFlags) -> Result<(), UsageError> {
         png_width: flags.size.0,
         png_height: flags.size.1,
         overwrite: flags.overwrite,
+        handout: None,
     };
     let summary = landscape_to_folder(&mlp, config.loss, &points, spec, &flags.out, &output)
         .map_err(|e| said(None, &e))?;

@@ -11,9 +11,24 @@ const FONT_FAMILY: &str = "DejaVu Sans, Ubuntu, Arial, sans-serif";
 
 /// `figure` as an SVG document of `width` x `height` pixels.
 pub fn to_svg(figure: &Figure, width: u32, height: u32) -> String {
-    let scene = layout::layout(figure, width, height);
     let mut out = String::with_capacity(16 * 1024);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+    write_svg(&mut out, figure, width, height, "plot-area");
+    out
+}
+
+/// `figure` as an `<svg>` element to put inside a page (the handout):
+/// no XML declaration, and its clip path named `{id}-plot-area`, so that
+/// several figures in one page each clip to their own plot area (a page's
+/// ids are shared by all its figures).
+pub fn to_inline_svg(figure: &Figure, width: u32, height: u32, id: &str) -> String {
+    let mut out = String::with_capacity(16 * 1024);
+    write_svg(&mut out, figure, width, height, &format!("{id}-plot-area"));
+    out
+}
+
+fn write_svg(out: &mut String, figure: &Figure, width: u32, height: u32, clip: &str) {
+    let scene = layout::layout(figure, width, height);
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{width}\" height=\"{height}\" \
@@ -23,7 +38,7 @@ pub fn to_svg(figure: &Figure, width: u32, height: u32) -> String {
     let p = scene.plot;
     let _ = writeln!(
         out,
-        "<defs><clipPath id=\"plot-area\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath></defs>",
+        "<defs><clipPath id=\"{clip}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath></defs>",
         num(p.x0),
         num(p.y0),
         num(p.width()),
@@ -33,21 +48,21 @@ pub fn to_svg(figure: &Figure, width: u32, height: u32) -> String {
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
-    write_items(&mut out, &scene.items);
+    write_items(out, &scene.items, clip);
     out.push_str("</svg>\n");
-    out
 }
 
-/// Items in order; consecutive clipped items share one clipped group.
-fn write_items(out: &mut String, items: &[Item]) {
+/// Items in order; consecutive clipped items share one group clipped to
+/// the clip path `clip`.
+fn write_items(out: &mut String, items: &[Item], clip: &str) {
     let mut in_group = false;
     for item in items {
         if item.clipped != in_group {
-            out.push_str(if item.clipped {
-                "<g clip-path=\"url(#plot-area)\">\n"
+            if item.clipped {
+                let _ = writeln!(out, "<g clip-path=\"url(#{clip})\">");
             } else {
-                "</g>\n"
-            });
+                out.push_str("</g>\n");
+            }
             in_group = item.clipped;
         }
         write_shape(out, &item.shape);
@@ -198,9 +213,9 @@ fn num(v: f32) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
-/// Text made safe for XML: markup characters escaped, and characters
-/// XML 1.0 forbids (most control characters) dropped.
-fn escape(text: &str) -> String {
+/// Text made safe for XML (and HTML): markup characters escaped, and
+/// characters XML 1.0 forbids (most control characters) dropped.
+pub fn escape(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -228,6 +243,28 @@ mod tests {
             "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
         );
         assert_eq!(escape("σ ‖dL/dW‖"), "σ ‖dL/dW‖");
+    }
+
+    #[test]
+    fn an_inline_figure_clips_to_its_own_plot_area() {
+        let figure = crate::figures::build::depth_sweep(&[], 3, crate::lang::Lang::En);
+        let inline = to_inline_svg(&figure, 500, 300, "figure-2");
+        assert!(
+            inline.starts_with("<svg xmlns="),
+            "no XML declaration inside a page"
+        );
+        assert!(inline.contains("<clipPath id=\"figure-2-plot-area\">"));
+        assert!(!inline.contains("\"plot-area\"") && !inline.contains("url(#plot-area)"));
+        // The file is the same drawing with the standalone names.
+        let file = to_svg(&figure, 500, 300);
+        assert_eq!(
+            file.replace(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n",
+                ""
+            )
+            .replace("plot-area", "figure-2-plot-area"),
+            inline
+        );
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::HeadlessError;
 const STAGING_PREFIX: &str = ".gradscope-staging-";
 
 /// The files `run`, `sweep` and `landscape` write, besides figures.
-const OWN_FILES: [&str; 7] = [
+const OWN_FILES: [&str; 8] = [
     "model_initial.safetensors",
     "model.safetensors",
     "metrics.csv",
@@ -31,6 +31,7 @@ const OWN_FILES: [&str; 7] = [
     "sweep.json",
     "landscape.json",
     "directions.safetensors",
+    crate::handout::FILE_NAME,
 ];
 
 /// The figures `run` and `sweep` write, each as PNG, SVG and CSV.

@@ -3,6 +3,7 @@
 
 use crate::app::export;
 use crate::app::tab::Shared;
+use crate::handout::{Handout, RunNumbers};
 use crate::lang::{Lang, say};
 use crate::nn::{Config, NonFinite, Phase};
 use crate::train::{Edit, Playback, State, run_code};
@@ -61,6 +62,16 @@ pub fn controls_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
         }
         if ui.button(l.pick("Export all", "Esporta tutto")).clicked() {
             export_all(live, shared);
+        }
+        if ui
+            .button(l.pick("Export handout…", "Esporta dispensa…"))
+            .on_hover_text(l.pick(
+                "One page to print or read at home: the lesson, the configuration, the numbers measured and every plot",
+                "Una pagina da stampare o leggere a casa: la lezione, la configurazione, i numeri misurati e ogni grafico",
+            ))
+            .clicked()
+        {
+            export_handout(live, shared);
         }
         ui.toggle_value(&mut live.show_settings, l.pick("Settings", "Impostazioni"))
             .on_hover_text(l.pick(
@@ -186,4 +197,27 @@ pub fn export_all(live: &LiveView, shared: &mut Shared) {
             Err(e) => e,
         },
     );
+}
+
+/// The handout of the current lesson and runs (`crate::handout`): every
+/// figure Export all writes, into a new folder.
+pub fn export_handout(live: &LiveView, shared: &mut Shared) {
+    let l = shared.lang;
+    let figures = super::plots::export_figures(live, l);
+    let runs: Vec<RunNumbers> = live.runs.iter().map(RunNumbers::of_live).collect();
+    let handout = Handout {
+        lesson: Some(live.current()),
+        config: &live.config,
+        runs: &runs,
+        figures: &figures,
+    };
+    let html = crate::handout::to_html(&handout, l);
+    *shared.message = Some(match export::export_handout(shared.export_root, &html, l) {
+        Ok(path) => format!(
+            "{} {}",
+            l.pick("Handout written to", "Dispensa scritta in"),
+            path.display()
+        ),
+        Err(e) => e,
+    });
 }
