@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
-use crate::headless::{Output, run_to_folder, sweep_to_folder};
+use crate::headless::{Output, run_to_folder_animated, sweep_to_folder};
 use crate::lang::Lang;
 use crate::lessons;
 use crate::nn::config::MAX_DEPTH;
@@ -22,6 +22,7 @@ use crate::nn::{
 };
 use crate::train::sweep::{SweepPlan, seed_range};
 
+mod animate;
 mod data;
 mod flags;
 mod grads;
@@ -139,6 +140,8 @@ pub enum Command {
         /// to the input; default: the middle one).
         #[arg(long, value_parser = whole::<u64>(integers(1, MAX_DEPTH as u64)), allow_negative_numbers = true)]
         histogram_layer: Option<u64>,
+        #[command(flatten)]
+        animate: animate::AnimateFlags,
     },
     /// Trains plain and residual networks at several depths and plots the
     /// final training loss against depth.
@@ -419,7 +422,8 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
             skip,
             seed,
             histogram_layer,
-        } => run(&flags, skip, seed, histogram_layer),
+            animate,
+        } => run(&flags, skip, seed, histogram_layer, &animate),
         Command::Sweep {
             flags,
             depths,
@@ -642,6 +646,7 @@ fn run(
     skip: Option<Skip>,
     seed: Option<u64>,
     histogram_layer: Option<u64>,
+    animate: &animate::AnimateFlags,
 ) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
     let (config, steps) = flags.resolve(skip, seed)?;
@@ -655,8 +660,16 @@ fn run(
             )));
         }
     };
-    let summary = run_to_folder(&config, steps, &flags.out, layer, &flags.output())
-        .map_err(|e| said(None, &e))?;
+    let output = flags.output();
+    let summary = run_to_folder_animated(
+        &config,
+        steps,
+        &flags.out,
+        layer,
+        &output,
+        &animate.request(),
+    )
+    .map_err(|e| said(None, &e))?;
     let outcome = match (summary.diverged, summary.final_train_loss) {
         (Some(d), _) => format!(
             "diverged at step {} in layer {} ({:?}): no final loss or accuracy, model.safetensors not written",

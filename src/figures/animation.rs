@@ -342,11 +342,14 @@ pub fn steady_axes(stills: &mut [Still]) {
                 figure.y.min = Some(lo);
                 figure.y.max = Some(hi);
             }
-            if let (Some(hm), Some((lo, hi))) = (figure.heatmap.as_mut(), colour) {
-                if hm.classes.is_empty() && lo.is_finite() && hi.is_finite() && lo < hi {
-                    hm.min = lo;
-                    hm.max = hi;
-                }
+            if let (Some(hm), Some((lo, hi))) = (figure.heatmap.as_mut(), colour)
+                && hm.classes.is_empty()
+                && lo.is_finite()
+                && hi.is_finite()
+                && lo < hi
+            {
+                hm.min = lo;
+                hm.max = hi;
             }
         }
     }

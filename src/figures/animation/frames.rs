@@ -18,7 +18,7 @@ pub fn step_label(step: u64, lang: Lang) -> String {
     let digits = step.to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(' ');
         }
         grouped.push(c);
@@ -31,10 +31,8 @@ pub fn step_label(step: u64, lang: Lang) -> String {
 /// first figure (the top-left cell).
 pub(super) fn draw(still: &Still, spec: &Spec) -> Result<Pixmap, PngError> {
     let label = step_label(still.step, spec.lang);
-    if spec.per_frame <= 1 {
-        if let Some(figure) = still.figures.first() {
-            return frame_pixels(figure, spec.width, spec.height, Some(&label));
-        }
+    if let (true, Some(figure)) = (spec.per_frame <= 1, still.figures.first()) {
+        return frame_pixels(figure, spec.width, spec.height, Some(&label));
     }
     let mut pixmap = Pixmap::new(spec.width, spec.height).ok_or(PngError::Allocate)?;
     pixmap.fill(Color::WHITE);
