@@ -32,6 +32,8 @@ mod table;
 pub use table::TABLE_NUMBERS;
 mod values;
 pub use values::ValueRange;
+pub mod replay;
+pub use replay::SavedReplay;
 
 /// What the file says it is.
 pub const FORMAT: &str = "gradscope-session";
@@ -58,6 +60,10 @@ pub struct Session {
     /// session reopens without the file; absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "table::arc")]
     pub table: Option<std::sync::Arc<Table>>,
+    /// The moments the time line can go back to (`session/replay.rs`);
+    /// absent in files from before replay, which open without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<SavedReplay>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -154,7 +160,21 @@ impl Session {
             config: config.clone(),
             runs: runs.iter().map(save_run).collect(),
             table: table::saved_table(config),
+            replay: None,
         }
+    }
+
+    /// The session with replay's moments of its runs.
+    pub fn with_replay(mut self, replay: &crate::train::Replay) -> Session {
+        self.replay = Some(replay::save(replay));
+        self
+    }
+
+    /// Replay's record of the runs, checked against the configuration
+    /// (an empty one that says what it lacks if the file kept none).
+    pub fn replay_record(&self) -> Result<crate::train::Replay, RestoreError> {
+        let steps = self.runs.first().map_or(0, |r| r.steps);
+        replay::restore(self.replay.as_ref(), &self.config, self.runs.len(), steps)
     }
 
     /// The runs, checked against the configuration.
@@ -539,6 +559,7 @@ fn read_session(path: &Path) -> Result<(Session, Vec<RunState>), OpenProblem> {
     check_size(&text)?;
     let mut session: Session = serde_json::from_str(&text).map_err(OpenProblem::NotSession)?;
     let runs = session.restore().map_err(OpenProblem::Invalid)?;
+    session.replay_record().map_err(OpenProblem::Invalid)?;
     // Restored against the table: the caller's configuration trains on it.
     session.config.table = session.table.clone().or(session.config.table);
     Ok((session, runs))

@@ -46,7 +46,7 @@ use crate::nn::{Config, NonFinite};
 use crate::train::{Command, State, Trainer, Update};
 
 use guide::Walk;
-use live::LiveView;
+pub use live::LiveView;
 use sessions::{SessionAction, SessionFiles};
 use tab::Shared;
 use tabs::Tabs;
@@ -239,6 +239,29 @@ impl GradscopeApp {
     /// Every live plot, built from what the trainer measured.
     pub fn figures(&self) -> Vec<Figure> {
         self.tabs.live.figures(self.lang)
+    }
+
+    /// Every live plot as it was at `step` (the last moment replay
+    /// recorded at or before it), in the window's language: see
+    /// `LiveView::figures_at`.
+    pub fn figures_at(&self, step: u64) -> Option<Vec<Figure>> {
+        self.tabs.live.figures_at(self.lang, step)
+    }
+
+    /// The live tab, for what replay recorded (`live().replay()`) and the
+    /// figures of the past in any language (`live().figures_at`).
+    pub fn live(&self) -> &LiveView {
+        &self.tabs.live
+    }
+
+    /// The step the live plots show (`None`: the present).
+    pub fn replay_at(&self) -> Option<u64> {
+        self.tabs.live.replay_at()
+    }
+
+    /// Shows the live plots at `step`'s moment, or (`None`) the present.
+    pub fn go_to(&mut self, step: Option<u64>) {
+        self.tabs.live.go_to(step);
     }
 
     /// Folds the trainer's news into the live tab (what `logic` does once

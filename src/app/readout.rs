@@ -2,12 +2,12 @@
 //! the room: step, losses, accuracy, and how much of the output layer's
 //! gradient reaches the first layer.
 
+use super::live::scene::Shown;
 use crate::figures::build::twin_label;
 use crate::lang::Lang;
-use crate::train::RunUpdate;
 
 /// One column per run: what it measured last.
-pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
+pub fn readout_ui(ui: &mut egui::Ui, runs: &[Shown], lang: Lang) {
     ui.label(egui::RichText::new(lang.pick("Measured now", "Misurato ora")).strong());
     egui::Grid::new("readout")
         .num_columns(runs.len() + 1)
@@ -22,24 +22,23 @@ pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
                 ui.end_row();
             }
             row(ui, lang.pick("step", "passo"), runs, |r| {
-                r.latest.as_ref().map(|s| s.step.to_string())
+                r.latest.map(|s| s.step.to_string())
             });
             row(
                 ui,
                 lang.pick("training loss (batch)", "loss di addestramento (batch)"),
                 runs,
-                |r| r.latest.as_ref().map(|s| number(s.loss)),
+                |r| r.latest.map(|s| number(s.loss)),
             );
             row(ui, lang.pick("test loss", "loss di test"), runs, |r| {
-                r.history.evals().last().map(|e| number(e.test_loss))
+                r.evals.last().map(|e| number(e.test_loss))
             });
             row(
                 ui,
                 lang.pick("test accuracy", "accuratezza di test"),
                 runs,
                 |r| {
-                    r.history
-                        .evals()
+                    r.evals
                         .last()
                         .filter(|e| e.test_accuracy.is_finite())
                         .map(|e| format!("{:.1}%", e.test_accuracy * 100.0))
@@ -79,12 +78,7 @@ pub fn readout_ui(ui: &mut egui::Ui, runs: &[RunUpdate], lang: Lang) {
         });
 }
 
-fn row(
-    ui: &mut egui::Ui,
-    label: &str,
-    runs: &[RunUpdate],
-    value: impl Fn(&RunUpdate) -> Option<String>,
-) {
+fn row(ui: &mut egui::Ui, label: &str, runs: &[Shown], value: impl Fn(&Shown) -> Option<String>) {
     ui.label(label);
     for run in runs {
         ui.monospace(value(run).unwrap_or_else(|| "–".into()));
@@ -93,8 +87,8 @@ fn row(
 }
 
 /// ||dL/dW|| of the first and of the output layer at the last step.
-fn first_and_last(run: &RunUpdate) -> Option<(f64, f64)> {
-    let layers = &run.latest.as_ref()?.layers;
+fn first_and_last(run: &Shown) -> Option<(f64, f64)> {
+    let layers = &run.latest?.layers;
     Some((
         f64::from(layers.first()?.grad_weight_norm),
         f64::from(layers.last()?.grad_weight_norm),

@@ -164,7 +164,8 @@ fn write(
             state
         })
         .collect();
-    let saved = session::Session::new(lang, &live.current().id, live.mode(), live.config(), &runs);
+    let saved = session::Session::new(lang, &live.current().id, live.mode(), live.config(), &runs)
+        .with_replay(live.replay());
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {
             format!(
@@ -182,6 +183,7 @@ fn write(
 /// session's language. A bad file changes nothing.
 pub fn open(live: &mut LiveView, path: &Path, lang: Lang) -> Result<Lang, String> {
     let (saved, runs) = session::load(path).map_err(|e| e.explain(lang))?;
-    live.restore(&saved.lesson, saved.config, saved.mode, runs);
+    let replay = saved.replay_record().map_err(|e| e.explain(lang))?;
+    live.restore(&saved.lesson, saved.config, saved.mode, runs, replay);
     Ok(saved.lang)
 }

@@ -177,6 +177,11 @@ impl Explain for RestoreError {
                 "run \"{run}\": its optimiser state is for {saved}, its configuration uses {configured}",
                 "run \"{run}\": lo stato dell'ottimizzatore è per {saved}, la sua configurazione usa {configured}"
             ),
+            RestoreError::Replay { step } => say!(
+                lang,
+                "its replay moment at step {step} does not match its runs (a damaged file?)",
+                "il suo momento di replay al passo {step} non corrisponde alle sue run (un file danneggiato?)"
+            ),
             RestoreError::OptimizerState { run } => say!(
                 lang,
                 "run \"{run}\": its optimiser state does not match its network",

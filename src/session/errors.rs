@@ -91,6 +91,8 @@ pub enum RestoreError {
     MissingValue,
     #[error("run \"{run}\": an event names a step, block or layer it does not have")]
     Event { run: String },
+    #[error("its replay moment at step {step} does not match its runs")]
+    Replay { step: u64 },
     #[error("run \"{run}\": an evaluation is after its last step")]
     Evaluation { run: String },
     #[error(

@@ -29,7 +29,7 @@ struct Head {
 /// any JSON layout) a session of `config` in `mode` can hold: per run the
 /// weights and two optimiser moments, the skips, and a full history
 /// (buckets with two aggregates per layer, the gradient's and the update
-/// ratio's, evaluations, events), and a
+/// ratio's, evaluations, events), replay's moments, and a
 /// carried CSV table (`TABLE_NUMBERS`).
 pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
     let runs: u64 = match mode {
@@ -49,7 +49,9 @@ pub fn max_numbers(config: &Config, mode: Mode) -> u64 {
     } else {
         0
     };
-    runs * per_run + table + 1024
+    let replay = super::replay::MAX_SAVED_MOMENTS as u64
+        * (super::replay::numbers_per_run_moment(config) + 4);
+    runs * (per_run + replay) + table + 1024
 }
 
 /// Refuses a file with more numbers than its configuration can need,

@@ -128,10 +128,10 @@ impl Update {
 const SENDS_PER_SECOND: f64 = 30.0;
 /// Cells per side of the decision grid, and the least time between two
 /// grids while training.
-const GRID_RESOLUTION: usize = 50;
+pub const GRID_RESOLUTION: usize = 50;
 const GRID_INTERVAL: Duration = Duration::from_millis(250);
 /// Training points sent with a grid (the plot draws at most this many).
-const GRID_POINTS: usize = 1000;
+pub const GRID_POINTS: usize = 1000;
 /// Test points whose predictions are sent with a grid (the image grid).
 pub const VIEW_SAMPLES: usize = 24;
 

@@ -1,13 +1,16 @@
 //! The live-training tab: the trainer on its own thread, what the window
 //! knows of its runs (drained once a frame by `absorb`), and the lesson
 //! they train. Its top-bar controls are in `controls`, its plots in
-//! `plots`, its settings panel in `settings` (the data set's part in
-//! `data`, their widgets in `widgets`).
+//! `plots` (what they show, now or at a replayed step, in `scene`), the
+//! time line under them in `timeline`, its settings panel in `settings`
+//! (the data set's part in `data`, their widgets in `widgets`).
 
 mod controls;
 mod data;
 mod plots;
+pub mod scene;
 mod settings;
+mod timeline;
 mod widgets;
 
 pub use data::{TableChoice, open_table};
@@ -19,12 +22,13 @@ use crate::figures::build::{self, activation_range};
 use crate::lessons::Lesson;
 use crate::nn::{Config, NonFinite};
 use crate::train::{
-    Command, Edit, EventKind, HistogramRequest, Mode, Playback, RunUpdate, Speed, State, Trainer,
-    Update, Watch, run_code,
+    Command, Edit, EventKind, HistogramRequest, Mode, Playback, Replay, RunUpdate, Speed, State,
+    Trainer, Update, Watch, run_code,
 };
 
 use super::tab::{PlotRequest, Shared, Tab};
 use plots::{FiguresKey, GradientSlot, ScrollCapture};
+use scene::Scene;
 
 pub struct LiveView {
     trainer: Trainer,
@@ -69,6 +73,12 @@ pub struct LiveView {
     /// The last loss landscape of these runs (the landscape tab's), for
     /// Export all; a reset forgets it.
     pub landscape: Option<crate::train::landscape::LandscapeResult>,
+    /// The moments of the current runs the time line can go back to.
+    replay: Replay,
+    /// The step the plots show, or `None`: the present.
+    replay_at: Option<u64>,
+    /// A reopened session's moments, taken up when its runs arrive.
+    pending_replay: Option<Replay>,
 }
 
 impl LiveView {
@@ -98,6 +108,9 @@ impl LiveView {
             capture_after_scroll: None,
             table_choice: TableChoice::default(),
             landscape: None,
+            replay: Replay::default(),
+            replay_at: None,
+            pending_replay: None,
             config,
             diverged: None,
             lessons,
@@ -191,7 +204,7 @@ impl LiveView {
             layer: self.histogram_layer_of(config),
             lo: lo as f32,
             hi: hi as f32,
-            bins: 60,
+            bins: crate::train::replay::HISTOGRAM_BINS,
         })));
     }
 
@@ -237,7 +250,9 @@ impl LiveView {
         config: Config,
         mode: Mode,
         runs: Vec<crate::train::RunState>,
+        replay: Replay,
     ) {
+        self.pending_replay = Some(replay);
         if let Some(index) = self.lessons.iter().position(|l| l.id == lesson) {
             self.lesson = index;
             self.measure = self.lessons[index].bars;
@@ -272,25 +287,72 @@ impl LiveView {
                 .iter()
                 .map(|r| RunUpdate::empty(r.twin))
                 .collect();
+            self.replay = self.pending_replay.take().unwrap_or_default();
+            self.replay_at = None;
         }
         self.config = update.config;
+        let mut event = false;
         for (view, run) in self.runs.iter_mut().zip(update.runs) {
-            for event in run.history.events() {
-                if let (EventKind::Diverged(nonfinite), None) = (&event.kind, self.diverged) {
+            for happened in run.history.events() {
+                event = true;
+                if let (EventKind::Diverged(nonfinite), None) = (&happened.kind, self.diverged) {
                     self.diverged = Some(*nonfinite);
                 }
             }
             view.merge(run);
         }
+        self.replay
+            .record(&self.runs, self.histogram_layer(), event);
         self.state = update.state;
         if let Some(rejected) = update.rejected {
             *message = Some(rejected);
         }
     }
 
-    /// Every plot, built from what the trainer measured.
+    /// Every plot, built from what the trainer measured, as the screen
+    /// shows them: now, or at the step the time line went back to.
     pub fn figures(&self, lang: crate::lang::Lang) -> Vec<Figure> {
-        plots::figures(self, lang)
+        plots::figures(self, &self.scene(self.replay_at), lang)
+    }
+
+    /// Every plot of the live tab as it was at `step`: the last moment
+    /// replay recorded at or before it (the first one if `step` is before
+    /// all), the loss and the plots over the steps marking that moment's
+    /// step. `None` when replay recorded nothing yet (nothing trained, or
+    /// a session that kept no moments) or the moment is of other runs.
+    /// The same `Figure`s the screen draws at that step.
+    pub fn figures_at(&self, lang: crate::lang::Lang, step: u64) -> Option<Vec<Figure>> {
+        let moment = self.replay.at(step)?;
+        if moment.runs.len() != self.runs.len() {
+            return None;
+        }
+        let scene = scene::at(&self.runs, moment);
+        Some(plots::figures(self, &scene, lang))
+    }
+
+    /// What replay recorded of the current runs: its steps (`steps()`),
+    /// `range()`, stops (`stops()`), thinning (`stride()`).
+    pub fn replay(&self) -> &Replay {
+        &self.replay
+    }
+
+    /// The step the plots show, or `None` when they show the present.
+    pub fn replay_at(&self) -> Option<u64> {
+        self.replay_at
+    }
+
+    /// Shows the runs as they were at `step` (the last moment recorded at
+    /// or before it); `None` returns to the present. Training goes on.
+    pub fn go_to(&mut self, step: Option<u64>) {
+        self.replay_at = step.and_then(|s| self.replay.at(s)).map(|m| m.step);
+    }
+
+    /// What the plots show: the runs at `step`'s moment, or now.
+    fn scene(&self, step: Option<u64>) -> Scene<'_> {
+        match step.and_then(|s| self.replay.at(s)) {
+            Some(moment) if moment.runs.len() == self.runs.len() => scene::at(&self.runs, moment),
+            _ => scene::now(&self.runs, self.histogram_layer()),
+        }
     }
 }
 
@@ -325,6 +387,7 @@ impl Tab for LiveView {
         if pressed(Key::G) {
             self.slot = self.slot.next();
         }
+        timeline::keys(self, pressed);
     }
 
     fn has_top(&self) -> bool {
@@ -344,6 +407,9 @@ impl Tab for LiveView {
                         .show(ui, |ui| settings::settings_ui(ui, self, shared));
                 });
         }
+        egui::Panel::bottom("timeline")
+            .resizable(false)
+            .show(ui, |ui| timeline::timeline_ui(ui, self, shared.lang));
         egui::CentralPanel::default()
             .show(ui, |ui| plots::plots_ui(ui, self, shared))
             .inner

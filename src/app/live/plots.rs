@@ -14,6 +14,7 @@ use crate::nn::{StepStats, TestView};
 use crate::train::{Edit, History, Twin, run_code};
 
 use super::LiveView;
+use super::scene::{self, Scene};
 use crate::app::plot::{self, PlotAction};
 use crate::app::tab::{PlotRequest, Shared};
 use crate::app::{diagram, readout};
@@ -31,6 +32,8 @@ pub struct FiguresKey {
     histogram_layer: usize,
     boundary_run: usize,
     slot: GradientSlot,
+    /// The replayed moment's step (`None`: now).
+    at: Option<u64>,
 }
 
 /// What the first row's third plot shows, chosen under it: the gradient
@@ -94,12 +97,12 @@ impl GradientSlot {
 
 /// The figure `slot` shows. In compare mode the heatmap shows the first
 /// twin (its title says which); the other two show both.
-fn slot_figure(live: &LiveView, slot: GradientSlot, lang: Lang) -> Option<Figure> {
+fn slot_figure(scene: &Scene, slot: GradientSlot, lang: Lang) -> Option<Figure> {
     match slot {
         GradientSlot::OverTime => {
-            let first = live.runs.first()?;
-            let mut heatmap = build::gradient_heatmap(&first.history, lang);
-            if live.runs.len() > 1 {
+            let first = scene.runs.first()?;
+            let mut heatmap = build::gradient_heatmap(first.history, lang);
+            if scene.runs.len() > 1 {
                 let twin = build::twin_label(first.twin, lang);
                 heatmap.title = format!("{}: {twin}", heatmap.title);
             }
@@ -107,14 +110,14 @@ fn slot_figure(live: &LiveView, slot: GradientSlot, lang: Lang) -> Option<Figure
         }
         GradientSlot::UpdateRatio => {
             let histories: Vec<(Option<Twin>, &History)> =
-                live.runs.iter().map(|r| (r.twin, &r.history)).collect();
+                scene.runs.iter().map(|r| (r.twin, r.history)).collect();
             Some(flow::update_ratio(&histories, lang))
         }
         GradientSlot::Highway => {
-            let latest: Vec<(Option<Twin>, &StepStats)> = live
+            let latest: Vec<(Option<Twin>, &StepStats)> = scene
                 .runs
                 .iter()
-                .filter_map(|r| r.latest.as_ref().map(|s| (r.twin, s)))
+                .filter_map(|r| r.latest.map(|s| (r.twin, s)))
                 .collect();
             Some(flow::gradient_highway(&latest, lang))
         }
@@ -139,15 +142,25 @@ fn resume_capture(scrolled: &mut Option<ScrollCapture>, id: &str) -> Option<Plot
     }
 }
 
-/// Every plot, built from what the trainer measured.
-pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
+/// Every plot, built from what the trainer measured, as `scene` shows
+/// the runs (now, or at a replayed step, which the plots over the steps
+/// then mark).
+pub fn figures(live: &LiveView, scene: &Scene, lang: Lang) -> Vec<Figure> {
+    let mut figures = scene_figures(live, scene, lang);
+    if let Some(step) = scene.at {
+        scene::mark_step(&mut figures, step, lang);
+    }
+    figures
+}
+
+fn scene_figures(live: &LiveView, scene: &Scene, lang: Lang) -> Vec<Figure> {
     let activation = live.config.activation;
     let histories: Vec<(Option<Twin>, &History)> =
-        live.runs.iter().map(|r| (r.twin, &r.history)).collect();
-    let latest: Vec<(Option<Twin>, &StepStats)> = live
+        scene.runs.iter().map(|r| (r.twin, r.history)).collect();
+    let latest: Vec<(Option<Twin>, &StepStats)> = scene
         .runs
         .iter()
-        .filter_map(|r| r.latest.as_ref().map(|s| (r.twin, s)))
+        .filter_map(|r| r.latest.map(|s| (r.twin, s)))
         .collect();
     let mut figures = vec![build::loss(&histories, lang)];
     if !latest.is_empty() {
@@ -157,7 +170,7 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
             live.measure,
             lang,
         ));
-    } else if !live.runs.is_empty() {
+    } else if !scene.runs.is_empty() {
         // Paused before the first step (a guided step, `--paused`, a
         // reopened session): the plot keeps its place and says why.
         figures.push(build::gradient_bars_before_first_step(
@@ -166,30 +179,27 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
             lang,
         ));
     }
-    if let Some(first) = live.runs.first() {
+    if let Some(first) = scene.runs.first() {
         let (lo, hi) = activation_range(activation);
-        let histogram = first
-            .histogram
-            .as_ref()
-            .map(|h| (h, live.histogram_layer()));
+        let histogram = first.histogram.map(|h| (h, scene.histogram_layer));
         let mut inputs = build::activation(activation, histogram, lo, hi, lang);
         // In compare mode it shows the first twin: say which.
-        if live.runs.len() > 1 {
+        if scene.runs.len() > 1 {
             let twin = build::twin_label(first.twin, lang);
             inputs.title = format!("{}: {twin}", inputs.title);
         }
-        figures.extend(slot_figure(live, live.slot, lang));
+        figures.extend(slot_figure(scene, live.slot, lang));
         figures.push(inputs);
     }
     if live.config.inputs() != 2 {
         // A plane shows two inputs only: real data get views of their own.
-        figures.extend(data_figures(live, lang));
+        figures.extend(data_figures(scene, lang));
         return figures;
     }
-    let shown = live.runs.get(boundary_run(live));
-    if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid.as_ref()?))) {
+    let shown = scene.runs.get(boundary_run(live));
+    if let Some((run, grid)) = shown.and_then(|r| Some((r, r.grid?))) {
         let mut figure = build::decision_boundary(grid, lang);
-        if live.runs.len() > 1 {
+        if scene.runs.len() > 1 {
             figure.title = format!("{}: {}", figure.title, build::twin_label(run.twin, lang));
         }
         figures.push(figure);
@@ -202,16 +212,22 @@ pub fn figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
 /// decision boundary takes the confusion matrix's slot) the confusion
 /// matrix too, which every data set has.
 pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
-    let mut figures = figures(live, lang);
+    let scene = live.scene(live.replay_at);
+    let mut figures = figures(live, &scene, lang);
     // The gradient slot's other two figures.
+    let mut others = Vec::new();
     for slot in GradientSlot::ALL {
         if slot != live.slot {
-            figures.extend(slot_figure(live, slot, lang));
+            others.extend(slot_figure(&scene, slot, lang));
         }
     }
     if live.config.inputs() == 2 {
-        figures.extend(data_figures(live, lang));
+        others.extend(data_figures(&scene, lang));
     }
+    if let Some(step) = scene.at {
+        scene::mark_step(&mut others, step, lang);
+    }
+    figures.extend(others);
     if let Some(result) = &live.landscape {
         figures.extend(crate::figures::landscape::landscapes(
             &result.slices,
@@ -225,8 +241,8 @@ pub fn export_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
 /// For data that are not two points on a plane: each run's confusion
 /// matrix, and for images its predicted test images and first-layer
 /// weights; in compare mode both twins' of each, side by side.
-fn data_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
-    let twins = live.runs.len() > 1;
+fn data_figures(scene: &Scene, lang: Lang) -> Vec<Figure> {
+    let twins = scene.runs.len() > 1;
     let builders: [fn(&TestView, Lang) -> Option<Figure>; 3] = [
         |view, lang| Some(data_views::confusion_matrix(view, lang)),
         data_views::predictions,
@@ -234,8 +250,8 @@ fn data_figures(live: &LiveView, lang: Lang) -> Vec<Figure> {
     ];
     let mut figures = Vec::new();
     for build_one in builders {
-        for run in &live.runs {
-            let Some(mut figure) = run.view.as_ref().and_then(|v| build_one(v, lang)) else {
+        for run in &scene.runs {
+            let Some(mut figure) = run.view.and_then(|v| build_one(v, lang)) else {
                 continue;
             };
             if twins {
@@ -258,11 +274,13 @@ fn live_figures(live: &mut LiveView, lang: Lang) -> Rc<Vec<Figure>> {
         histogram_layer: live.histogram_layer(),
         boundary_run: boundary_run(live),
         slot: live.slot,
+        at: live.replay_at,
     };
     match &live.figures_cache {
         Some((built, figures)) if *built == key => figures.clone(),
         _ => {
-            let figures = Rc::new(self::figures(live, lang));
+            let scene = live.scene(live.replay_at);
+            let figures = Rc::new(self::figures(live, &scene, lang));
             live.figures_cache = Some((key, figures.clone()));
             figures
         }
@@ -277,16 +295,15 @@ pub fn boundary_run(live: &LiveView) -> usize {
 
 /// The network diagram of the residual (last) run; a click on a skip arc
 /// toggles that block's skip.
-fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
-    let Some(run) = live.runs.last() else {
+fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, scene: &Scene, lang: Lang) {
+    let Some(run) = scene.runs.last() else {
         return;
     };
     let norms: Option<Vec<f32>> = run
         .latest
-        .as_ref()
         .map(|s| s.layers.iter().map(|l| l.grad_weight_norm).collect());
     let layers = norms.as_ref().map_or(live.config.depth + 1, Vec::len);
-    if live.runs.len() > 1 {
+    if scene.runs.len() > 1 {
         // Compare mode: the diagram is the twin whose skips switch.
         ui.weak(format!(
             "{}: {}",
@@ -298,7 +315,7 @@ fn diagram_ui(ui: &mut egui::Ui, live: &LiveView, lang: Lang) {
         // The diagram draws weight layers; many inputs are said, not drawn.
         ui.weak(inputs_line(live, lang));
     }
-    if let Some(block) = diagram::diagram_ui(ui, layers, norms.as_deref(), &run.skips, lang) {
+    if let Some(block) = diagram::diagram_ui(ui, layers, norms.as_deref(), run.skips, lang) {
         live.trainer.send(Edit::ToggleSkip(block));
     }
 }
@@ -324,7 +341,7 @@ fn inputs_line(live: &LiveView, lang: Lang) -> String {
 /// The diagram, then the plots; returns a plot's export choice.
 pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Option<PlotRequest> {
     let lang = shared.lang;
-    diagram_ui(ui, live, lang);
+    diagram_ui(ui, live, &live.scene(live.replay_at), lang);
     // Three plots a row (two in a narrow or zoomed window); the
     // readout takes the last slot. Plots share the window's height but
     // never shrink below readable: then the rows scroll (a projector's
@@ -403,7 +420,7 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                 }
                             }
                             None if row * per_row + index == readout_slot => {
-                                readout::readout_ui(column, &live.runs, lang)
+                                readout::readout_ui(column, &live.scene(live.replay_at).runs, lang)
                             }
                             None => {}
                         }
