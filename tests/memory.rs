@@ -18,6 +18,7 @@ use gradscope::nn::memory::{NETWORK_BUDGET, TOTAL_BUDGET, chunk_rows};
 use gradscope::nn::{
     Activation, Allowed, Config, Loss, Run, Skip, Targets, batch_gradients, predict_in_chunks,
 };
+use gradscope::train::Replay;
 use gradscope::train::sweep::threads_for;
 use ndarray::Array2;
 
@@ -224,4 +225,97 @@ fn a_session_with_a_huge_array_is_refused_unread() {
     let it = err.explain(Lang::It);
     assert!(it.contains("numeri"), "{it}");
     assert!(session::max_numbers(&config, Mode::Single) < 20_000_000);
+}
+
+/// Replay after 10^6 steps: updates of 50 steps each (as the trainer
+/// sends them at full speed), a new decision grid and data view every
+/// 8th update, an event every 2000 steps; compare mode (two runs). What
+/// it holds stays under `Replay::bound`, and the number is printed for
+/// the notes.
+fn replay_after_a_million_steps(config: Config) -> (usize, usize, Replay) {
+    use gradscope::train::trainer::{GRID_POINTS, GRID_RESOLUTION, VIEW_SAMPLES};
+    use gradscope::train::{RunUpdate, Twin};
+    let mut run = Run::new(config.clone()).unwrap();
+    let stats = run.step().clone();
+    let grid = run.decision_grid(GRID_RESOLUTION, GRID_POINTS);
+    let view = run.test_view(VIEW_SAMPLES);
+    let histogram = gradscope::nn::Histogram::of(
+        (0..200).map(|i| i as f32 / 40.0 - 2.5),
+        -5.0,
+        5.0,
+        gradscope::train::replay::HISTOGRAM_BINS,
+    );
+    let mut runs: Vec<RunUpdate> = [Twin::Plain, Twin::Residual]
+        .into_iter()
+        .map(|twin| {
+            let mut update = RunUpdate::empty(Some(twin));
+            update.latest = Some(stats.clone());
+            update.histogram = Some(histogram.clone());
+            update.grid = grid.clone();
+            update.view = Some(view.clone());
+            update.skips = vec![true; gradscope::nn::mlp::block_count(config.depth)];
+            update
+        })
+        .collect();
+    let mut replay = Replay::default();
+    let mut record = 0u64;
+    let mut step = 0u64;
+    let mut most = 0;
+    while step < 1_000_000 {
+        step += 50;
+        record += 1;
+        for run in &mut runs {
+            if let Some(latest) = &mut run.latest {
+                latest.step = step;
+            }
+            if record.is_multiple_of(8) {
+                if let Some(grid) = &mut run.grid {
+                    grid.step = step;
+                }
+                if let Some(view) = &mut run.view {
+                    view.step = step;
+                }
+            }
+        }
+        replay.record(&runs, 0, step.is_multiple_of(2000));
+        if record.is_multiple_of(1000) {
+            most = most.max(replay.bytes());
+        }
+    }
+    (most.max(replay.bytes()), replay.bound(&config, 2), replay)
+}
+
+#[test]
+fn replay_stays_within_its_bound_after_a_million_steps() {
+    use gradscope::nn::Dataset;
+    use gradscope::train::replay::{SLOTS, STOPS};
+    let spiral = Config {
+        depth: 32,
+        width: 32,
+        ..Config::default()
+    };
+    let digits = Config {
+        depth: 16,
+        width: 32,
+        dataset: Dataset::Digits,
+        ..Config::default()
+    };
+    for (name, config) in [("spiral depth 32", spiral), ("digits depth 16", digits)] {
+        let (most, bound, replay) = replay_after_a_million_steps(config);
+        println!(
+            "replay, {name}, two runs, 10^6 steps: at most {most} bytes held, bound {bound}; \
+             {} moments, {} stops, stride {}",
+            replay.moments().len(),
+            replay.stops().len(),
+            replay.stride()
+        );
+        assert!(most <= bound, "{name}: {most} > {bound}");
+        // The bound is not loose by more than a factor 2.
+        assert!(most * 2 > bound, "{name}: {most} far below {bound}");
+        assert!(replay.moments().len() <= SLOTS + STOPS);
+        assert!(replay.stops().len() <= STOPS);
+        let (first, last) = replay.range().unwrap();
+        assert!(first < 10_000 && last == 1_000_000, "{first}..{last}");
+        assert!(replay.stride() >= 2048, "{}", replay.stride());
+    }
 }

@@ -321,10 +321,10 @@ impl LiveView {
     }
 
     /// Every plot of the live tab as it was at `step`: the last moment
-    /// replay recorded at or before it (the first one if `step` is before
-    /// all), the loss and the plots over the steps marking that moment's
-    /// step. `None` when replay recorded nothing yet (nothing trained, or
-    /// a session that kept no moments) or the moment is of other runs.
+    /// replay recorded at or before it, the loss and the plots over the
+    /// steps marking that moment's step. `None` before the first moment
+    /// recorded (nothing trained yet, or the steps before a reopened
+    /// session that kept no moments).
     /// The same `Figure`s the screen draws at that step.
     pub fn figures_at(&self, lang: crate::lang::Lang, step: u64) -> Option<Vec<Figure>> {
         let moment = self.replay.at(step)?;

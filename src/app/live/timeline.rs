@@ -122,7 +122,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
     ui.horizontal(|ui| {
         let is_live = live.replay_at().is_none();
         if ui
-            .selectable_label(is_live, lang.pick("● Live", "● Dal vivo"))
+            .selectable_label(is_live, lang.pick("Live", "Dal vivo"))
             .on_hover_text(lang.pick("Show the present (L)", "Mostra il presente (L)"))
             .clicked()
         {
@@ -131,7 +131,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
         let empty = live.replay().is_empty();
         let buttons: [TimelineButton; 4] = [
             (
-                "⏮",
+                "|◀",
                 lang.pick("Previous stop ([)", "Tappa precedente ([)"),
                 |l| jump_to_stop(l, false),
             ),
@@ -146,7 +146,7 @@ pub fn timeline_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
                 |l| step_by(l, true),
             ),
             (
-                "⏭",
+                "▶|",
                 lang.pick("Next stop (])", "Tappa successiva (])"),
                 |l| jump_to_stop(l, true),
             ),
@@ -308,8 +308,8 @@ fn strip_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
         live.go_to(Some(target));
     }
     response.on_hover_text(lang.pick(
-        "Drag or click: the plots show the run at that step; ▼ marks an event (a stop)",
-        "Trascina o fai clic: i grafici mostrano la rete a quel passo; ▼ segna un evento (una tappa)",
+        "Drag or click: the plots show the run at that step; a triangle marks an event (a stop)",
+        "Trascina o fai clic: i grafici mostrano la rete a quel passo; un triangolo segna un evento (una tappa)",
     ));
 }
 
