@@ -284,3 +284,56 @@ fn a_session_keeps_the_moments_and_an_older_one_opens_without_them() {
     steps(&mut h, 2);
     assert_eq!(h.state().live().replay().steps(), vec![5, 6]);
 }
+
+#[test]
+fn a_damaged_replay_in_a_session_is_refused_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, damaged) = (dir.path().join("now.json"), dir.path().join("damaged.json"));
+    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    steps(&mut h, 3);
+    h.state_mut().save_session(&path).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // A moment whose skips do not fit the network.
+    json["replay"]["moments"][1]["runs"][0]["skips"] = serde_json::json!([true]);
+    std::fs::write(&damaged, serde_json::to_string(&json).unwrap()).unwrap();
+    let message = h.state_mut().open_session(&damaged).unwrap_err();
+    assert!(
+        message.contains("replay moment at step 1 does not match its runs"),
+        "{message}"
+    );
+    // Nothing changed: the runs and their moments are those before.
+    assert_eq!(h.state().steps(), 3);
+    assert_eq!(h.state().live().replay().steps(), vec![0, 1, 2]);
+    // Moments out of order, too.
+    json["replay"]["moments"][1]["runs"][0]["skips"] =
+        json["replay"]["moments"][0]["runs"][0]["skips"].clone();
+    json["replay"]["moments"][2]["step"] = serde_json::json!(0);
+    std::fs::write(&damaged, serde_json::to_string(&json).unwrap()).unwrap();
+    let message = h.state_mut().open_session(&damaged).unwrap_err();
+    assert!(message.contains("replay moment at step 0"), "{message}");
+}
+
+#[test]
+fn a_long_run_is_thinned_and_the_time_line_says_so() {
+    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    h.state()
+        .send(Playback::SetSpeed(gradscope::train::Speed::Max));
+    h.state().send(Playback::Play);
+    until(&mut h, |app| app.live().replay().stride() > 1);
+    h.state().send(Playback::Pause);
+    until(&mut h, |app| *app.training_state() == State::Paused);
+    h.run_steps(2);
+    let replay = h.state().live().replay().clone();
+    let (first, last) = replay.range().unwrap();
+    // The moments still span the run, from near its start.
+    assert!(first * 20 < last, "{first}..{last}");
+    assert!(last + 1 >= h.state().steps() - 1, "{last}");
+    assert!(replay.moments().len() <= gradscope::train::replay::SLOTS);
+    let said = format!(
+        "To keep memory bounded, {} moments are kept: one every {} steps or more",
+        replay.moments().len(),
+        replay.stride()
+    );
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+}

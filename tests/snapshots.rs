@@ -236,3 +236,45 @@ fn live_update_ratio_it() {
         "live_update_ratio_it",
     );
 }
+
+/// The live tab replaying step 12 of a run whose skips went on at step
+/// 16, in Italian: every plot as it was then, the loss and the heat map
+/// marking step 12, the time line with its stop, the readout at step 12.
+#[test]
+fn live_replay_it() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |cc| {
+            GradscopeApp::new(&cc.egui_ctx, Lang::It, Some("residual-rescue")).unwrap()
+        });
+    h.state_mut().set_export_root("/exports".into());
+    let lesson = lessons::find("residual-rescue").unwrap();
+    h.state().send(Playback::Pause);
+    h.state().send(Command::Reset {
+        config: lesson.config,
+        mode: lesson.mode,
+    });
+    until(&mut h, |app| {
+        app.steps() == 0 && *app.training_state() == State::Paused
+    });
+    // One step at a time, each drawn: replay keeps every one.
+    for target in 1..=30 {
+        if target == 17 {
+            h.key_press(egui::Key::K);
+            until(&mut h, |app| app.skips().iter().all(|&on| on));
+            h.run_steps(2);
+        }
+        h.state().send(Playback::Step(1));
+        until(&mut h, |app| {
+            app.steps() == target && *app.training_state() == State::Paused
+        });
+        h.run_steps(2);
+    }
+    assert_eq!(
+        h.state().live().replay().steps(),
+        (0..30).collect::<Vec<u64>>()
+    );
+    h.state_mut().go_to(Some(12));
+    h.run_steps(4);
+    h.snapshot("live_replay_it");
+}

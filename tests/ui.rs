@@ -347,8 +347,12 @@ fn a_plot_partly_scrolled_out_of_view_is_scrolled_in_before_its_capture() {
         let (width, height, _) = png_size(&path);
         (width, height)
     };
-    // The first plot is fully in view; the third (second row) only its top.
+    // The first plot is fully in view; the third (second row) hides under
+    // the time line: scrolled just far enough for its Export button (as a
+    // teacher would), the plot itself is still cut off.
     let whole = export(&mut h, 0);
+    h.get_all_by_label("Export").nth(2).unwrap().scroll_to_me();
+    h.run_steps(3);
     let scrolled = export(&mut h, 2);
     assert_eq!(scrolled, whole, "the lower plot was captured cut off");
 }

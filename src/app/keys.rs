@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use super::tab::View;
 
 /// (key, what it does), in the overlay's order.
-fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 11] {
+fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 14] {
     [
         (
             lang.pick("Space", "Spazio"),
@@ -43,6 +43,27 @@ fn shortcuts(lang: Lang) -> [(&'static str, &'static str); 11] {
             lang.pick(
                 "gradient over time / update ratio / gradient highway (live training)",
                 "gradiente nel tempo / rapporto di aggiornamento / autostrada del gradiente (addestramento)",
+            ),
+        ),
+        (
+            ", .",
+            lang.pick(
+                "time line: one recorded step back / forward (live training)",
+                "linea del tempo: un passo registrato indietro / avanti (addestramento)",
+            ),
+        ),
+        (
+            "[ ]",
+            lang.pick(
+                "time line: previous / next stop (an event)",
+                "linea del tempo: tappa (evento) precedente / successiva",
+            ),
+        ),
+        (
+            "L",
+            lang.pick(
+                "time line: back to the present (Live)",
+                "linea del tempo: torna al presente (dal vivo)",
             ),
         ),
         ("1 2 3 4", lang.pick("switch tab", "cambia scheda")),

@@ -4,11 +4,16 @@
 
 use super::live::scene::Shown;
 use crate::figures::build::twin_label;
-use crate::lang::Lang;
+use crate::lang::{Lang, say};
 
 /// One column per run: what it measured last.
-pub fn readout_ui(ui: &mut egui::Ui, runs: &[Shown], lang: Lang) {
-    ui.label(egui::RichText::new(lang.pick("Measured now", "Misurato ora")).strong());
+/// `at`: the step replayed, if the plots show the past.
+pub fn readout_ui(ui: &mut egui::Ui, runs: &[Shown], at: Option<u64>, lang: Lang) {
+    let title = match at {
+        Some(step) => say!(lang, "Measured at step {step}", "Misurato al passo {step}"),
+        None => lang.pick("Measured now", "Misurato ora").into(),
+    };
+    ui.label(egui::RichText::new(title).strong());
     egui::Grid::new("readout")
         .num_columns(runs.len() + 1)
         .striped(true)

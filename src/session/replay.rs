@@ -143,7 +143,9 @@ pub fn restore(
     for moment in &saved.moments {
         let bad = || RestoreError::Replay { step: moment.step };
         let in_order = previous.is_none_or(|p| moment.step > p);
-        if !in_order || moment.step >= steps.max(1) || moment.runs.len() != runs {
+        // The last moment may be of the step to come (the network measured
+        // before it, paused).
+        if !in_order || moment.step > steps || moment.runs.len() != runs {
             return Err(bad());
         }
         previous = Some(moment.step);
@@ -222,4 +224,93 @@ fn restore_run(saved: &SavedRunMoment, config: &Config, step: u64) -> Option<Run
         skips: saved.skips.clone(),
         style: saved.style,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::train::RunUpdate;
+
+    fn config() -> Config {
+        Config {
+            depth: 4,
+            width: 4,
+            ..Config::default()
+        }
+    }
+
+    /// A replay of `steps` steps of one run of `config()`, the last one
+    /// diverged (NaN and infinity in its numbers).
+    fn replay(steps: u64) -> Replay {
+        let mut replay = Replay::default();
+        for step in 0..steps {
+            let mut run = RunUpdate::empty(None);
+            let mut stats = StepStats {
+                step,
+                loss: 1.0 / (step + 1) as f64,
+                layers: vec![LayerStats::default(); 5],
+                blocks: vec![BlockFlow::default(); block_count(4)],
+                ..StepStats::default()
+            };
+            if step + 1 == steps {
+                stats.loss = f64::NAN;
+                stats.layers[0].grad_weight_norm = f32::INFINITY;
+            }
+            run.latest = Some(stats);
+            run.histogram = Some(Histogram::of([0.5, 1.5], 0.0, 2.0, 4));
+            run.skips = vec![step % 2 == 0; block_count(4)];
+            replay.record(&[run], 1, step == 3);
+        }
+        replay
+    }
+
+    #[test]
+    fn the_numbers_come_back_through_json_non_finite_ones_too() {
+        let before = replay(6);
+        let json = serde_json::to_string(&save(&before)).unwrap();
+        let saved: SavedReplay = serde_json::from_str(&json).unwrap();
+        let after = restore(Some(&saved), &config(), 1, 6).unwrap();
+        assert_eq!(after.steps(), before.steps());
+        assert_eq!(after.stops(), vec![3]);
+        assert_eq!(after.pictures_from(), Some(6));
+        for (a, b) in after.moments().iter().zip(before.moments()) {
+            let (a, b) = (&a.runs[0], &b.runs[0]);
+            assert_eq!(a.skips, b.skips);
+            assert_eq!(a.histogram, b.histogram);
+            let (a, b) = (a.latest.as_ref().unwrap(), b.latest.as_ref().unwrap());
+            assert_eq!(a.layers[1..], b.layers[1..]);
+            assert_eq!(a.loss.is_nan(), b.loss.is_nan());
+        }
+        let last = after.moments()[5].runs[0].latest.as_ref().unwrap();
+        // JSON has no infinity: a non-finite number comes back as NaN.
+        assert!(last.loss.is_nan() && last.layers[0].grad_weight_norm.is_nan());
+    }
+
+    #[test]
+    fn moments_that_do_not_fit_are_refused() {
+        let good = save(&replay(4));
+        let refused = |saved: &SavedReplay, runs: usize, steps: u64| {
+            restore(Some(saved), &config(), runs, steps).is_err()
+        };
+        assert!(!refused(&good, 1, 4));
+        // More moments than the steps taken, or of two runs.
+        assert!(refused(&good, 1, 2));
+        assert!(refused(&good, 2, 4));
+        let mut layers = good.clone();
+        if let Some(stats) = &mut layers.moments[1].runs[0].latest {
+            stats.layers.pop();
+        }
+        assert!(refused(&layers, 1, 4));
+        let mut layer = good.clone();
+        layer.moments[0].runs[0].histogram_layer = 4;
+        assert!(refused(&layer, 1, 4));
+        let mut bins = good.clone();
+        if let Some(h) = &mut bins.moments[0].runs[0].histogram {
+            h.counts = vec![0; MAX_SAVED_BINS + 1];
+        }
+        assert!(refused(&bins, 1, 4));
+        // None kept: an empty record that says from which step.
+        let missing = restore(None, &config(), 1, 4).unwrap();
+        assert!(missing.is_empty() && missing.missing_before() == Some(4));
+    }
 }

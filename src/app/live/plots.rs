@@ -423,7 +423,8 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                 }
                             }
                             None if row * per_row + index == readout_slot => {
-                                readout::readout_ui(column, &live.scene(live.replay_at).runs, lang)
+                                let scene = live.scene(live.replay_at);
+                                readout::readout_ui(column, &scene.runs, scene.at, lang)
                             }
                             None => {}
                         }

@@ -17,7 +17,7 @@ use super::LiveView;
 type TimelineButton = (&'static str, &'static str, fn(&mut LiveView));
 
 /// The strip's height (points).
-const STRIP_HEIGHT: f32 = 26.0;
+const STRIP_HEIGHT: f32 = 22.0;
 /// A click this close (points) to a stop lands on it.
 const STOP_REACH: f32 = 6.0;
 
@@ -162,8 +162,10 @@ pub fn timeline_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
         }
         stops_menu_ui(ui, live, lang);
         ui.label(position_text(live, lang));
+        // The strip takes the rest of the row: one row leaves the plots
+        // their height on a projector.
+        strip_ui(ui, live, lang);
     });
-    strip_ui(ui, live, lang);
     for note in notes(live, lang) {
         ui.weak(note);
     }
@@ -213,11 +215,11 @@ fn stops_menu_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
     });
 }
 
-/// The strip: every moment kept as a faint tick, the stops as triangles
+/// The strip: while replaying every moment kept as a faint tick; the stops as triangles
 /// (red for a divergence), the step shown as a blue handle. A click or a
 /// drag goes to the moment there (a stop within reach wins).
 fn strip_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
-    let width = ui.available_width();
+    let width = ui.available_width().max(120.0);
     let (rect, response) =
         ui.allocate_exact_size(Vec2::new(width, STRIP_HEIGHT), Sense::click_and_drag());
     let Some((first, last)) = live.replay().range() else {
@@ -249,13 +251,15 @@ fn strip_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
         ],
         Stroke::new(2.0, visuals.widgets.inactive.bg_fill),
     );
-    let tick = Stroke::new(1.0, visuals.weak_text_color().gamma_multiply(0.5));
-    for step in live.replay().steps() {
-        let x = x_of(step, rail, first, last);
-        painter.line_segment(
-            [Pos2::new(x, middle - 4.0), Pos2::new(x, middle + 4.0)],
-            tick,
-        );
+    if live.replay_at().is_some() {
+        // Where one can go: the moments kept (drawn while replaying only,
+        // as how many updates a run took is a matter of timing).
+        let tick = Stroke::new(1.0, visuals.weak_text_color().gamma_multiply(0.5));
+        for step in live.replay().steps() {
+            let x = x_of(step, rail, first, last);
+            let ends = [Pos2::new(x, middle - 4.0), Pos2::new(x, middle + 4.0)];
+            painter.line_segment(ends, tick);
+        }
     }
     let stops: Vec<(f32, u64, bool)> = events(live)
         .iter()
@@ -271,12 +275,12 @@ fn strip_ui(ui: &mut egui::Ui, live: &mut LiveView, lang: Lang) {
         } else {
             visuals.strong_text_color()
         };
-        let top = rect.top() + 1.0;
+        let top = rect.top();
         painter.add(egui::Shape::convex_polygon(
             vec![
                 Pos2::new(x - 5.0, top),
                 Pos2::new(x + 5.0, top),
-                Pos2::new(x, top + 8.0),
+                Pos2::new(x, top + 7.0),
             ],
             colour,
             Stroke::NONE,
