@@ -153,7 +153,7 @@ pub fn dialog_ui(ctx: &egui::Context, live: &mut LiveView, shared: &mut Shared) 
             let enabled = live.gif_export.job.is_none();
             ui.add_enabled_ui(enabled, |ui| {
                 egui::Grid::new("gif choices").num_columns(2).show(ui, |ui| {
-                    ui.label(l.pick("what", "cosa"));
+                    let what = ui.label(l.pick("what", "cosa"));
                     let shown = match &choices.target {
                         Target::Panel => l.pick("the whole panel", "tutto il pannello").to_string(),
                         Target::Plot(id) => titles
@@ -176,22 +176,30 @@ pub fn dialog_ui(ctx: &egui::Context, live: &mut LiveView, shared: &mut Shared) 
                                     title,
                                 );
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(what.id);
                     ui.end_row();
-                    ui.label(l.pick("from step", "dal passo"));
-                    ui.add(egui::DragValue::new(&mut choices.from).range(first..=last));
+                    let from = ui.label(l.pick("from step", "dal passo"));
+                    ui.add(egui::DragValue::new(&mut choices.from).range(first..=last))
+                        .labelled_by(from.id);
                     ui.end_row();
-                    ui.label(l.pick("to step", "al passo"));
-                    ui.add(egui::DragValue::new(&mut choices.to).range(first..=last));
+                    let to = ui.label(l.pick("to step", "al passo"));
+                    ui.add(egui::DragValue::new(&mut choices.to).range(first..=last))
+                        .labelled_by(to.id);
                     ui.end_row();
-                    ui.label(l.pick("frames", "fotogrammi"));
-                    ui.add(egui::DragValue::new(&mut choices.frames).range(MIN_FRAMES..=MAX_FRAMES));
+                    let frames = ui.label(l.pick("frames", "fotogrammi"));
+                    ui.add(egui::DragValue::new(&mut choices.frames).range(MIN_FRAMES..=MAX_FRAMES))
+                        .labelled_by(frames.id);
                     ui.end_row();
                     ui.label(l.pick("size (pixels)", "dimensione (pixel)"));
                     ui.horizontal(|ui| {
-                        ui.add(egui::DragValue::new(&mut choices.width).range(MIN_SIDE..=MAX_SIDE));
-                        ui.label("×");
-                        ui.add(egui::DragValue::new(&mut choices.height).range(MIN_SIDE..=MAX_SIDE));
+                        let width = ui.label(l.pick("width", "larghezza"));
+                        ui.add(egui::DragValue::new(&mut choices.width).range(MIN_SIDE..=MAX_SIDE))
+                            .labelled_by(width.id);
+                        let height = ui.label(l.pick("height", "altezza"));
+                        ui.add(egui::DragValue::new(&mut choices.height).range(MIN_SIDE..=MAX_SIDE))
+                            .labelled_by(height.id);
                     });
                     ui.end_row();
                     ui.label(l.pick("language", "lingua"));
