@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
-use crate::headless::{HandoutWish, Output, run_to_folder, sweep_to_folder};
+use crate::headless::{HandoutWish, Output, run_to_folder_animated, sweep_to_folder};
 use crate::lang::Lang;
 use crate::lessons;
 use crate::nn::config::MAX_DEPTH;
@@ -22,6 +22,7 @@ use crate::nn::{
 };
 use crate::train::sweep::{SweepPlan, seed_range};
 
+mod animate;
 mod data;
 mod flags;
 mod grads;
@@ -148,6 +149,8 @@ pub enum Command {
         /// numbers, every figure), in the language of --lang.
         #[arg(long)]
         handout: bool,
+        #[command(flatten)]
+        animate: animate::AnimateFlags,
     },
     /// Trains plain and residual networks at several depths and plots the
     /// final training loss against depth.
@@ -430,7 +433,8 @@ pub fn run_command(command: Command) -> Result<(), UsageError> {
             seed,
             histogram_layer,
             handout,
-        } => run(&flags, skip, seed, histogram_layer, handout),
+            animate,
+        } => run(&flags, skip, seed, histogram_layer, handout, &animate),
         Command::Sweep {
             flags,
             depths,
@@ -654,6 +658,7 @@ fn run(
     seed: Option<u64>,
     histogram_layer: Option<u64>,
     handout: bool,
+    animate: &animate::AnimateFlags,
 ) -> Result<(), UsageError> {
     let mut stdout = StandardOutput::default();
     let (config, steps) = flags.resolve(skip, seed)?;
@@ -674,8 +679,15 @@ fn run(
             lesson: lesson.map_err(|e| said(Some("--lesson:"), &e))?,
         });
     }
-    let summary =
-        run_to_folder(&config, steps, &flags.out, layer, &output).map_err(|e| said(None, &e))?;
+    let summary = run_to_folder_animated(
+        &config,
+        steps,
+        &flags.out,
+        layer,
+        &output,
+        &animate.request(),
+    )
+    .map_err(|e| said(None, &e))?;
     let outcome = match (summary.diverged, summary.final_train_loss) {
         (Some(d), _) => format!(
             "diverged at step {} in layer {} ({:?}): no final loss or accuracy, model.safetensors not written",

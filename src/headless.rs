@@ -20,9 +20,11 @@ use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
 use crate::train::trainer::{VIEW_SAMPLES, evaluate};
 use crate::train::{Event, EventKind, History};
 
+mod animate;
 mod handout;
 pub mod landscape;
 mod output_folder;
+pub use animate::{ANIMATED, Animate, DEFAULT_FRAMES};
 pub use output_folder::OutputFolder;
 
 /// How the files are written.
@@ -163,6 +165,12 @@ pub enum HeadlessError {
     Figure(#[from] FigureFilesError),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+    #[error("--animate {name}: this run has no such figure; its data give {allowed}")]
+    NotAnimated { name: String, allowed: String },
+    #[error("--animate needs a run of at least 2 steps to make frames of; this one has {steps}")]
+    AnimateShortRun { steps: u64 },
+    #[error(transparent)]
+    Animation(#[from] crate::figures::animation::AnimationError),
 }
 
 fn more_text(more: usize) -> String {
@@ -221,8 +229,22 @@ pub fn run_to_folder(
     histogram_layer: usize,
     output: &Output,
 ) -> Result<Summary, HeadlessError> {
+    let animate = Animate::default();
+    run_to_folder_animated(config, steps, dir, histogram_layer, output, &animate)
+}
+
+/// `run_to_folder`, also writing the animated GIFs `animate` asks for.
+pub fn run_to_folder_animated(
+    config: &Config,
+    steps: u64,
+    dir: &Path,
+    histogram_layer: usize,
+    output: &Output,
+    animate: &Animate,
+) -> Result<Summary, HeadlessError> {
     let folder = OutputFolder::prepare(dir, output.overwrite)?;
     let mut run = Run::new(config.clone())?;
+    let mut capture = animate::Capture::new(animate, steps, &run, histogram_layer, output)?;
     let mut files = Vec::new();
     let initial = model_file::to_bytes(&run.mlp, config)?;
     write(&folder, "model_initial.safetensors", &initial, &mut files)?;
@@ -246,11 +268,13 @@ pub fn run_to_folder(
                 step: event.step,
                 kind: EventKind::Diverged(event),
             });
+            capture.observe(&run, &history, true);
             break;
         }
         if run.steps_done() % every == 0 {
             history.push_eval(evaluate(&run));
         }
+        capture.observe(&run, &history, false);
         progress.inc(1);
     }
     progress.finish_and_clear();
@@ -282,6 +306,7 @@ pub fn run_to_folder(
     for figure in &figures {
         write_figure(&folder, figure, output, &mut files)?;
     }
+    capture.write(&folder, &mut files)?;
 
     let layers = first
         .layers

@@ -278,3 +278,32 @@ fn live_replay_it() {
     h.run_steps(4);
     h.snapshot("live_replay_it");
 }
+
+/// The live tab's animated GIF dialog over the panel, in Italian, after
+/// five steps taken one at a time (replay records each of them).
+#[test]
+fn live_gif_dialog_it() {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(|cc| GradscopeApp::new(&cc.egui_ctx, Lang::It, Some("vanishing")).unwrap());
+    h.state_mut().set_export_root("/exports".into());
+    let lesson = lessons::find("vanishing").unwrap();
+    h.state().send(Playback::Pause);
+    h.state().send(Command::Reset {
+        config: lesson.config,
+        mode: lesson.mode,
+    });
+    until(&mut h, |app| {
+        app.steps() == 0 && *app.training_state() == State::Paused
+    });
+    for step in 1..=5 {
+        h.state().send(Playback::Step(1));
+        until(&mut h, |app| {
+            app.steps() == step && *app.training_state() == State::Paused
+        });
+        h.run_steps(2);
+    }
+    h.get_by_label("Pannello come GIF…").click();
+    h.run_steps(4);
+    h.snapshot("live_gif_dialog_it");
+}

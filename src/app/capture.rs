@@ -55,6 +55,13 @@ pub fn carry_out(
                 Err(e) => e,
             }
         }
+        // The live tab answers this one itself (its GIF dialog).
+        PlotAction::Gif => l
+            .pick(
+                "Animated GIFs are made from the live tab's plots.",
+                "Le GIF animate si fanno dai grafici della scheda in tempo reale.",
+            )
+            .to_string(),
         PlotAction::ScreenPng | PlotAction::Copy => {
             let image = Arc::new(Mutex::new(None));
             let slot = image.clone();

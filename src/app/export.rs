@@ -103,6 +103,12 @@ pub fn export_handout(root: &Path, html: &str, lang: Lang) -> Result<PathBuf, St
     Ok(path)
 }
 
+/// Where a file called `name` goes: in a new folder under `root`, made
+/// now (an animated GIF, written later by its background job).
+pub fn new_file_path(root: &Path, name: &str, lang: Lang) -> Result<PathBuf, String> {
+    Ok(new_folder(root, lang)?.join(name))
+}
+
 fn cannot_write(path: &Path, e: &std::io::Error, lang: Lang) -> String {
     say!(
         lang,

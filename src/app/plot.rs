@@ -150,6 +150,9 @@ pub enum PlotAction {
     SharpPng,
     /// The plot as on screen, to the clipboard.
     Copy,
+    /// An animated GIF over a range of steps (live plots only: the live
+    /// tab opens its dialog, `live::gif`).
+    Gif,
 }
 
 /// Shows `figure` in the available width, `height` points tall, with an
@@ -164,10 +167,34 @@ pub fn figure_ui(
     lang: Lang,
     line_scale: f32,
 ) -> (Option<PlotAction>, egui::Rect) {
+    plot_ui(ui, id, figure, height, (lang, line_scale), false)
+}
+
+/// `figure_ui` for a live plot, whose export menu also offers an
+/// animated GIF over the steps replay recorded.
+pub fn live_figure_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    figure: &Figure,
+    height: f32,
+    lang: Lang,
+    line_scale: f32,
+) -> (Option<PlotAction>, egui::Rect) {
+    plot_ui(ui, id, figure, height, (lang, line_scale), true)
+}
+
+fn plot_ui(
+    ui: &mut egui::Ui,
+    id: &str,
+    figure: &Figure,
+    height: f32,
+    (lang, line_scale): (Lang, f32),
+    animated: bool,
+) -> (Option<PlotAction>, egui::Rect) {
     let action = ui
         .horizontal(|ui| {
             ui.label(egui::RichText::new(&figure.title).strong());
-            export_menu_ui(ui, lang)
+            export_menu_ui(ui, lang, animated)
         })
         .inner;
     if !figure.subtitle.is_empty() || !figure.notes.is_empty() {
@@ -493,9 +520,17 @@ fn colour_scale_ui(ui: &mut egui::Ui, heatmap: &crate::figures::Heatmap, lang: L
 }
 
 /// The export menu of one plot.
-fn export_menu_ui(ui: &mut egui::Ui, lang: Lang) -> Option<PlotAction> {
+fn export_menu_ui(ui: &mut egui::Ui, lang: Lang, animated: bool) -> Option<PlotAction> {
     let mut action = None;
     ui.menu_button(lang.pick("Export", "Esporta"), |ui| {
+        let gif = (
+            PlotAction::Gif,
+            lang.pick("Animated GIF…", "GIF animata…"),
+            lang.pick(
+                "The plot over a range of steps, one frame per step, for slides",
+                "Il grafico su un intervallo di passi, un fotogramma per passo, per le slide",
+            ),
+        );
         let items = [
             (
                 PlotAction::ScreenPng,
@@ -530,7 +565,7 @@ fn export_menu_ui(ui: &mut egui::Ui, lang: Lang) -> Option<PlotAction> {
                 ),
             ),
         ];
-        for (choice, label, hover) in items {
+        for (choice, label, hover) in items.into_iter().chain(animated.then_some(gif)) {
             if ui.button(label).on_hover_text(hover).clicked() {
                 action = Some(choice);
                 ui.close();

@@ -10,7 +10,7 @@
 //! library depends back on it. `core` explains the network's and the
 //! trainer's errors, `files` those of sessions, models, CSV batches and
 //! lessons, `table_file` those of the teacher's CSV tables, `output`
-//! those of figures and headless runs.
+//! those of figures and headless runs, `animation` those of animated GIFs.
 
 use std::io;
 use std::path::Path;
@@ -18,6 +18,7 @@ use std::path::Path;
 use crate::files::{FileKind, NotRegularFile, ReadError, StdoutError};
 use crate::lang::{Lang, say};
 
+mod animation;
 mod core;
 mod files;
 mod output;

@@ -119,6 +119,17 @@ impl Explain for HeadlessError {
                 "cannot write the JSON: {e}",
                 "impossibile scrivere il JSON: {e}"
             ),
+            HeadlessError::NotAnimated { name, allowed } => say!(
+                lang,
+                "--animate {name}: this run has no such figure; its data give {allowed}",
+                "--animate {name}: questa esecuzione non ha questa figura; i suoi dati danno {allowed}"
+            ),
+            HeadlessError::AnimateShortRun { steps } => say!(
+                lang,
+                "--animate needs a run of at least 2 steps to make frames of; this one has {steps}",
+                "--animate richiede un'esecuzione di almeno 2 passi da cui trarre i fotogrammi; questa ne ha {steps}"
+            ),
+            HeadlessError::Animation(e) => e.explain(lang),
         }
     }
 }

@@ -22,7 +22,10 @@
 //! - `layout`: an exported figure as shapes in pixels, painted alike by
 //!   `png` and `svg` (text measured with the embedded `font`); `csv`
 //!   writes the data; `write_all` writes all three files of a figure.
+//! - `animation`: animated GIFs of figures over a run's steps (one figure
+//!   or a panel of several), painted by `png`'s rasteriser.
 
+pub mod animation;
 pub mod axis_space;
 pub mod build;
 pub mod colour;

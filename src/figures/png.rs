@@ -67,7 +67,29 @@ pub fn to_png(figure: &Figure, width: u32, height: u32) -> Result<Vec<u8>, PngEr
 }
 
 fn render(figure: &Figure, width: u32, height: u32) -> Result<Pixmap, PngError> {
-    let scene = layout::layout(figure, width, height);
+    paint_scene(&layout::layout(figure, width, height), width, height)
+}
+
+/// `figure` painted as `to_png` paints it, with `stamp` (an animation
+/// frame's step counter) in a free corner: the pixels of one frame of an
+/// animated GIF (`figures::animation`), which checks the size first.
+pub(super) fn frame_pixels(
+    figure: &Figure,
+    width: u32,
+    height: u32,
+    stamp: Option<&str>,
+) -> Result<Pixmap, PngError> {
+    if !font::available() {
+        return Err(PngError::Font);
+    }
+    let mut scene = layout::layout(figure, width, height);
+    if let Some(text) = stamp {
+        layout::stamp(&mut scene, text, width, height);
+    }
+    paint_scene(&scene, width, height)
+}
+
+fn paint_scene(scene: &layout::Scene, width: u32, height: u32) -> Result<Pixmap, PngError> {
     let mut pixmap = Pixmap::new(width, height).ok_or(PngError::Allocate)?;
     pixmap.fill(Color::WHITE);
     let clip = plot_mask(scene.plot, width, height);

@@ -62,6 +62,7 @@ pub fn is_own_name(name: &str) -> bool {
     OWN_FILES.contains(&name)
         || name.rsplit_once('.').is_some_and(|(stem, extension)| {
             OWN_FIGURES.contains(&stem) && ["png", "svg", "csv"].contains(&extension)
+                || extension == "gif" && (OWN_FIGURES.contains(&stem) || stem == "panel")
         })
 }
 

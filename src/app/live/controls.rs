@@ -73,6 +73,16 @@ pub fn controls_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &mut Shared) 
         {
             export_handout(live, shared);
         }
+        if ui
+            .button(l.pick("Panel as GIF…", "Pannello come GIF…"))
+            .on_hover_text(l.pick(
+                "The whole panel (or one plot) as an animated GIF over a range of steps: for slides",
+                "Tutto il pannello (o un grafico) come GIF animata su un intervallo di passi: per le slide",
+            ))
+            .clicked()
+        {
+            super::animate::open(live, super::animate::Target::Panel, l);
+        }
         ui.toggle_value(&mut live.show_settings, l.pick("Settings", "Impostazioni"))
             .on_hover_text(l.pick(
                 "Show or hide the network's settings",

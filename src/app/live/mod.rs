@@ -3,8 +3,10 @@
 //! they train. Its top-bar controls are in `controls`, its plots in
 //! `plots` (what they show, now or at a replayed step, in `scene`), the
 //! time line under them in `timeline`, its settings panel in `settings`
-//! (the data set's part in `data`, their widgets in `widgets`).
+//! (the data set's part in `data`, their widgets in `widgets`), its
+//! animated GIF export in `animate`.
 
+pub mod animate;
 mod controls;
 mod data;
 mod plots;
@@ -73,6 +75,8 @@ pub struct LiveView {
     /// The last loss landscape of these runs (the landscape tab's), for
     /// Export all; a reset forgets it.
     pub landscape: Option<crate::train::landscape::LandscapeResult>,
+    /// The animated GIF dialog and its background job.
+    pub gif_export: animate::GifExport,
     /// The moments of the current runs the time line can go back to.
     replay: Replay,
     /// The step the plots show, or `None`: the present.
@@ -108,6 +112,7 @@ impl LiveView {
             capture_after_scroll: None,
             table_choice: TableChoice::default(),
             landscape: None,
+            gif_export: animate::GifExport::default(),
             replay: Replay::default(),
             replay_at: None,
             pending_replay: None,
@@ -407,6 +412,7 @@ impl Tab for LiveView {
                         .show(ui, |ui| settings::settings_ui(ui, self, shared));
                 });
         }
+        animate::dialog_ui(ui.ctx(), self, shared);
         egui::Panel::bottom("timeline")
             .resizable(false)
             .show(ui, |ui| timeline::timeline_ui(ui, self, shared.lang));

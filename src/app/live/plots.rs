@@ -359,6 +359,7 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
     // (its plot no longer drawn) is dropped.
     let mut scrolled = live.capture_after_scroll.take();
     let mut waiting = None;
+    let mut animate = None;
     let mut chosen_slot = live.slot;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -379,7 +380,7 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                 // Each plot's widgets (its export menu) get ids of their own.
                                 let (chosen, rect) = column
                                     .push_id(&figure.id, |ui| {
-                                        plot::figure_ui(
+                                        plot::live_figure_ui(
                                             ui,
                                             &figure.id,
                                             figure,
@@ -400,6 +401,8 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
                                 };
                                 if let Some(resumed) = resume_capture(&mut scrolled, &figure.id) {
                                     request = Some(plot_request(resumed));
+                                } else if chosen == Some(PlotAction::Gif) {
+                                    animate = Some(figure.id.clone());
                                 } else if let Some(chosen) = chosen {
                                     let on_screen =
                                         matches!(chosen, PlotAction::ScreenPng | PlotAction::Copy);
@@ -430,6 +433,9 @@ pub fn plots_ui(ui: &mut egui::Ui, live: &mut LiveView, shared: &Shared) -> Opti
             }
         });
     live.capture_after_scroll = waiting;
+    if let Some(id) = animate {
+        super::animate::open(live, super::animate::Target::Plot(id), lang);
+    }
     if chosen_slot != live.slot {
         live.slot = chosen_slot;
         ui.ctx().request_repaint();

@@ -6,7 +6,8 @@
 //! axes take, the axis ranges, then each part drawn in order by its own
 //! file: `axes`, `heatmap`, `series`, `markers`, `legend` (with the
 //! notes); a figure of tiles (image grids) is laid out by `tiles`
-//! instead. They share the plot's state (`canvas`), the sizes of text and
+//! instead; `stamp` adds an animation frame's step counter in a free
+//! corner. They share the plot's state (`canvas`), the sizes of text and
 //! lines (`sizes`) and what text should avoid (`obstacles`).
 
 mod axes;
@@ -18,9 +19,11 @@ mod obstacles;
 mod scene;
 mod series;
 mod sizes;
+mod stamp;
 mod tiles;
 
 pub(super) use scene::{Anchor, Frame, Item, Label, Rgba, Scene, Shape};
+pub(super) use stamp::stamp;
 
 use axes::{axis_ticks, bottom_margin, left_margin};
 use canvas::{Canvas, Placement};
@@ -168,6 +171,12 @@ fn plot_frame(x0: f32, y0: f32, x1: f32, y1: f32) -> Frame {
         x1: x1.max(x0 + 10.0),
         y1: y1.max(y0 + 10.0),
     }
+}
+
+/// The data values that decide the x and y ranges of `figure` (an
+/// animation fits every frame's axes to all of its frames' data).
+pub(super) fn extents(figure: &Figure) -> (Extent, Extent) {
+    (x_extent(figure), y_extent(figure))
 }
 
 fn x_extent(figure: &Figure) -> Extent {
