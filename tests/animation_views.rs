@@ -23,7 +23,7 @@ fn harness(lang: Lang) -> Harness<'static, GradscopeApp> {
         mode: Mode::Single,
     });
     until(&mut harness, |app| {
-        app.steps() == 0 && *app.training_state() == State::Paused
+        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
     });
     harness.run_steps(2);
     harness

@@ -31,7 +31,7 @@ fn harness(lesson: &str, mode: Mode, lang: Lang) -> Harness<'static, GradscopeAp
     // The lesson may have trained a few steps before the pause: wait for
     // the reset's step 0, or `step` would count from the old run's steps.
     until(&mut harness, |app| {
-        app.steps() == 0 && *app.training_state() == State::Paused
+        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
     });
     harness.run_steps(2);
     harness

@@ -407,7 +407,10 @@ fn the_live_tab_exports_a_handout_in_either_language() {
             mode: Mode::Twins,
         });
         until(&mut h, |app| {
-            app.steps() == 0 && *app.training_state() == State::Paused && app.run_names().len() == 2
+            app.live().epoch() >= 1
+                && app.steps() == 0
+                && *app.training_state() == State::Paused
+                && app.run_names().len() == 2
         });
         h.state().send(Playback::Step(12));
         until(&mut h, |app| {

@@ -24,7 +24,7 @@ fn harness(lesson: &str, mode: Mode, lang: Lang) -> Harness<'static, GradscopeAp
         mode,
     });
     until(&mut harness, |app| {
-        app.steps() == 0 && *app.training_state() == State::Paused
+        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
     });
     harness.run_steps(2);
     harness

@@ -255,7 +255,7 @@ fn live_replay_it() {
         mode: lesson.mode,
     });
     until(&mut h, |app| {
-        app.steps() == 0 && *app.training_state() == State::Paused
+        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
     });
     // One step at a time, each drawn: replay keeps every one.
     for target in 1..=30 {
@@ -294,7 +294,7 @@ fn live_gif_dialog_it() {
         mode: lesson.mode,
     });
     until(&mut h, |app| {
-        app.steps() == 0 && *app.training_state() == State::Paused
+        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
     });
     for step in 1..=5 {
         h.state().send(Playback::Step(1));
