@@ -154,12 +154,14 @@ pub fn sigmoid_f32(z: f32) -> f32 {
 
 /// tanh in f32 as a 13/6-degree rational function of z on [-9, 9] (the
 /// interpolant Eigen, XLA and ONNX Runtime use; beyond 9, tanh is 1 to f32's
-/// precision). Within 4 ulps of the true value everywhere, including near
-/// 0 where 2 sigmoid(2z) - 1 would lose every digit, and about half the
-/// work of the exponential: ten fused multiply-adds and one division, so the
-/// loops over it vectorise and the hidden layers of a deep tanh network cost
-/// little more than their matrix products. `mul_add` rounds once, so the
-/// result is the same bits on every CPU, with or without FMA units.
+/// precision). Within 5 ulps of the true value everywhere, including near 0
+/// where 2 sigmoid(2z) - 1 would lose every digit, and about half the work
+/// of the exponential: ten multiply-adds and one division, so the loops over
+/// it vectorise and the hidden layers of a deep tanh network cost little
+/// more than their matrix products. Plain multiplies and adds, not fused
+/// ones: every CPU rounds them alike (same bits with AVX-512, AVX2 or
+/// neither), and a CPU without FMA units (many a school laptop's Celeron)
+/// still vectorises them instead of calling libm's fmaf per element.
 #[inline(always)]
 pub fn tanh_f32(z: f32) -> f32 {
     const ALPHA: [f32; 7] = [
@@ -177,11 +179,11 @@ pub fn tanh_f32(z: f32) -> f32 {
     let x2 = x * x;
     let mut p = ALPHA[6];
     for &a in ALPHA[..6].iter().rev() {
-        p = p.mul_add(x2, a);
+        p = p * x2 + a;
     }
     let mut q = BETA[3];
     for &b in BETA[..3].iter().rev() {
-        q = q.mul_add(x2, b);
+        q = q * x2 + b;
     }
     (x * p / q).clamp(-1.0, 1.0)
 }
@@ -240,7 +242,7 @@ mod tests {
     }
 
     /// Every f32 from 1e-30 to 12 in steps of a few ulps, both signs: the
-    /// rational tanh stays within 4 ulps of f64's tanh rounded to f32, is
+    /// rational tanh stays within 5 ulps of f64's tanh rounded to f32, is
     /// odd, and is exactly ±1 where tanh rounds to ±1.
     #[test]
     fn tanh_matches_libm_to_a_few_ulps() {
@@ -254,7 +256,7 @@ mod tests {
             worst = worst.max(got.to_bits().abs_diff(want.to_bits()));
             bits += 997;
         }
-        assert!(worst <= 4, "tanh is {worst} ulps off somewhere");
+        assert!(worst <= 5, "tanh is {worst} ulps off somewhere");
         assert_eq!(tanh_f32(9.5), 1.0);
         assert_eq!(tanh_f32(-1e30), -1.0);
         assert_eq!(tanh_f32(0.0), 0.0);

@@ -1,8 +1,8 @@
 //! The element-wise loops of a training step, written so the compiler
 //! vectorises them, and compiled three times: for baseline x86-64, for AVX2 +
 //! FMA and for AVX-512, picked at run time (other CPUs, such as Apple's,
-//! get the compiler's own vectors). The rules are the same everywhere
-//! (fused multiply-adds round once on every CPU), so are the bits. Reductions keep several independent lanes
+//! get the compiler's own vectors). The rules use no fused multiply-adds
+//! (Rust never fuses on its own), so every build rounds alike: same bits. Reductions keep several independent lanes
 //! (floating-point addition is not associative, so a single running sum
 //! cannot be vectorised) and accumulate in f64: a norm or mean never
 //! overflows, and tiny gradients keep their digits.
