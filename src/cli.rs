@@ -71,6 +71,14 @@ pub struct WindowFlags {
     /// Open with training paused (press Play, or space, to start).
     #[arg(long)]
     pub paused: bool,
+    /// Open this saved session (its runs, paused, lesson, language and
+    /// replay) instead of a lesson.
+    #[arg(long, value_name = "FILE.json", conflicts_with = "lesson")]
+    pub session: Option<PathBuf>,
+    /// With --session: show the live plots as they were at this step (the
+    /// moment replay kept at or before it; the time line goes on from there).
+    #[arg(long, value_name = "STEP", requires = "session", value_parser = whole::<u64>(integers(0, u64::MAX / 2)), allow_negative_numbers = true)]
+    pub at: Option<u64>,
     /// Steps to train before the screenshot.
     #[arg(long, requires = "screenshot", value_parser = whole::<u64>(integers(1, 10_000_000)), allow_negative_numbers = true)]
     pub steps: Option<u64>,
@@ -86,6 +94,8 @@ impl WindowFlags {
             paused: self.paused,
             screenshot: self.screenshot.clone(),
             steps: self.steps,
+            session: self.session.clone(),
+            at: self.at,
         }
     }
 }

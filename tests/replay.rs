@@ -337,3 +337,50 @@ fn a_long_run_is_thinned_and_the_time_line_says_so() {
     );
     assert!(h.query_by_label_contains(&said).is_some(), "{said}");
 }
+
+/// `gradscope --session FILE --at STEP` (the command line's replay): the
+/// window opens on the saved runs, paused, showing the moment at STEP, in
+/// `--lang` if given; a bad file is one line naming the flag.
+#[test]
+fn the_command_line_opens_a_session_at_a_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("class.json");
+    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    steps(&mut h, 6);
+    let at_three = h.state().figures_at(3).unwrap();
+    h.state_mut().save_session(&path).unwrap();
+
+    let mut fresh = harness("vanishing", Mode::Single, Lang::En);
+    fresh
+        .state_mut()
+        .open_at_start(&path, Some(3), Some(Lang::It))
+        .unwrap();
+    until(&mut fresh, |app| {
+        app.steps() == 6 && *app.training_state() == State::Paused
+    });
+    fresh.run_steps(2);
+    assert_eq!(fresh.state().lesson_id(), "residual-rescue");
+    assert_eq!(fresh.state().replay_at(), Some(3));
+    assert_eq!(
+        bars(&fresh.state().live().figures_at(Lang::En, 3).unwrap()).series,
+        bars(&at_three).series
+    );
+    // In Italian, as --lang asked, and the time line says where it is.
+    assert!(fresh.query_by_label_contains("rivedi il passo 3").is_some());
+
+    let missing = dir.path().join("nope.json");
+    let said = fresh
+        .state_mut()
+        .open_at_start(&missing, None, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        said.starts_with("--session: ") && said.contains("nope.json"),
+        "{said}"
+    );
+    assert_eq!(
+        fresh.state().lesson_id(),
+        "residual-rescue",
+        "a bad file changes nothing"
+    );
+}

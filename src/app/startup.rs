@@ -25,6 +25,10 @@ pub struct WindowStart {
     /// Train `steps` steps, save the window as a PNG here, close.
     pub screenshot: Option<PathBuf>,
     pub steps: Option<u64>,
+    /// A saved session to open on (its runs, lesson, language and replay).
+    pub session: Option<PathBuf>,
+    /// The session's replay step to show (the moment at or before it).
+    pub at: Option<u64>,
 }
 
 /// Why the window could not open (or its screenshot not be saved), in
@@ -106,10 +110,14 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
         _ => None,
     };
     let outcome = plan.as_ref().map(screenshot::Plan::outcome);
-    // Check the lesson before a window opens.
+    // Check the lesson and the session before a window opens.
     if let Some(id) = &lesson {
         lessons::find(id).map_err(|e| StartError(format!("--lesson: {e}")))?;
     }
+    if let Some(path) = &start.session {
+        crate::session::load(path).map_err(|e| session_error(&e.explain(lang)))?;
+    }
+    let (session, at, lang_flag) = (start.session.clone(), start.at, start.lang);
     eframe::run_native(
         "gradscope",
         options,
@@ -132,6 +140,9 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
             }
             if presentation {
                 app.set_presentation(&cc.egui_ctx, true);
+            }
+            if let Some(path) = &session {
+                app.open_at_start(path, at, lang_flag)?;
             }
             // Screenshots (CI) leave the preferences alone.
             if app.screenshot.is_none() && plan.is_none() {
@@ -162,6 +173,32 @@ pub fn run_window(start: &WindowStart) -> Result<(), StartError> {
     match outcome {
         Some(outcome) => Ok(screenshot::finish(&outcome)?),
         None => Ok(()),
+    }
+}
+
+/// `--session`'s problem, for the command line.
+fn session_error(problem: &str) -> StartError {
+    StartError(format!("--session: {problem}"))
+}
+
+impl GradscopeApp {
+    /// `--session FILE [--at STEP]`: the saved session's runs (paused),
+    /// lesson and language (`--lang` wins), showing replay's moment at
+    /// `STEP` if given.
+    pub fn open_at_start(
+        &mut self,
+        path: &std::path::Path,
+        at: Option<u64>,
+        lang: Option<Lang>,
+    ) -> Result<(), StartError> {
+        self.open_session(path).map_err(|e| session_error(&e))?;
+        self.sessions.path = path.display().to_string();
+        if let Some(lang) = lang {
+            self.lang = lang;
+        }
+        self.tabs.live.send(Playback::Pause);
+        self.tabs.live.go_to_when_restored(at);
+        Ok(())
     }
 }
 

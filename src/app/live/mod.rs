@@ -81,6 +81,8 @@ pub struct LiveView {
     replay: Replay,
     /// The step the plots show, or `None`: the present.
     replay_at: Option<u64>,
+    /// Where to go once the next epoch's first update arrives.
+    pending_at: Option<u64>,
     /// A reopened session's moments, taken up when its runs arrive.
     pending_replay: Option<Replay>,
 }
@@ -115,6 +117,7 @@ impl LiveView {
             gif_export: animate::GifExport::default(),
             replay: Replay::default(),
             replay_at: None,
+            pending_at: None,
             pending_replay: None,
             config,
             diverged: None,
@@ -294,6 +297,9 @@ impl LiveView {
                 .collect();
             self.replay = self.pending_replay.take().unwrap_or_default();
             self.replay_at = None;
+            if let Some(step) = self.pending_at.take() {
+                self.go_to(Some(step));
+            }
         }
         self.config = update.config;
         let mut event = false;
@@ -350,6 +356,12 @@ impl LiveView {
     /// or before it); `None` returns to the present. Training goes on.
     pub fn go_to(&mut self, step: Option<u64>) {
         self.replay_at = step.and_then(|s| self.replay.at(s)).map(|m| m.step);
+    }
+
+    /// `go_to(step)` once the restore or reset on its way has arrived (its
+    /// first update brings the replay it installs).
+    pub fn go_to_when_restored(&mut self, step: Option<u64>) {
+        self.pending_at = step;
     }
 
     /// What the plots show: the runs at `step`'s moment, or now.
