@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::explain::Explain;
 use crate::files::{StandardOutput, StdoutError};
-use crate::headless::{HandoutWish, Output, run_to_folder_animated, sweep_to_folder};
+use crate::headless::{HandoutWish, run_to_folder_animated, sweep_to_folder};
 use crate::lang::Lang;
 use crate::lessons;
 use crate::nn::config::MAX_DEPTH;
@@ -27,9 +27,11 @@ mod data;
 mod flags;
 mod grads;
 mod landscape;
+mod output;
 use data::DataFlags;
 pub use flags::NotAllowed;
 use flags::{allowed, integers, number, number64, value_error, whole};
+use output::OutputFlags;
 
 /// Exit code for anything the user can fix: a flag, a value, a file.
 pub const USAGE_ERROR: i32 = 2;
@@ -244,47 +246,15 @@ pub struct RunFlags {
     /// Training steps (default: the lesson's, or 1000).
     #[arg(long, value_parser = whole::<u64>(integers(1, 100_000_000)), allow_negative_numbers = true)]
     steps: Option<u64>,
-    /// The folder to write into: new (it is created) or empty. Files are
-    /// written to a hidden staging folder inside it and moved in only when
-    /// all of them were written, so a failed or killed run leaves nothing
-    /// (a killed run's leftovers are removed by the next run there).
-    #[arg(long)]
-    out: PathBuf,
-    /// Write into a folder that is not empty: gradscope's own files there
-    /// (summary.json, sweep.json, metrics.csv, the models, the figures) are
-    /// replaced or removed; every other file is left alone.
-    #[arg(long)]
-    overwrite: bool,
-    /// Language of the figures.
-    #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
-    lang: Lang,
-    /// PNG size, WIDTHxHEIGHT.
-    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
-    size: (u32, u32),
+    /// Where the files go, and their language and size.
+    #[command(flatten)]
+    files: OutputFlags,
 }
 
 fn branch_name(b: BranchInit) -> &'static str {
     match b {
         BranchInit::Normal => "normal",
         BranchInit::Zero => "zero",
-    }
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32), String> {
-    let bad = || {
-        format!(
-            "\"{text}\" is not a size: give WIDTHxHEIGHT, each from 200 to 8000, e.g. 1600x1000"
-        )
-    };
-    let (w, h) = text.split_once(['x', 'X']).ok_or_else(bad)?;
-    let (w, h): (u32, u32) = (
-        w.trim().parse().map_err(|_| bad())?,
-        h.trim().parse().map_err(|_| bad())?,
-    );
-    if (200..=8000).contains(&w) && (200..=8000).contains(&h) {
-        Ok((w, h))
-    } else {
-        Err(bad())
     }
 }
 
@@ -322,16 +292,6 @@ impl RunFlags {
         self.data.apply(&mut config, self.dataset)?;
         config.validate().map_err(flag_error)?;
         Ok((config, steps))
-    }
-
-    fn output(&self) -> Output {
-        Output {
-            lang: self.lang,
-            png_width: self.size.0,
-            png_height: self.size.1,
-            overwrite: self.overwrite,
-            handout: None,
-        }
     }
 }
 
@@ -682,7 +642,7 @@ fn run(
             )));
         }
     };
-    let mut output = flags.output();
+    let mut output = flags.files.output();
     if handout {
         let lesson = flags.lesson.as_deref().map(lessons::find).transpose();
         output.handout = Some(HandoutWish {
@@ -692,7 +652,7 @@ fn run(
     let summary = run_to_folder_animated(
         &config,
         steps,
-        &flags.out,
+        &flags.files.out,
         layer,
         &output,
         &animate.request(),
@@ -715,7 +675,7 @@ fn run(
         "{} steps, {outcome}; {} files in {}",
         summary.steps_run,
         summary.files.len(),
-        flags.out.display()
+        flags.files.out.display()
     ))?;
     Ok(stdout.finish()?)
 }
@@ -736,8 +696,8 @@ fn sweep(
         seeds: seed_range(seed, seeds).map_err(flag_error)?,
         steps,
     };
-    let records =
-        sweep_to_folder(&plan, &flags.out, &flags.output()).map_err(|e| said(None, &e))?;
+    let records = sweep_to_folder(&plan, &flags.files.out, &flags.files.output())
+        .map_err(|e| said(None, &e))?;
     for r in &records {
         let diverged = if r.diverged.is_some() {
             " (diverged)"
@@ -755,7 +715,7 @@ fn sweep(
     stdout.line(format_args!(
         "{} networks; sweep.json and the figure in {}",
         records.len(),
-        flags.out.display()
+        flags.files.out.display()
     ))?;
     Ok(stdout.finish()?)
 }

@@ -6,9 +6,7 @@ use std::path::PathBuf;
 
 use crate::batch_file;
 use crate::files::StandardOutput;
-use crate::headless::Output;
 use crate::headless::landscape::{LandscapeSpec, landscape_to_folder};
-use crate::lang::Lang;
 use crate::model_file::{self, Model};
 use crate::nn::data::Split;
 use crate::nn::landscape::{MAX_GRID, MAX_SPAN};
@@ -16,7 +14,8 @@ use crate::nn::run::data_of;
 use crate::nn::{Allowed, Dataset};
 
 use super::flags::{allowed, integers, number, whole};
-use super::{RESCALED, UsageError, named, parse_size, said};
+use super::output::OutputFlags;
+use super::{RESCALED, UsageError, named, said};
 
 #[derive(Debug, clap::Args)]
 pub struct LandscapeFlags {
@@ -43,18 +42,9 @@ pub struct LandscapeFlags {
     /// The seed of the two random directions.
     #[arg(long, default_value_t = 1, value_parser = whole::<u64>(allowed("seed")), allow_negative_numbers = true)]
     direction_seed: u64,
-    /// The folder to write into: new or empty (or --overwrite).
-    #[arg(long)]
-    out: PathBuf,
-    /// Replace gradscope's own files in a folder that is not empty.
-    #[arg(long)]
-    overwrite: bool,
-    /// Language of the figure.
-    #[arg(long, default_value = "en", value_parser = named(&Lang::ALL, Lang::code))]
-    lang: Lang,
-    /// PNG size, WIDTHxHEIGHT.
-    #[arg(long, default_value = "1600x1000", value_parser = parse_size)]
-    size: (u32, u32),
+    /// Where the files go, and their language and size.
+    #[command(flatten)]
+    files: OutputFlags,
 }
 
 /// The points the loss is averaged over, as the flags ask, and whether
@@ -124,15 +114,15 @@ pub(super) fn landscape(flags: &LandscapeFlags) -> Result<(), UsageError> {
         span: flags.span,
         direction_seed: flags.direction_seed,
     };
-    let output = Output {
-        lang: flags.lang,
-        png_width: flags.size.0,
-        png_height: flags.size.1,
-        overwrite: flags.overwrite,
-        handout: None,
-    };
-    let summary = landscape_to_folder(&mlp, config.loss, &points, spec, &flags.out, &output)
-        .map_err(|e| said(None, &e))?;
+    let summary = landscape_to_folder(
+        &mlp,
+        config.loss,
+        &points,
+        spec,
+        &flags.files.out,
+        &flags.files.output(),
+    )
+    .map_err(|e| said(None, &e))?;
     stdout.line(format_args!(
         "{0}x{0} grid over {1} points in {2:.2} s: loss {3:.4} at the model, {4:.4} to {5:.4} around it, {6} local minima; {7} files in {8}",
         summary.grid,
@@ -143,7 +133,7 @@ pub(super) fn landscape(flags: &LandscapeFlags) -> Result<(), UsageError> {
         summary.maximum,
         summary.local_minima,
         summary.files.len(),
-        flags.out.display()
+        flags.files.out.display()
     ))?;
     if rescaled {
         stdout.line(format_args!("{RESCALED}"))?;
