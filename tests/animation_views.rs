@@ -3,55 +3,16 @@
 //! recorded, drawn in the background into the export folder, one frame
 //! per recorded step, with Cancel; in English and Italian.
 
+mod common;
+use common::{app_on, steps, until};
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use gradscope::app::GradscopeApp;
 use gradscope::lang::Lang;
-use gradscope::train::{Command, Mode, Playback, State};
-
-fn harness(lang: Lang) -> Harness<'static, GradscopeApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some("vanishing")).unwrap());
-    let start = gradscope::lessons::find("vanishing").unwrap();
-    harness.state().send(Playback::Pause);
-    harness.state().send(Command::Reset {
-        config: start.config,
-        mode: Mode::Single,
-    });
-    until(&mut harness, |app| {
-        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
-    });
-    harness.run_steps(2);
-    harness
-}
-
-fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        harness.run_steps(1);
-    }
-}
-
-/// Steps one at a time, each drawn, so replay records every one.
-fn steps(h: &mut Harness<'static, GradscopeApp>, n: u64) {
-    for _ in 0..n {
-        let target = h.state().steps() + 1;
-        h.state().send(Playback::Step(1));
-        until(h, |app| {
-            app.steps() == target && *app.training_state() == State::Paused
-        });
-        h.run_steps(2);
-    }
-}
+use gradscope::train::Mode;
 
 /// Waits for the export's last word in the status line (one that holds
 /// `part`).
@@ -85,7 +46,7 @@ fn frames(path: &std::path::Path) -> ((u16, u16), Vec<Vec<u8>>) {
 
 #[test]
 fn the_panel_and_a_plot_export_as_gifs_of_the_recorded_steps() {
-    let mut h = harness(Lang::En);
+    let mut h = app_on("vanishing", Mode::Single, Lang::En);
     steps(&mut h, 6);
     let recorded = h.state().live().replay().steps();
     assert!(recorded.len() >= 6, "{recorded:?}");
@@ -129,7 +90,7 @@ fn the_panel_and_a_plot_export_as_gifs_of_the_recorded_steps() {
 
 #[test]
 fn cancel_stops_the_export_and_leaves_nothing() {
-    let mut h = harness(Lang::It);
+    let mut h = app_on("vanishing", Mode::Single, Lang::It);
     steps(&mut h, 4);
     let root = tempfile::tempdir().unwrap();
     h.state_mut().set_export_root(root.path().to_path_buf());

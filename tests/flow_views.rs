@@ -6,7 +6,10 @@
 //! `StepStats::blocks` of runs stepped the same way. Both languages, and
 //! Export all writes them.
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{app_on, step, until};
+
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -15,49 +18,8 @@ use gradscope::figures::Figure;
 use gradscope::lang::Lang;
 use gradscope::nn::OptimizerKind;
 use gradscope::train::trainer::make_runs;
-use gradscope::train::{Command, Edit, Mode, Playback, RunState, State};
+use gradscope::train::{Command, Edit, Mode, RunState};
 use ndarray::Array2;
-
-fn harness(lesson: &str, mode: Mode, lang: Lang) -> Harness<'static, GradscopeApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
-    let start = gradscope::lessons::find(lesson).unwrap();
-    harness.state().send(Playback::Pause);
-    harness.state().send(Command::Reset {
-        config: start.config,
-        mode,
-    });
-    // The lesson may have trained a few steps before the pause: wait for
-    // the reset's step 0, or `step` would count from the old run's steps.
-    until(&mut harness, |app| {
-        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
-    });
-    harness.run_steps(2);
-    harness
-}
-
-fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        harness.run_steps(1);
-    }
-}
-
-/// Takes `n` more steps and waits until the window has drawn them.
-fn step(h: &mut Harness<'static, GradscopeApp>, n: u64) {
-    let target = h.state().steps() + n;
-    h.state().send(Playback::Step(n));
-    until(h, |app| {
-        app.steps() == target && *app.training_state() == State::Paused
-    });
-    h.run_steps(3);
-}
 
 fn figure(app: &GradscopeApp, id: &str) -> Figure {
     let figures = app.figures();
@@ -88,7 +50,7 @@ fn close(a: f64, b: f64, tolerance: f64) -> bool {
 
 #[test]
 fn the_update_ratio_bars_are_the_change_between_two_weight_snapshots() {
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     h.get_by_label("||ΔW||/||W||").click();
     step(&mut h, 4);
     let before: Vec<Array2<f32>> = networks(h.state())[0]
@@ -123,7 +85,7 @@ fn the_update_ratio_shows_adam_moving_a_vanished_layer_and_sgd_not() {
     // The vanishing lesson: layer 1's gradient is about 1e-7 of the
     // output layer's. With Adam its update is far larger than that
     // relative to the output layer's; with SGD it follows the gradient.
-    let mut h = harness("vanishing", Mode::Single, Lang::En);
+    let mut h = app_on("vanishing", Mode::Single, Lang::En);
     // The lesson trains with momentum; this is about Adam (at its usual
     // learning rate) against plain SGD.
     h.state().send(Edit::SetOptimizer(OptimizerKind::Adam));
@@ -165,7 +127,7 @@ fn the_update_ratio_shows_adam_moving_a_vanished_layer_and_sgd_not() {
 #[test]
 fn the_gradient_highway_shows_both_twins_live_in_italian() {
     let lesson = gradscope::lessons::find("residual-rescue").unwrap();
-    let mut h = harness("residual-rescue", Mode::Twins, Lang::It);
+    let mut h = app_on("residual-rescue", Mode::Twins, Lang::It);
     step(&mut h, 3);
     h.get_by_label("autostrada del gradiente").click();
     h.run_steps(2);
@@ -222,7 +184,7 @@ fn the_gradient_highway_shows_both_twins_live_in_italian() {
 
 #[test]
 fn the_update_ratio_over_time_and_export_all() {
-    let mut h = harness("vanishing", Mode::Single, Lang::En);
+    let mut h = app_on("vanishing", Mode::Single, Lang::En);
     step(&mut h, 12);
     h.get_by_label("update ratio").click();
     h.run_steps(2);
@@ -274,7 +236,7 @@ fn the_update_ratio_over_time_and_export_all() {
 fn a_session_keeps_the_update_ratios_and_older_ones_open_without() {
     let dir = tempfile::tempdir().unwrap();
     let (path, older) = (dir.path().join("now.json"), dir.path().join("older.json"));
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     step(&mut h, 15);
     h.get_by_label("update ratio").click();
     h.run_steps(2);
@@ -321,7 +283,7 @@ fn a_session_keeps_the_update_ratios_and_older_ones_open_without() {
 
 #[test]
 fn the_slot_choice_works_in_presentation_mode() {
-    let mut h = harness("residual-rescue", Mode::Twins, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Twins, Lang::En);
     step(&mut h, 2);
     h.get_by_label("Presentation").click();
     h.run_steps(3);

@@ -10,10 +10,12 @@
 //! same tree. Its escaping is checked by a CSV file and classes named like
 //! markup.
 
+mod common;
+use common::until;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -355,18 +357,6 @@ fn every_lesson_in_both_languages_and_a_divergence() {
             );
             assert!(words.contains("0.5000") && words.contains("87.5%"));
         }
-    }
-}
-
-fn until(h: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(h.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        h.run_steps(1);
     }
 }
 

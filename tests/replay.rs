@@ -4,56 +4,13 @@
 //! the stops jump to an event; the Italian labels; a session keeps the
 //! moments, and an older session without them opens and says so.
 
-use std::time::{Duration, Instant};
+mod common;
+use common::{app_on, steps, until};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use gradscope::app::GradscopeApp;
 use gradscope::figures::{Figure, build};
 use gradscope::lang::Lang;
-use gradscope::train::{Command, Mode, Playback, State};
-
-fn harness(lesson: &str, mode: Mode, lang: Lang) -> Harness<'static, GradscopeApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| GradscopeApp::new(&cc.egui_ctx, lang, Some(lesson)).unwrap());
-    let start = gradscope::lessons::find(lesson).unwrap();
-    harness.state().send(Playback::Pause);
-    harness.state().send(Command::Reset {
-        config: start.config,
-        mode,
-    });
-    until(&mut harness, |app| {
-        app.live().epoch() >= 1 && app.steps() == 0 && *app.training_state() == State::Paused
-    });
-    harness.run_steps(2);
-    harness
-}
-
-fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        harness.run_steps(1);
-    }
-}
-
-/// Takes `n` single steps, each drawn before the next (so replay records
-/// every one).
-fn steps(h: &mut Harness<'static, GradscopeApp>, n: u64) {
-    for _ in 0..n {
-        let target = h.state().steps() + 1;
-        h.state().send(Playback::Step(1));
-        until(h, |app| {
-            app.steps() == target && *app.training_state() == State::Paused
-        });
-        h.run_steps(2);
-    }
-}
+use gradscope::train::{Mode, Playback, State};
 
 fn figure(figures: &[Figure], id: &str) -> Figure {
     let ids: Vec<_> = figures.iter().map(|f| f.id.clone()).collect();
@@ -82,7 +39,7 @@ fn replay_markers(figure: &Figure) -> Vec<f64> {
 
 #[test]
 fn going_back_shows_that_steps_numbers_while_training_goes_on_and_live_returns() {
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     steps(&mut h, 6);
     let recorded = h.state().live().replay().steps();
     assert_eq!(recorded, vec![0, 1, 2, 3, 4, 5], "a moment a step");
@@ -167,7 +124,7 @@ fn going_back_shows_that_steps_numbers_while_training_goes_on_and_live_returns()
 
 #[test]
 fn a_skip_toggle_is_a_stop_the_menu_and_the_brackets_jump_to() {
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     steps(&mut h, 4);
     let skips_before = h.state().skips();
     h.key_press(egui::Key::K);
@@ -202,7 +159,7 @@ fn a_skip_toggle_is_a_stop_the_menu_and_the_brackets_jump_to() {
 
 #[test]
 fn the_time_line_speaks_italian() {
-    let mut h = harness("residual-rescue", Mode::Twins, Lang::It);
+    let mut h = app_on("residual-rescue", Mode::Twins, Lang::It);
     steps(&mut h, 3);
     assert!(h.query_by_label("Dal vivo").is_some());
     assert!(h.query_by_label("Tappe (0)").is_some());
@@ -227,7 +184,7 @@ fn the_time_line_speaks_italian() {
 fn a_session_keeps_the_moments_and_an_older_one_opens_without_them() {
     let dir = tempfile::tempdir().unwrap();
     let (path, older) = (dir.path().join("now.json"), dir.path().join("older.json"));
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     steps(&mut h, 5);
     let saved_steps = h.state().live().replay().steps();
     let at_two = h.state().figures_at(2).unwrap();
@@ -289,7 +246,7 @@ fn a_session_keeps_the_moments_and_an_older_one_opens_without_them() {
 fn a_damaged_replay_in_a_session_is_refused_and_named() {
     let dir = tempfile::tempdir().unwrap();
     let (path, damaged) = (dir.path().join("now.json"), dir.path().join("damaged.json"));
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     steps(&mut h, 3);
     h.state_mut().save_session(&path).unwrap();
     let mut json: serde_json::Value =
@@ -316,7 +273,7 @@ fn a_damaged_replay_in_a_session_is_refused_and_named() {
 
 #[test]
 fn a_long_run_is_thinned_and_the_time_line_says_so() {
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     h.state()
         .send(Playback::SetSpeed(gradscope::train::Speed::Max));
     h.state().send(Playback::Play);
@@ -345,12 +302,12 @@ fn a_long_run_is_thinned_and_the_time_line_says_so() {
 fn the_command_line_opens_a_session_at_a_step() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("class.json");
-    let mut h = harness("residual-rescue", Mode::Single, Lang::En);
+    let mut h = app_on("residual-rescue", Mode::Single, Lang::En);
     steps(&mut h, 6);
     let at_three = h.state().figures_at(3).unwrap();
     h.state_mut().save_session(&path).unwrap();
 
-    let mut fresh = harness("vanishing", Mode::Single, Lang::En);
+    let mut fresh = app_on("vanishing", Mode::Single, Lang::En);
     fresh
         .state_mut()
         .open_at_start(&path, Some(3), Some(Lang::It))

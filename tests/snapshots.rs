@@ -5,7 +5,8 @@
 //! `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` and look at the new
 //! images before committing them.
 
-use std::time::{Duration, Instant};
+mod common;
+use common::until;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -13,18 +14,6 @@ use gradscope::app::{GradscopeApp, View};
 use gradscope::lang::Lang;
 use gradscope::lessons;
 use gradscope::train::{Command, Playback, State};
-
-fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        harness.run_steps(1);
-    }
-}
 
 /// The app on `view`, in a state that depends on nothing but the code.
 fn settled(view: View, lang: Lang) -> Harness<'static, GradscopeApp> {

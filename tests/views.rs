@@ -3,8 +3,11 @@
 //! lesson walks the slides, shortcuts act, and every visible string exists
 //! in both languages.
 
+mod common;
+use common::until;
+
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable, by};
@@ -26,18 +29,6 @@ fn harness(lesson: &str, lang: Lang) -> Harness<'static, GradscopeApp> {
     });
     harness.run_steps(2);
     harness
-}
-
-fn until(harness: &mut Harness<'static, GradscopeApp>, done: impl Fn(&GradscopeApp) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done(harness.state()) {
-        assert!(
-            Instant::now() < deadline,
-            "the app did not get there in 120 s"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-        harness.run_steps(1);
-    }
 }
 
 #[test]
