@@ -9,15 +9,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::figures::build::activation_range;
 use crate::figures::png::FigureFilesError;
-use crate::figures::{self, Figure, build, data_views};
+use crate::figures::{self, Figure, build};
 use crate::files::{FileKind, write_atomically};
 use crate::lang::Lang;
 use crate::model_file::{self, EncodeError};
 use crate::nn::{Config, ConfigError, NonFinite, Run, StepStats};
 use crate::train::sweep::{SweepPlan, SweepRecord, available_threads, run_sweep};
-use crate::train::trainer::{VIEW_SAMPLES, evaluate};
+use crate::train::trainer::evaluate;
 use crate::train::{Event, EventKind, History};
 
 mod animate;
@@ -302,7 +301,7 @@ pub fn run_to_folder_animated(
         &mut files,
     )?;
     let first = first_stats.unwrap_or_else(|| last.clone());
-    let figures = run_figures(&run, &history, &first, &last, histogram_layer, output.lang);
+    let figures = run_figures(&run, &history, &first, histogram_layer, output.lang);
     for figure in &figures {
         write_figure(&folder, figure, output, &mut files)?;
     }
@@ -375,57 +374,29 @@ pub fn run_to_folder_animated(
     Ok(summary)
 }
 
-/// Every figure of a finished run.
+/// Every figure of a finished run, built by the one mapping from figure
+/// names to figures that `--animate` uses too (a data view only where the
+/// data have it), with the first step's gradient bars after the loss.
 fn run_figures(
     run: &Run,
     history: &History,
     first: &StepStats,
-    last: &StepStats,
     histogram_layer: usize,
     lang: Lang,
 ) -> Vec<Figure> {
-    let activation = run.mlp.activation;
     let mut initial = build::gradient_bars(
         &[(None, first)],
-        activation,
+        run.mlp.activation,
         build::GradientMeasure::Weights,
         lang,
     );
     initial.id = "gradients_initial".into();
-    let final_bars = build::gradient_bars(
-        &[(None, last)],
-        activation,
-        build::GradientMeasure::Weights,
-        lang,
-    );
-    let (lo, hi) = activation_range(activation);
-    let histogram = run.pre_activation_histogram(histogram_layer, lo as f32, hi as f32, 60);
-    // What the network makes of the data: the confusion matrix always, the
-    // images and weights for images, the decision boundary for 2-D points.
-    let view = run.test_view(VIEW_SAMPLES);
-    let mut data_figures = vec![data_views::confusion_matrix(&view, lang)];
-    data_figures.extend(data_views::predictions(&view, lang));
-    data_figures.extend(data_views::first_layer_weights(&view, lang));
-    data_figures.extend(
-        run.decision_grid(BOUNDARY_RESOLUTION, BOUNDARY_POINTS)
-            .map(|grid| build::decision_boundary(&grid, lang)),
-    );
-    let mut figures = vec![
-        build::loss(&[(None, history)], lang),
-        initial,
-        final_bars,
-        build::gradient_heatmap(history, lang),
-        figures::flow::update_ratio(&[(None, history)], lang),
-        figures::flow::gradient_highway(&[(None, last)], lang),
-        build::activation(
-            activation,
-            histogram.as_ref().map(|h| (h, histogram_layer)),
-            lo,
-            hi,
-            lang,
-        ),
-    ];
-    figures.extend(data_figures);
+    let mut views = animate::Views::default();
+    let mut figures: Vec<Figure> = animate::FIGURES
+        .iter()
+        .filter_map(|name| views.figure(name, run, history, histogram_layer, lang))
+        .collect();
+    figures.insert(1, initial);
     figures
 }
 

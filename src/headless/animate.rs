@@ -19,6 +19,13 @@ use crate::train::trainer::VIEW_SAMPLES;
 
 /// What `--animate` may name, in the order `run` writes the figures.
 pub const ANIMATED: [&str; 11] = [
+    FIGURES[0], FIGURES[1], FIGURES[2], FIGURES[3], FIGURES[4], FIGURES[5], FIGURES[6], FIGURES[7],
+    FIGURES[8], FIGURES[9], "panel",
+];
+
+/// The figures a run writes (besides the first step's bars), in the
+/// order of its files, each named as its files are.
+pub(super) const FIGURES: [&str; 10] = [
     "loss",
     "gradients",
     "gradient_heatmap",
@@ -29,7 +36,6 @@ pub const ANIMATED: [&str; 11] = [
     "predictions",
     "first_layer_weights",
     "decision_boundary",
-    "panel",
 ];
 
 /// Frames of each GIF unless `--frames` says otherwise: ten seconds.
@@ -202,12 +208,14 @@ fn drawable_names(run: &Run) -> String {
 
 /// What several figures of one step share, measured once.
 #[derive(Default)]
-struct Views {
+pub(super) struct Views {
     test: Option<crate::nn::TestView>,
 }
 
 impl Views {
-    fn figure(
+    /// The figure named `name` (one of `FIGURES`) of `run` now; None for a
+    /// data view these data do not have, or an unknown name.
+    pub(super) fn figure(
         &mut self,
         name: &str,
         run: &Run,
