@@ -1,18 +1,14 @@
 //! The command line end to end: the real binary, its output and exit codes.
 
+mod common;
+use common::gradscope;
+
 use std::process::{Command, Output};
 
 use gradscope::model_file;
 use gradscope::nn::textbook::Textbook;
 use gradscope::nn::{Config, Loss, Run, Targets, Workspace};
 use serde_json::Value;
-
-fn gradscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 fn json_of(out: &Output) -> Value {
     assert!(

@@ -2,24 +2,10 @@
 //! decode to the frames and size asked for, differ from frame to frame as
 //! the run trains, and every mistake ends in one line naming the limit.
 
+mod common;
+use common::{gradscope, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn gradscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) {
-    let out = gradscope(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn usage_error(args: &[&str], needles: &[&str]) {
     let out = gradscope(args);

@@ -1,27 +1,12 @@
 //! `gradscope lessons`, `run` and `sweep` end to end on tiny runs: the
 //! files they write decode, and mistakes end in one clear line.
 
+mod common;
+use common::{gradscope, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn gradscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = gradscope(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn usage_error(args: &[&str], needle: &str) {
     let out = gradscope(args);

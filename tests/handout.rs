@@ -11,11 +11,10 @@
 //! markup.
 
 mod common;
-use common::until;
+use common::{ok, until};
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -27,22 +26,6 @@ use gradscope::nn::{Config, NonFinite, Phase, SkipStyle};
 use gradscope::train::{EvalPoint, Mode, Playback, State, Twin};
 
 const SVG: &str = "http://www.w3.org/2000/svg";
-
-fn gradscope(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) {
-    let out = gradscope(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn text(path: &Path) -> &str {
     path.to_str().unwrap()

@@ -2,8 +2,10 @@
 //! numeric flags, broken model files, and numbers that would otherwise be
 //! silently wrong (seed plans, session values, a diverged run's summary).
 
+mod common;
+use common::gradscope;
+
 use std::collections::HashMap;
-use std::process::{Command, Output};
 
 use gradscope::batch_file::parse;
 use gradscope::explain::Explain;
@@ -12,13 +14,6 @@ use gradscope::model_file::{from_bytes, to_bytes};
 use gradscope::nn::{Config, Loss, Run};
 use safetensors::tensor::{Dtype, TensorView};
 use serde_json::Value;
-
-fn gradscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
 
 /// Exit code 2 and one line on stderr that holds every needle.
 fn refused(args: &[&str], needles: &[&str]) -> String {

@@ -3,8 +3,10 @@
 //! directions equals the CSV's, the directions have the model's shapes,
 //! and mistakes end in one line.
 
+mod common;
+use common::{gradscope, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use gradscope::model_file;
 use gradscope::nn::landscape::{Directions, loss_at_point};
@@ -13,23 +15,6 @@ use gradscope::nn::{Dense, Mlp};
 use ndarray::{Array1, Array2};
 use safetensors::SafeTensors;
 use serde_json::Value;
-
-fn gradscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gradscope"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = gradscope(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

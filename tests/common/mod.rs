@@ -1,5 +1,6 @@
-//! What the window's tests share: the real App reset to a lesson and
-//! paused, waiting until it gets somewhere, and stepping it.
+//! What the tests share: the real App reset to a lesson and
+//! paused, waiting until it gets somewhere, and stepping it; the binary run
+//! with arguments.
 // Each test crate includes this module and uses its own part of it.
 #![allow(dead_code)]
 
@@ -67,4 +68,23 @@ pub fn steps(h: &mut Harness<'static, GradscopeApp>, n: u64) {
         });
         h.run_steps(2);
     }
+}
+
+/// Runs the gradscope binary with `args`.
+pub fn gradscope(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gradscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Runs the gradscope binary, which must succeed; its standard output.
+pub fn ok(args: &[&str]) -> String {
+    let out = gradscope(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
